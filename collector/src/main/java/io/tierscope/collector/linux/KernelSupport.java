@@ -64,8 +64,9 @@ public final class KernelSupport {
     /** Is the kvm-ept-sample device at {@code path} present and openable? Opening has no side effect. */
     public Check eptDevice(String path) {
         String feature = "kvm-ept-sample device " + path;
-        try (NativeFile f = NativeFile.open(libc, path, LibC.O_RDWR,
-                NativeOperation.EPT_OPEN, NativeOperation.EPT_READ, NativeOperation.EPT_READ)) {
+        try {
+            NativeFile.open(libc, path, LibC.O_RDWR,
+                    NativeOperation.EPT_OPEN, NativeOperation.EPT_READ, NativeOperation.EPT_READ).close();
             return new Check(feature, true, "present and opens read-write");
         } catch (NativeIOException e) {
             return new Check(feature, false, e.getMessage());

@@ -1,15 +1,23 @@
 package io.tierscope.collector.source;
 
+import java.io.Closeable;
 import java.io.IOException;
 
 /**
- * A source of accessed/dirty-bit scans of one VM's guest memory. Each call reports the bits
- * gathered since the previous call, chunk by chunk, and re-arms the tracking for the next period;
- * the caller decides the period by how often it calls. The first call only arms and reports nothing.
+ * Accessed/dirty-bit scans of ONE VM. One call of {@link #scan} covers one whole scan period:
+ * it re-arms the bits (page_idle, clear_refs, ...), waits the period where the source needs
+ * to, reads the bits back and hands every gfn chunk to the sink. The collector stamps the
+ * scan time and assigns the scan sequence number.
  */
-public interface ScanSource extends AutoCloseable {
-    void scan(ScanSink sink) throws IOException;
+public interface ScanSource extends Closeable {
 
-    @Override
-    void close() throws IOException;
+    /** Length of the period one {@link #scan} covers, in milliseconds. */
+    int periodMs();
+
+    /**
+     * Performs one scan period and emits its chunks.
+     *
+     * @return false when the source is exhausted (no chunks were emitted), true otherwise
+     */
+    boolean scan(ScanSink sink) throws IOException, InterruptedException;
 }

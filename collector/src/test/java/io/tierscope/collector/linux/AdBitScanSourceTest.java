@@ -3,12 +3,14 @@ package io.tierscope.collector.linux;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tierscope.avro.ScanSource;
-import io.tierscope.collector.source.ScanChunk;
+import io.tierscope.collector.source.ScanSink;
 import io.tierscope.nativeaccess.LibC;
+import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,8 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,11 +28,10 @@ class AdBitScanSourceTest {
     @TempDir
     Path dir;
 
-    private final AtomicLong clock = new AtomicLong(1_000);
-
     /**
-     * A real child's pagemap, and a regular file standing in for the page_idle bitmap: the test
-     * plays the kernel by clearing the idle bit of a page it declares accessed.
+     * A real child's pagemap, and a regular file standing in for the page_idle bitmap (written
+     * with the kernel's OR semantics): during the period the test plays the kernel by clearing
+     * the idle bit of a page it declares accessed.
      */
     @Test
     void accessedBitsFromIdleTrackingOfAChildProcess() throws Exception {
@@ -44,47 +45,45 @@ class AdBitScanSourceTest {
             }
             Path bitmap = dir.resolve("bitmap");
             try (RandomAccessFile f = new RandomAccessFile(bitmap.toFile(), "rw")) {
-                // Sparse, covering all of physical memory's PFNs: 1 bit per 4 KiB page.
+                // Sparse, one bit per 4 KiB page frame up to 2 TiB of physical address space.
                 f.setLength(64L << 20);
             }
-            List<ScanChunk> chunks = new ArrayList<>();
-            try (AdBitScanSource source = new AdBitScanSource(PagemapReader.open(LibC.load(), child.pid),
-                    IdlePageTracker.open(LibC.load(), bitmap.toString()), null, AdBitScanSource.Bits.ACCESSED,
-                    List.of(new ScanRange(100, child.base, 16)), 8, clock::get)) {
-                assertEquals(3, source.chunkCount());
-                source.scan(chunks::add);
-                assertTrue(chunks.isEmpty(), "the first scan only arms");
+            List<Chunk> chunks = new ArrayList<>();
+            List<Long> waited = new ArrayList<>();
+            boolean[] firstPeriod = {true};
+            AdBitScanSource.PeriodWait kernel = millis -> {
+                waited.add(millis);
                 for (int page : new int[] {0, 2, 5}) {
                     assertTrue(idle(bitmap, PagemapReader.pfn(entries[page])), "armed page " + page);
                 }
+                if (firstPeriod[0]) {
+                    firstPeriod[0] = false;
+                    clearIdle(bitmap, PagemapReader.pfn(entries[2])); // the "kernel" saw page 2 accessed
+                    child.write(7); // a page faulted in during the period
+                }
+            };
+            try (AdBitScanSource source = new AdBitScanSource(PagemapReader.open(LibC.load(), child.pid),
+                    IdlePageTracker.open(new IdleBitmapFileLibC(), bitmap.toString()), null, AdBitScanSource.Bits.ACCESSED,
+                    List.of(new ScanRange(100, child.base, 16)), 8, 250, kernel)) {
+                assertEquals(3, source.chunkCount());
+                assertEquals(ScanSource.IDLE_PAGE_TRACKING, source.kind());
+                assertTrue(source.scan(collect(chunks)));
 
-                clearIdle(bitmap, PagemapReader.pfn(entries[2])); // the "kernel" saw page 2 accessed
-                child.write(7); // a page faulted in since arming
-                clock.addAndGet(250);
-                source.scan(chunks::add);
-
+                assertEquals(List.of(250L), waited);
                 assertEquals(3, chunks.size());
                 assertChunk(chunks.get(0), 100, 4, new byte[] {0b100});
                 assertChunk(chunks.get(1), 104, 8, new byte[] {0b1000});
                 assertChunk(chunks.get(2), 112, 4, new byte[] {0});
-                for (ScanChunk c : chunks) {
-                    assertEquals(0, c.scanSeq());
-                    assertEquals(1250, c.timeMs());
-                    assertEquals(250, c.periodMs());
-                    assertEquals(ScanSource.IDLE_PAGE_TRACKING, c.kind());
+                for (Chunk c : chunks) {
                     assertNull(c.dirty());
                 }
-                assertTrue(idle(bitmap, PagemapReader.pfn(entries[2])), "re-armed after the scan");
 
                 chunks.clear();
-                clock.addAndGet(100);
-                source.scan(chunks::add);
-                assertEquals(1, chunks.get(0).scanSeq());
-                assertEquals(100, chunks.get(0).periodMs());
-                for (ScanChunk c : chunks) {
-                    for (int i = 0; i < c.pageCount(); i++) {
-                        assertTrue(!c.accessed(i), "nothing accessed in the third period, page " + i + " of " + c.baseGfn());
-                    }
+                assertTrue(source.scan(collect(chunks)));
+                assertEquals(3, chunks.size());
+                for (Chunk c : chunks) {
+                    assertArrayEquals(new byte[c.accessed().length], c.accessed(),
+                            "nothing accessed in the second period, chunk " + c.baseGfn());
                 }
             }
         }
@@ -108,23 +107,39 @@ class AdBitScanSourceTest {
         }
         Path clearRefs = Files.createFile(dir.resolve("clear_refs"));
 
-        List<ScanChunk> chunks = new ArrayList<>();
+        List<Chunk> chunks = new ArrayList<>();
+        AdBitScanSource.PeriodWait kernel = millis -> assertEquals("4", Files.readString(clearRefs),
+                "soft-dirty bits cleared before the period");
         try (AdBitScanSource source = new AdBitScanSource(PagemapReader.open(LibC.load(), pagemap.toString()), null,
                 SoftDirtyTracker.open(LibC.load(), clearRefs.toString()), AdBitScanSource.Bits.DIRTY,
-                List.of(new ScanRange(0, startVa, pages)), 16, clock::get)) {
-            source.scan(chunks::add);
-            assertEquals("4", Files.readString(clearRefs));
-            Files.writeString(clearRefs, "");
-            source.scan(chunks::add);
+                List.of(new ScanRange(0, startVa, pages)), 16, 1000, kernel)) {
+            assertEquals(ScanSource.SOFT_DIRTY, source.kind());
+            assertEquals(1000, source.periodMs());
+            source.scan(collect(chunks));
         }
-        assertEquals("4", Files.readString(clearRefs), "cleared again after reading");
         assertEquals(2, chunks.size());
-        ScanChunk first = chunks.get(0);
-        assertEquals(ScanSource.SOFT_DIRTY, first.kind());
+        Chunk first = chunks.get(0);
+        assertEquals(0, first.baseGfn());
+        assertEquals(16, first.pageCount());
         assertArrayEquals(new byte[] {0b10, 0b10}, first.dirty());
         assertArrayEquals(first.dirty(), first.accessed());
         assertEquals(16, chunks.get(1).baseGfn());
+        assertEquals(4, chunks.get(1).pageCount());
         assertArrayEquals(new byte[] {0b1000}, chunks.get(1).dirty());
+    }
+
+    @Test
+    void missingTrackersAndOverlappingRangesAreRejected() throws Exception {
+        Exception e = assertThrows(IllegalArgumentException.class, () -> new AdBitScanSource(null, null, null,
+                AdBitScanSource.Bits.ACCESSED, List.of(), 8, 10, AdBitScanSource.PeriodWait.SLEEP));
+        assertTrue(e.getMessage().contains("needs an IdlePageTracker"), e.getMessage());
+        try (SoftDirtyTracker tracker = SoftDirtyTracker.open(LibC.load(),
+                Files.createFile(dir.resolve("clear_refs")).toString())) {
+            List<ScanRange> overlapping = List.of(new ScanRange(0, 0x10000, 10), new ScanRange(9, 0x20000, 10));
+            e = assertThrows(IllegalArgumentException.class, () -> new AdBitScanSource(null, null, tracker,
+                    AdBitScanSource.Bits.DIRTY, overlapping, 8, 10, AdBitScanSource.PeriodWait.SLEEP));
+            assertTrue(e.getMessage().contains("overlap"), e.getMessage());
+        }
     }
 
     /** Real soft-dirty on the test's own child, where the kernel has it. */
@@ -146,13 +161,24 @@ class AdBitScanSourceTest {
         }
     }
 
-    private static void assertChunk(ScanChunk c, long baseGfn, int pages, byte[] accessed) {
+    /** A chunk as the sink saw it, its bitmaps copied (the source reuses its arrays). */
+    record Chunk(long baseGfn, int pageCount, byte[] accessed, byte[] dirty) {
+    }
+
+    private static ScanSink collect(List<Chunk> into) {
+        return (gfn, pages, accessed, dirty) -> {
+            int bytes = (pages + 7) / 8;
+            into.add(new Chunk(gfn, pages, Arrays.copyOf(accessed, bytes), dirty == null ? null : Arrays.copyOf(dirty, bytes)));
+        };
+    }
+
+    private static void assertChunk(Chunk c, long baseGfn, int pages, byte[] accessed) {
         assertEquals(baseGfn, c.baseGfn());
         assertEquals(pages, c.pageCount());
         assertArrayEquals(accessed, c.accessed(), "accessed bits of chunk " + baseGfn);
     }
 
-    private static boolean idle(Path bitmap, long pfn) throws Exception {
+    private static boolean idle(Path bitmap, long pfn) throws IOException {
         try (FileChannel ch = FileChannel.open(bitmap)) {
             ByteBuffer w = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
             ch.read(w, (pfn >>> 6) * 8);
@@ -160,7 +186,7 @@ class AdBitScanSourceTest {
         }
     }
 
-    private static void clearIdle(Path bitmap, long pfn) throws Exception {
+    private static void clearIdle(Path bitmap, long pfn) throws IOException {
         try (FileChannel ch = FileChannel.open(bitmap, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer w = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
             ch.read(w, (pfn >>> 6) * 8);

@@ -45,28 +45,42 @@ public final class NativeFile implements AutoCloseable {
         return fd;
     }
 
-    /** read(2): up to {@code count} bytes into {@code buf}; 0 at end of file or when nothing is queued. */
+    /**
+     * read(2): up to {@code count} bytes into {@code buf}; 0 at end of file or when nothing is
+     * queued (EAGAIN of a non-blocking descriptor counts as nothing queued; EINTR is retried).
+     */
     public long read(Pointer buf, long count) throws NativeIOException {
-        try {
-            return libc.read(checkOpen(), buf, count);
-        } catch (LastErrorException e) {
-            throw NativeError.of(libc, readOp, path, e);
+        while (true) {
+            try {
+                return libc.read(checkOpen(), buf, count);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == Errno.EAGAIN) {
+                    return 0;
+                }
+                if (e.getErrorCode() != Errno.EINTR) {
+                    throw NativeError.of(libc, readOp, path, e);
+                }
+            }
         }
     }
 
     /** pread(2) until {@code count} bytes or end of file; returns the bytes read. */
     public long preadFully(Pointer buf, long count, long offset) throws NativeIOException {
         long done = 0;
-        try {
-            while (done < count) {
-                long n = libc.pread(checkOpen(), buf.share(done), count - done, offset + done);
-                if (n == 0) {
-                    break;
+        while (done < count) {
+            long n;
+            try {
+                n = libc.pread(checkOpen(), buf.share(done), count - done, offset + done);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == Errno.EINTR) {
+                    continue;
                 }
-                done += n;
+                throw NativeError.of(libc, readOp, path + " at offset " + (offset + done), e);
             }
-        } catch (LastErrorException e) {
-            throw NativeError.of(libc, readOp, path + " at offset " + (offset + done), e);
+            if (n == 0) {
+                break;
+            }
+            done += n;
         }
         return done;
     }
@@ -74,24 +88,28 @@ public final class NativeFile implements AutoCloseable {
     /** pwrite(2) of exactly {@code count} bytes. */
     public void pwriteFully(Pointer buf, long count, long offset) throws NativeIOException {
         long done = 0;
-        try {
-            while (done < count) {
+        while (done < count) {
+            try {
                 done += libc.pwrite(checkOpen(), buf.share(done), count - done, offset + done);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != Errno.EINTR) {
+                    throw NativeError.of(libc, writeOp, path + " at offset " + (offset + done), e);
+                }
             }
-        } catch (LastErrorException e) {
-            throw NativeError.of(libc, writeOp, path + " at offset " + (offset + done), e);
         }
     }
 
     /** write(2) of exactly {@code count} bytes at the current position. */
     public void writeFully(Pointer buf, long count) throws NativeIOException {
         long done = 0;
-        try {
-            while (done < count) {
+        while (done < count) {
+            try {
                 done += libc.write(checkOpen(), buf.share(done), count - done);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != Errno.EINTR) {
+                    throw NativeError.of(libc, writeOp, path, e);
+                }
             }
-        } catch (LastErrorException e) {
-            throw NativeError.of(libc, writeOp, path, e);
         }
     }
 

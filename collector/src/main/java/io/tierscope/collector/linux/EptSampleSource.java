@@ -1,6 +1,7 @@
 package io.tierscope.collector.linux;
 
 import io.tierscope.collector.source.SampleSource;
+import io.tierscope.nativeaccess.EptSampleAbi;
 import io.tierscope.nativeaccess.LibC;
 import java.io.IOException;
 
@@ -14,6 +15,7 @@ public final class EptSampleSource implements SampleSource {
     private MemslotTable memslots;
     private long delivered;
     private long outsideMemslots;
+    private long fullQueuePolls;
 
     private EptSampleSource(EptSampleDevice device) {
         this.device = device;
@@ -69,6 +71,11 @@ public final class EptSampleSource implements SampleSource {
             total += n;
         }
         delivered += total;
+        if (total >= EptSampleAbi.KERNEL_QUEUE_SAMPLES) {
+            // The module queue holds 65536 samples and drops beyond without telling; draining a
+            // full queue's worth in one poll means it may have overflowed: poll more often.
+            fullQueuePolls++;
+        }
         return total;
     }
 
@@ -80,6 +87,15 @@ public final class EptSampleSource implements SampleSource {
     /** Delivered samples whose gfn was in no memslot. */
     public long outsideMemslots() {
         return outsideMemslots;
+    }
+
+    /**
+     * Polls that drained at least a full kernel queue (65536 samples): the module drops silently
+     * beyond that, so each such poll means samples were probably lost. Exact drops are unknown,
+     * hence {@link #takeDropped()} stays 0.
+     */
+    public long fullQueuePolls() {
+        return fullQueuePolls;
     }
 
     /** SET_FREQ(0), DEINIT, close. */

@@ -1,7 +1,9 @@
 package io.tierscope.collector.linux;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A range of a process's virtual memory to scan, named by the gfn of its first page: guest RAM
@@ -23,6 +25,22 @@ public record ScanRange(long baseGfn, long startVa, long pages) {
             ranges.add(new ScanRange(memslots.baseGfn(i), memslots.hva(i), memslots.pages(i)));
         }
         return ranges;
+    }
+
+    /**
+     * The guest RAM of a QEMU process found in its /proc/PID/maps: the largest mapping whose path
+     * contains {@code name} (e.g. "pc.ram" for memfd or hugetlbfs backing), or with {@code name}
+     * null the largest anonymous mapping.
+     *
+     * @throws IOException when no mapping fits, naming what was looked for
+     */
+    public static ScanRange ofGuestRam(int pid, String name) throws IOException {
+        List<MapsReader.Mapping> maps = MapsReader.read(pid);
+        Optional<MapsReader.Mapping> found = name == null ? MapsReader.largestAnonymous(maps)
+                : MapsReader.largestNamed(maps, name);
+        return of(found.orElseThrow(() -> new IOException("/proc/" + pid + "/maps has no "
+                + (name == null ? "anonymous mapping" : "mapping whose path contains '" + name + "'")
+                + " among its " + maps.size() + " mappings")));
     }
 
     /** A mapping from /proc/PID/maps. */

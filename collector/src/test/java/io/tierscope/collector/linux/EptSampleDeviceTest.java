@@ -130,4 +130,27 @@ class EptSampleDeviceTest {
         }
         assertEquals(EptSampleAbi.CMD_SET_FREQ, 1202);
     }
+
+    @Test
+    void fullKernelQueueIsFlaggedAndEagainCountsAsEmpty() throws Exception {
+        FakeEptKernel kernel = new FakeEptKernel(1, new long[] {0, 0x1000, 16});
+        kernel.maxSamplesPerRead = 4096;
+        int[] raw = new int[EptSampleAbi.KERNEL_QUEUE_SAMPLES];
+        kernel.enqueue(raw);
+        long[] gfn = new long[70_000];
+        byte[] xwr = new byte[70_000];
+        try (EptSampleSource source = EptSampleSource.start(kernel, FakeEptKernel.DEVICE, 1, 7, 10)) {
+            assertEquals(EptSampleAbi.KERNEL_QUEUE_SAMPLES, source.poll(gfn, xwr, gfn.length));
+            assertEquals(1, source.fullQueuePolls());
+            kernel.enqueue(1, 2);
+            assertEquals(2, source.poll(gfn, xwr, gfn.length));
+            assertEquals(1, source.fullQueuePolls());
+            kernel.readErrno = Errno.EAGAIN;
+            assertEquals(0, source.poll(gfn, xwr, gfn.length));
+            kernel.readErrno = Errno.EIO;
+            NativeIOException e = assertThrows(NativeIOException.class, () -> source.poll(gfn, xwr, 8));
+            assertTrue(e.getMessage().contains("collector bug"), e.getMessage());
+            kernel.readErrno = 0;
+        }
+    }
 }

@@ -22,6 +22,8 @@ final class FakeEptKernel implements LibC {
     final long[][] slots;
     final List<String> calls = new ArrayList<>();
     int maxSamplesPerRead = 100;
+    /** When non-zero, read fails with this errno. */
+    int readErrno;
     private final List<Integer> queue = new ArrayList<>();
     private boolean inited;
     private boolean open;
@@ -60,6 +62,9 @@ final class FakeEptKernel implements LibC {
     @Override
     public long read(int fd, Pointer buf, long count) {
         checkFd(fd);
+        if (readErrno != 0) {
+            throw new LastErrorException(readErrno);
+        }
         int n = (int) Math.min(Math.min(count / EptSampleAbi.SAMPLE_BYTES, queue.size()), maxSamplesPerRead);
         for (int i = 0; i < n; i++) {
             buf.setInt((long) i * EptSampleAbi.SAMPLE_BYTES, queue.remove(0));

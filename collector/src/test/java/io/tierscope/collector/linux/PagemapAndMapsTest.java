@@ -52,6 +52,19 @@ class PagemapAndMapsTest {
     }
 
     @Test
+    void guestRamIsTheLargestAnonymousMappingOfTheProcess() throws Exception {
+        Path toucher = NativePrograms.compile("toucher", dir);
+        try (Toucher child = Toucher.start(toucher, 4096, 1)) {
+            ScanRange ram = ScanRange.ofGuestRam(child.pid, null);
+            assertTrue(ram.startVa() <= child.base && child.base + 4096 * 4096L <= ram.startVa() + ram.pages() * 4096,
+                    ram + " should cover the child's 4096-page mapping at 0x" + Long.toHexString(child.base));
+            assertEquals(ram.startVa() >>> 12, ram.baseGfn());
+            IOException e = assertThrows(IOException.class, () -> ScanRange.ofGuestRam(child.pid, "pc.ram"));
+            assertTrue(e.getMessage().contains("no mapping whose path contains 'pc.ram'"), e.getMessage());
+        }
+    }
+
+    @Test
     void pagemapOfAGoneProcessSaysSo() {
         NativeIOException e = assertThrows(NativeIOException.class, () -> PagemapReader.open(LibC.load(), 0x3ffffff0));
         assertEquals(Errno.ENOENT, e.errno());

@@ -3,6 +3,7 @@ package io.tierscope.collector.linux;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import io.tierscope.nativeaccess.EptSampleAbi;
+import io.tierscope.nativeaccess.Errno;
 import io.tierscope.nativeaccess.LibC;
 import io.tierscope.nativeaccess.NativeError;
 import io.tierscope.nativeaccess.NativeFile;
@@ -20,6 +21,8 @@ public final class EptSampleDevice implements AutoCloseable {
     private static final int INITIAL_MEMSLOT_CAPACITY = 16;
     /** Slots can be hot-plugged between two GET_MEMSLOTS calls; retry this often before giving up. */
     private static final int MEMSLOT_ATTEMPTS = 8;
+    /** KVM_USER_MEM_SLOTS is 32767 per address space; anything far above is a garbled reply. */
+    private static final long MAX_PLAUSIBLE_MEMSLOTS = 1 << 16;
 
     private final LibC libc;
     private final NativeFile file;
@@ -82,8 +85,13 @@ public final class EptSampleDevice implements AutoCloseable {
                 }
                 request.read();
                 long count = request.count.longValue();
+                if (count > MAX_PLAUSIBLE_MEMSLOTS || count < 0) {
+                    throw new NativeIOException(NativeOperation.EPT_GET_MEMSLOTS, file.path()
+                            + ", reported count " + count, Errno.EIO, "implausible memslot count (KVM allows "
+                            + "at most 32767 user slots per address space)");
+                }
                 if (count > capacity) {
-                    capacity = Math.toIntExact(count);
+                    capacity = (int) count;
                     continue;
                 }
                 int n = (int) count;

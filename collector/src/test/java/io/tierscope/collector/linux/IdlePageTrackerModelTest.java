@@ -12,7 +12,7 @@ import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
 
 /** The word grouping of {@link IdlePageTracker} against a bit-by-bit model, on a bitmap-shaped file. */
-class IdlePageTrackerProperties {
+class IdlePageTrackerModelTest {
     private static final int WORDS = 1024;
 
     @Property(tries = 60)

@@ -1,0 +1,56 @@
+package io.tierscope.analytics.heat;
+
+/**
+ * Bitmap layout of {@code AdScan.accessed/dirty}: ceil(pageCount / 8) bytes, LSB first, bit
+ * (i % 8) of byte (i / 8) is page i of the range.
+ */
+public final class HeatBitmaps {
+    private HeatBitmaps() {
+    }
+
+    /** Bytes a bitmap of {@code pageCount} pages takes. */
+    public static int bytesFor(int pageCount) {
+        return (pageCount + 7) >>> 3;
+    }
+
+    /**
+     * Checks that {@code bitmap} covers exactly {@code pageCount} pages: the right length, and no
+     * bit set past the last page (a set padding bit means the producer thinks the range is larger).
+     *
+     * @param what names the bitmap in the message, e.g. "accessed bitmap of vm-7 chunk 3"
+     * @throws InvalidBitmapException saying what is wrong, with the numbers
+     */
+    public static void requireValid(String what, byte[] bitmap, int pageCount) {
+        if (bitmap == null) {
+            throw new InvalidBitmapException(what + " is missing (pageCount " + pageCount + ")");
+        }
+        if (pageCount < 0) {
+            throw new InvalidBitmapException(what + ": negative pageCount " + pageCount);
+        }
+        int expected = bytesFor(pageCount);
+        if (bitmap.length != expected) {
+            throw new InvalidBitmapException(what + " has " + bitmap.length + " bytes but pageCount "
+                    + pageCount + " needs ceil(" + pageCount + "/8) = " + expected);
+        }
+        int tailBits = pageCount & 7;
+        if (tailBits != 0) {
+            int padding = (bitmap[expected - 1] & 0xFF) >>> tailBits;
+            if (padding != 0) {
+                int firstBad = (expected - 1) * 8 + tailBits + Integer.numberOfTrailingZeros(padding);
+                throw new InvalidBitmapException(what + " sets bit " + firstBad
+                        + " beyond its pageCount " + pageCount + " (last byte 0x"
+                        + Integer.toHexString(bitmap[expected - 1] & 0xFF) + ")");
+            }
+        }
+    }
+
+    /** Whether bit {@code page} is set. */
+    public static boolean isSet(byte[] bitmap, int page) {
+        return (bitmap[page >>> 3] & (1 << (page & 7))) != 0;
+    }
+
+    /** Sets bit {@code page}. */
+    public static void set(byte[] bitmap, int page) {
+        bitmap[page >>> 3] |= (byte) (1 << (page & 7));
+    }
+}

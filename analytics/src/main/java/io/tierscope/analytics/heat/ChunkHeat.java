@@ -147,12 +147,39 @@ public final class ChunkHeat {
 
     /** One period over all pages; {@code bitmap == null} means an idle period. */
     private void step(byte[] states, byte[] bitmap, GfnBuffer hot, GfnBuffer cold) {
+        int fullBytes = pageCount >>> 3;
+        switch (table.kernel()) {
+            case FSM5_SWAR:
+                stepSwar(states, bitmap, fullBytes, false, hot, cold);
+                break;
+            case FSM5_CONSERVATIVE_SWAR:
+                stepSwar(states, bitmap, fullBytes, true, hot, cold);
+                break;
+            default:
+                stepLookup(states, bitmap, fullBytes, hot, cold);
+                break;
+        }
+        // The last pageCount % 8 pages, one at a time.
+        byte[] next = table.nextArray();
+        byte[] event = table.eventArray();
+        for (int p = fullBytes << 3; p < pageCount; p++) {
+            int bit = bitmap == null ? 0 : (bitmap[p >>> 3] >>> (p & 7)) & 1;
+            int idx = ((states[p] & 0xFF) << 1) | bit;
+            states[p] = next[idx];
+            byte ev = event[idx];
+            if (ev != HeatTable.NO_EVENT) {
+                record(ev, p, hot, cold);
+            }
+        }
+    }
+
+    /** Table lookups, 8 pages per bitmap byte, skipping settled runs of 8 idle or busy pages. */
+    private void stepLookup(byte[] states, byte[] bitmap, int fullBytes, GfnBuffer hot, GfnBuffer cold) {
         byte[] next = table.nextArray();
         byte[] event = table.eventArray();
         long idle8 = BYTE_LANES * (table.idleState() & 0xFF);
         int busy = table.busyState();
         long busy8 = busy < 0 ? -1 : BYTE_LANES * busy;
-        int fullBytes = pageCount >>> 3;
         for (int j = 0; j < fullBytes; j++) {
             int bits = bitmap == null ? 0 : bitmap[j] & 0xFF;
             int base = j << 3;
@@ -172,14 +199,36 @@ public final class ChunkHeat {
                 }
             }
         }
-        for (int p = fullBytes << 3; p < pageCount; p++) {
-            int bit = bitmap == null ? 0 : (bitmap[p >>> 3] >>> (p & 7)) & 1;
-            int idx = ((states[p] & 0xFF) << 1) | bit;
-            states[p] = next[idx];
-            byte ev = event[idx];
-            if (ev != HeatTable.NO_EVENT) {
-                record(ev, p, hot, cold);
+    }
+
+    /** The 5-state FSMs on 8 pages per step as bit-sliced logic ({@link Fsm5Swar}). */
+    private void stepSwar(byte[] states, byte[] bitmap, int fullBytes, boolean conservative,
+                          GfnBuffer hot, GfnBuffer cold) {
+        long sizzle8 = BYTE_LANES * HeatState.SIZZLE;
+        for (int j = 0; j < fullBytes; j++) {
+            int bits = bitmap == null ? 0 : bitmap[j] & 0xFF;
+            int base = j << 3;
+            long lanes = (long) LONGS.get(states, base);
+            if ((bits == 0 && lanes == 0) || (bits == 0xFF && lanes == sizzle8)) {
+                continue;
             }
+            long updated = Fsm5Swar.next(lanes, Fsm5Swar.spread(bits), conservative);
+            LONGS.set(states, base, updated);
+            long becameCold = Fsm5Swar.cold(updated) & ~Fsm5Swar.cold(lanes);
+            long becameHot = Fsm5Swar.hot(updated) & ~Fsm5Swar.hot(lanes);
+            if ((becameCold | becameHot) != 0) {
+                recordLanes(becameHot, base, hot);
+                recordLanes(becameCold, base, cold);
+            }
+        }
+    }
+
+    /** Appends the gfns of the lanes flagged in {@code laneBits} (bit 0 of each lane), ascending. */
+    private void recordLanes(long laneBits, int base, GfnBuffer out) {
+        while (laneBits != 0) {
+            int lane = Long.numberOfTrailingZeros(laneBits) >>> 3;
+            laneBits &= laneBits - 1;
+            out.add(baseGfn + base + lane);
         }
     }
 

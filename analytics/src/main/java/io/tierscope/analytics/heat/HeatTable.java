@@ -34,9 +34,18 @@ public final class HeatTable {
     private final byte idleState;
     private final int idleDepth;
     private final int busyState;
+    private final Kernel kernel;
 
-    private HeatTable(String name, byte[] next, boolean[] hot, boolean[] cold, int[] rank) {
+    /** How {@link ChunkHeat} evaluates the table: per-page lookups, or 8 pages at once. */
+    enum Kernel {
+        LOOKUP,
+        FSM5_SWAR,
+        FSM5_CONSERVATIVE_SWAR
+    }
+
+    private HeatTable(String name, byte[] next, boolean[] hot, boolean[] cold, int[] rank, Kernel kernel) {
         this.name = name;
+        this.kernel = kernel;
         this.stateCount = hot.length;
         this.next = next;
         this.hot = hot;
@@ -110,7 +119,8 @@ public final class HeatTable {
         boolean[] hot = {false, false, false, true, true};
         boolean[] cold = {true, false, false, false, false};
         int[] rank = {0, 1, 2, 3, 4};
-        return new HeatTable(conservative ? "fsm5-conservative" : "fsm5", next, hot, cold, rank);
+        return new HeatTable(conservative ? "fsm5-conservative" : "fsm5", next, hot, cold, rank,
+                conservative ? Kernel.FSM5_CONSERVATIVE_SWAR : Kernel.FSM5_SWAR);
     }
 
     private static void set(byte[] next, byte state, byte onIdle, byte onAccess) {
@@ -145,7 +155,7 @@ public final class HeatTable {
             cold[s] = s == 0;
             rank[s] = s;
         }
-        return new HeatTable("history-k" + k + "-hot" + hotMinOnes, next, hot, cold, rank);
+        return new HeatTable("history-k" + k + "-hot" + hotMinOnes, next, hot, cold, rank, Kernel.LOOKUP);
     }
 
     /**
@@ -222,6 +232,10 @@ public final class HeatTable {
 
     byte[] eventArray() {
         return event;
+    }
+
+    Kernel kernel() {
+        return kernel;
     }
 
     @Override

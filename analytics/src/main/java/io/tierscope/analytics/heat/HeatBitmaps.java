@@ -44,6 +44,33 @@ public final class HeatBitmaps {
         }
     }
 
+    /**
+     * Pages [{@code fromPage}, {@code fromPage + pageCount}) of {@code bitmap} as a bitmap of their
+     * own (bit 0 = fromPage), e.g. to cut a scan of a gfn range that is not chunk-aligned into
+     * chunk bitmaps.
+     *
+     * @throws InvalidBitmapException when the range is not inside the bitmap
+     */
+    public static byte[] slice(byte[] bitmap, long fromPage, int pageCount) {
+        if (fromPage < 0 || pageCount < 0 || fromPage + pageCount > (long) bitmap.length * 8) {
+            throw new InvalidBitmapException("pages [" + fromPage + ", " + (fromPage + pageCount)
+                    + ") are not inside a bitmap of " + bitmap.length + " bytes");
+        }
+        byte[] out = new byte[bytesFor(pageCount)];
+        int firstByte = (int) (fromPage >>> 3);
+        int shift = (int) (fromPage & 7);
+        for (int i = 0; i < out.length; i++) {
+            int lo = (bitmap[firstByte + i] & 0xFF) >>> shift;
+            int hi = shift != 0 && firstByte + i + 1 < bitmap.length ? (bitmap[firstByte + i + 1] & 0xFF) << (8 - shift) : 0;
+            out[i] = (byte) (lo | hi);
+        }
+        int tailBits = pageCount & 7;
+        if (tailBits != 0) {
+            out[out.length - 1] &= (byte) ((1 << tailBits) - 1);
+        }
+        return out;
+    }
+
     /** Whether bit {@code page} is set. */
     public static boolean isSet(byte[] bitmap, int page) {
         return (bitmap[page >>> 3] & (1 << (page & 7))) != 0;

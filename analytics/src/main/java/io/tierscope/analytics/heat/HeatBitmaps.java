@@ -71,6 +71,15 @@ public final class HeatBitmaps {
         return out;
     }
 
+    /** Pages whose bit is set (e.g. pages touched in a scan, for summaries). */
+    public static int countSet(byte[] bitmap) {
+        int n = 0;
+        for (byte b : bitmap) {
+            n += Integer.bitCount(b & 0xFF);
+        }
+        return n;
+    }
+
     /** Whether bit {@code page} is set. */
     public static boolean isSet(byte[] bitmap, int page) {
         return (bitmap[page >>> 3] & (1 << (page & 7))) != 0;

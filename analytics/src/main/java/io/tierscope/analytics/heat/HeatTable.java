@@ -24,6 +24,9 @@ public final class HeatTable {
     static final byte BECAME_HOT = 1;
     static final byte BECAME_COLD = 2;
 
+    private static final HeatTable FSM5 = fsm(false);
+    private static final HeatTable FSM5_CONSERVATIVE = fsm(true);
+
     private final String name;
     private final int stateCount;
     private final byte[] next;
@@ -98,7 +101,7 @@ public final class HeatTable {
      * frigid-test -0-> frigid; sizzle -0-> warm; sizzle -1-> sizzle; frigid -0-> frigid.
      */
     public static HeatTable fsm5() {
-        return fsm(false);
+        return FSM5;
     }
 
     /**
@@ -106,7 +109,7 @@ public final class HeatTable {
      * warm-test instead of jumping to sizzle, so a cold page needs three accesses in a row to sizzle.
      */
     public static HeatTable fsm5Conservative() {
-        return fsm(true);
+        return FSM5_CONSERVATIVE;
     }
 
     private static HeatTable fsm(boolean conservative) {

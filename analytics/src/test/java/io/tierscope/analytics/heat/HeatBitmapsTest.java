@@ -11,6 +11,7 @@ class HeatBitmapsTest {
     void sliceShiftsAnUnalignedRange() {
         byte[] whole = {(byte) 0b1010_0000, (byte) 0b0000_0101};
         assertArrayEquals(new byte[] {(byte) 0b0010_1101}, HeatBitmaps.slice(whole, 5, 6));
+        assertEquals(4, HeatBitmaps.countSet(whole));
     }
 
     @Test

@@ -100,21 +100,25 @@ public final class ChunkHeat {
      * @param accessed A bitmap in the {@link HeatBitmaps} layout for exactly {@link #pageCount()} pages
      * @param dirty    D bitmap in the same layout, or null when the source reads no D bits (the
      *                 write states then stay as they are for this period)
-     * @throws InvalidBitmapException when a bitmap does not match the page count (nothing changes)
+     * @throws InvalidBitmapException when a new scan's bitmap does not match the page count (nothing
+     *                                changes); duplicates and stale scans are not inspected
      */
     public ScanOutcome apply(long scanSeq, byte[] accessed, byte[] dirty) {
         if (scanSeq < 0) {
             throw new IllegalArgumentException("scanSeq must be >= 0, got " + scanSeq);
         }
-        HeatBitmaps.requireValid("accessed bitmap of chunk at gfn " + baseGfn + " (scan " + scanSeq + ")", accessed, pageCount);
-        if (dirty != null) {
-            HeatBitmaps.requireValid("dirty bitmap of chunk at gfn " + baseGfn + " (scan " + scanSeq + ")", dirty, pageCount);
-        }
+        // Sequence first: a late copy of a scan from before a resize is stale, not malformed.
         if (lastScanSeq != NO_SCAN && scanSeq == lastScanSeq) {
             return ScanOutcome.ignored(ScanStatus.DUPLICATE);
         }
         if (lastScanSeq != NO_SCAN && scanSeq < lastScanSeq) {
             return ScanOutcome.ignored(ScanStatus.STALE);
+        }
+        if (!HeatBitmaps.isValid(accessed, pageCount)) {
+            HeatBitmaps.requireValid("accessed bitmap of chunk at gfn " + baseGfn + " (scan " + scanSeq + ")", accessed, pageCount);
+        }
+        if (dirty != null && !HeatBitmaps.isValid(dirty, pageCount)) {
+            HeatBitmaps.requireValid("dirty bitmap of chunk at gfn " + baseGfn + " (scan " + scanSeq + ")", dirty, pageCount);
         }
         long missed = lastScanSeq == NO_SCAN ? 0 : scanSeq - lastScanSeq - 1;
         int idleSteps = gapPolicy == GapPolicy.IDLE ? (int) Math.min(missed, table.idleDepth()) : 0;

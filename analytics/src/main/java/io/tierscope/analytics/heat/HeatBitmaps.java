@@ -8,6 +8,15 @@ public final class HeatBitmaps {
     private HeatBitmaps() {
     }
 
+    /** Whether {@code bitmap} covers exactly {@code pageCount} pages (see {@link #requireValid}). */
+    public static boolean isValid(byte[] bitmap, int pageCount) {
+        if (bitmap == null || pageCount < 0 || bitmap.length != bytesFor(pageCount)) {
+            return false;
+        }
+        int tailBits = pageCount & 7;
+        return tailBits == 0 || ((bitmap[bitmap.length - 1] & 0xFF) >>> tailBits) == 0;
+    }
+
     /** Bytes a bitmap of {@code pageCount} pages takes. */
     public static int bytesFor(int pageCount) {
         return (pageCount + 7) >>> 3;

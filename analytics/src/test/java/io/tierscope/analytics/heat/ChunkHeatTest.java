@@ -138,6 +138,7 @@ class ChunkHeatTest {
         assertEquals(20, c.writeStates().length);
         InvalidBitmapException stillOld = assertThrows(InvalidBitmapException.class, () -> c.apply(2, bits(10), null));
         assertTrue(stillOld.getMessage().contains("pageCount 20"), stillOld.getMessage());
+        assertEquals(ScanStatus.DUPLICATE, c.apply(1, bits(10, 9), null).status(), "late copy of a pre-resize scan");
         c.apply(2, bits(20, 19), null);
         assertEquals(HeatState.WARM_TEST, c.state(HeatBit.ACCESSED, 19));
         c.resize(5);

@@ -54,12 +54,14 @@ public final class ChunkTemperature {
      * {@link ChunkHeat#apply}; a skipped period needs no handling (cooling is by time).
      */
     public ScanStatus applyScan(long scanSeq, long timeMs, byte[] accessed, byte[] dirty) {
-        HeatBitmaps.requireValid("accessed bitmap of chunk at gfn " + baseGfn + " (scan " + scanSeq + ")", accessed, pageCount);
-        if (dirty != null) {
-            HeatBitmaps.requireValid("dirty bitmap of chunk at gfn " + baseGfn + " (scan " + scanSeq + ")", dirty, pageCount);
-        }
         if (lastScanSeq != ChunkHeat.NO_SCAN && scanSeq <= lastScanSeq) {
             return scanSeq == lastScanSeq ? ScanStatus.DUPLICATE : ScanStatus.STALE;
+        }
+        if (!HeatBitmaps.isValid(accessed, pageCount)) {
+            HeatBitmaps.requireValid("accessed bitmap of chunk at gfn " + baseGfn + " (scan " + scanSeq + ")", accessed, pageCount);
+        }
+        if (dirty != null && !HeatBitmaps.isValid(dirty, pageCount)) {
+            HeatBitmaps.requireValid("dirty bitmap of chunk at gfn " + baseGfn + " (scan " + scanSeq + ")", dirty, pageCount);
         }
         double scale = scaleAt(timeMs);
         float read = (float) (model.addition(1) * scale);

@@ -4,10 +4,11 @@ import java.util.Arrays;
 
 /**
  * Exact LRU stack distances in O(log n) per reference (Mattson et al. 1970, computed the
- * Bennett-Kruskal way): every tracked page is marked at the logical time of its last access
- * in a Fenwick tree; the distance of a re-reference is the number of marks after the page's
- * previous time, plus one. Times are renumbered (compacted) when they run out, which costs
- * O(n log n) at most once every n references, so O(log n) amortised.
+ * Bennett-Kruskal way): every tracked page is marked at the logical time of its last access;
+ * the distance of a re-reference is the number of marks after the page's previous time, plus
+ * one. Marks live in a bitmap with a Fenwick tree over the popcounts of its 64-bit words, so
+ * the tree is 64x smaller than the time range and stays in cache. Times are renumbered
+ * (compacted) when they run out, O(n log n) at most once every n references: O(log n) amortised.
  */
 public final class LruStackDistance {
     /** What {@link #access} returns for a page not tracked before (a cold miss). */
@@ -15,14 +16,24 @@ public final class LruStackDistance {
     private static final int MIN_CAPACITY = 1024;
 
     private final PageTimeMap lastTime;
+    private long[] marks;
     private int[] fenwick;
     private int capacity;
     private int now;
 
     public LruStackDistance(int expectedPages) {
         lastTime = new PageTimeMap(expectedPages);
-        capacity = Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, expectedPages)) << 2);
-        fenwick = new int[capacity + 1];
+        allocate(capacityFor(expectedPages));
+    }
+
+    private static int capacityFor(int pages) {
+        return Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, pages)) << 2);
+    }
+
+    private void allocate(int cap) {
+        capacity = cap;
+        marks = new long[cap >>> 6];
+        fenwick = new int[marks.length + 1];
     }
 
     /**
@@ -33,19 +44,19 @@ public final class LruStackDistance {
         if (now == capacity) {
             compact();
         }
-        long t = lastTime.get(page);
         int time = now++;
-        if (t == PageTimeMap.MISSING) {
-            lastTime.put(page, time);
-            add(time, 1);
+        int slot = lastTime.find(page);
+        if (slot < 0) {
+            lastTime.insertAt(-slot - 1, page, time);
+            mark(time);
             return COLD;
         }
-        int previous = (int) t;
+        int previous = (int) lastTime.valueAt(slot);
+        lastTime.setValueAt(slot, time);
         // Marks at times <= previous, the page's own included; everything else is more recent.
         long distance = lastTime.size() - prefix(previous) + 1;
-        add(previous, -1);
-        add(time, 1);
-        lastTime.put(page, time);
+        unmark(previous);
+        mark(time);
         return distance;
     }
 
@@ -55,7 +66,7 @@ public final class LruStackDistance {
         if (t == PageTimeMap.MISSING) {
             return false;
         }
-        add((int) t, -1);
+        unmark((int) t);
         return true;
     }
 
@@ -74,8 +85,7 @@ public final class LruStackDistance {
         long[] packed = new long[n];
         int j = 0;
         for (int i = 0; i < lastTime.capacity(); i++) {
-            long k = lastTime.keyAt(i);
-            if (k >= 0) {
+            if (lastTime.keyAt(i) >= 0) {
                 packed[j++] = lastTime.valueAt(i);
             }
         }
@@ -92,25 +102,34 @@ public final class LruStackDistance {
 
     /** Bytes held by the arrays of this structure. */
     public long retainedBytes() {
-        return lastTime.retainedBytes() + 4L * fenwick.length;
+        return lastTime.retainedBytes() + 8L * marks.length + 4L * fenwick.length;
     }
 
-    private void add(int time, int delta) {
-        for (int i = time + 1; i <= capacity; i += i & -i) {
-            fenwick[i] += delta;
+    private void mark(int time) {
+        marks[time >>> 6] |= 1L << time;
+        for (int i = (time >>> 6) + 1; i < fenwick.length; i += i & -i) {
+            fenwick[i]++;
+        }
+    }
+
+    private void unmark(int time) {
+        marks[time >>> 6] &= ~(1L << time);
+        for (int i = (time >>> 6) + 1; i < fenwick.length; i += i & -i) {
+            fenwick[i]--;
         }
     }
 
     /** Number of marks at times {@code <= time}. */
     private int prefix(int time) {
-        int sum = 0;
-        for (int i = time + 1; i > 0; i -= i & -i) {
+        int word = time >>> 6;
+        int sum = Long.bitCount(marks[word] & (-1L >>> (63 - (time & 63))));
+        for (int i = word; i > 0; i -= i & -i) {
             sum += fenwick[i];
         }
         return sum;
     }
 
-    /** Renumbers live times to 0..n-1 in order and rebuilds the tree, sized for >= n more accesses. */
+    /** Renumbers live times to 0..n-1 in order and rebuilds the index, sized for >= n more accesses. */
     private void compact() {
         int n = lastTime.size();
         long[] times = new long[n];
@@ -126,20 +145,23 @@ public final class LruStackDistance {
                 lastTime.setValueAt(i, Arrays.binarySearch(times, lastTime.valueAt(i)));
             }
         }
-        int wanted = Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, n)) << 2);
+        int wanted = capacityFor(n);
         if (wanted != capacity) {
-            capacity = wanted;
-            fenwick = new int[capacity + 1];
+            allocate(wanted);
         } else {
+            Arrays.fill(marks, 0);
             Arrays.fill(fenwick, 0);
         }
-        // Linear-time build: marks at 0..n-1, then push each node's sum to its parent.
+        // Marks at 0..n-1; linear-time tree build: word counts, then push each node's sum to its parent.
         for (int t = 0; t < n; t++) {
-            fenwick[t + 1] = 1;
+            marks[t >>> 6] |= 1L << t;
         }
-        for (int i = 1; i <= capacity; i++) {
+        for (int w = 0; w < marks.length; w++) {
+            fenwick[w + 1] = Long.bitCount(marks[w]);
+        }
+        for (int i = 1; i < fenwick.length; i++) {
             int parent = i + (i & -i);
-            if (parent <= capacity) {
+            if (parent < fenwick.length) {
                 fenwick[parent] += fenwick[i];
             }
         }

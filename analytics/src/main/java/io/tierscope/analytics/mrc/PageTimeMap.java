@@ -1,15 +1,15 @@
 package io.tierscope.analytics.mrc;
 
 /**
- * Open-addressing map from page number (>= 0) to a long value, linear probing with
- * backward-shift deletion, no boxing. Load factor at most 1/2 keeps probes short.
+ * Open-addressing map from page number (>= 0) to a long value: linear probing, backward-shift
+ * deletion, no boxing. Key and value share one array (slot i at [2i, 2i+1]) so a lookup touches
+ * one cache line; load factor at most 1/2 keeps probes short.
  */
 final class PageTimeMap {
     static final long MISSING = Long.MIN_VALUE;
     private static final long EMPTY = -1;
 
-    private long[] keys;
-    private long[] values;
+    private long[] table;
     private int mask;
     private int size;
 
@@ -19,86 +19,83 @@ final class PageTimeMap {
     }
 
     private void allocate(int cap) {
-        keys = new long[cap];
-        values = new long[cap];
-        java.util.Arrays.fill(keys, EMPTY);
+        table = new long[2 * cap];
+        for (int i = 0; i < table.length; i += 2) {
+            table[i] = EMPTY;
+        }
         mask = cap - 1;
     }
 
-    private int slot(long key) {
+    private int home(long key) {
         return (int) ((key * 0x9E3779B97F4A7C15L) >>> 40) & mask;
     }
 
-    long get(long key) {
-        for (int i = slot(key); ; i = (i + 1) & mask) {
-            long k = keys[i];
+    /** Slot holding {@code key}, or {@code -(free slot) - 1} where it would go. */
+    int find(long key) {
+        for (int i = home(key); ; i = (i + 1) & mask) {
+            long k = table[2 * i];
             if (k == key) {
-                return values[i];
+                return i;
             }
             if (k == EMPTY) {
-                return MISSING;
+                return -i - 1;
             }
         }
     }
 
+    long get(long key) {
+        int i = find(key);
+        return i >= 0 ? table[2 * i + 1] : MISSING;
+    }
+
     void put(long key, long value) {
-        int i = slot(key);
-        while (true) {
-            long k = keys[i];
-            if (k == key) {
-                values[i] = value;
-                return;
-            }
-            if (k == EMPTY) {
-                keys[i] = key;
-                values[i] = value;
-                if (++size * 2 > keys.length) {
-                    grow();
-                }
-                return;
-            }
-            i = (i + 1) & mask;
+        int i = find(key);
+        if (i >= 0) {
+            table[2 * i + 1] = value;
+        } else {
+            insertAt(-i - 1, key, value);
+        }
+    }
+
+    /** Inserts a key known to be absent into the free slot {@code find} reported. */
+    void insertAt(int slot, long key, long value) {
+        table[2 * slot] = key;
+        table[2 * slot + 1] = value;
+        if (++size * 2 > mask + 1) {
+            grow();
         }
     }
 
     /** Removes {@code key}; returns its value or {@link #MISSING}. */
     long remove(long key) {
-        int i = slot(key);
-        while (true) {
-            long k = keys[i];
-            if (k == EMPTY) {
-                return MISSING;
-            }
-            if (k == key) {
-                break;
-            }
-            i = (i + 1) & mask;
+        int i = find(key);
+        if (i < 0) {
+            return MISSING;
         }
-        long old = values[i];
+        long old = table[2 * i + 1];
         // Backward-shift: pull later entries of the probe run into the hole so lookups stay correct.
         int hole = i;
-        for (int j = (hole + 1) & mask; keys[j] != EMPTY; j = (j + 1) & mask) {
-            int home = slot(keys[j]);
-            boolean movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
+        for (int j = (hole + 1) & mask; table[2 * j] != EMPTY; j = (j + 1) & mask) {
+            int h = home(table[2 * j]);
+            boolean movable = hole <= j ? (h <= hole || h > j) : (h <= hole && h > j);
             if (movable) {
-                keys[hole] = keys[j];
-                values[hole] = values[j];
+                table[2 * hole] = table[2 * j];
+                table[2 * hole + 1] = table[2 * j + 1];
                 hole = j;
             }
         }
-        keys[hole] = EMPTY;
+        table[2 * hole] = EMPTY;
         size--;
         return old;
     }
 
     private void grow() {
-        long[] oldKeys = keys;
-        long[] oldValues = values;
-        allocate(keys.length * 2);
+        long[] old = table;
+        allocate((mask + 1) * 2);
         size = 0;
-        for (int i = 0; i < oldKeys.length; i++) {
-            if (oldKeys[i] != EMPTY) {
-                put(oldKeys[i], oldValues[i]);
+        for (int i = 0; i < old.length; i += 2) {
+            if (old[i] != EMPTY) {
+                put(old[i], old[i + 1]);
             }
         }
     }
@@ -108,23 +105,23 @@ final class PageTimeMap {
     }
 
     int capacity() {
-        return keys.length;
+        return mask + 1;
     }
 
     /** Key in slot {@code i}, or -1 when the slot is empty (for iteration). */
     long keyAt(int i) {
-        return keys[i];
+        return table[2 * i];
     }
 
     long valueAt(int i) {
-        return values[i];
+        return table[2 * i + 1];
     }
 
     void setValueAt(int i, long value) {
-        values[i] = value;
+        table[2 * i + 1] = value;
     }
 
     long retainedBytes() {
-        return 16L * keys.length;
+        return 8L * table.length;
     }
 }

@@ -8,6 +8,7 @@ import io.tierscope.workload.AccessReader;
 import io.tierscope.workload.trace.TraceFormat;
 import io.tierscope.workload.trace.TraceFormatException;
 import java.io.BufferedWriter;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -205,7 +206,8 @@ public final class MrcCommand implements Callable<Integer> {
 
     private Writer openOut() throws IOException {
         if (out == null) {
-            return new BufferedWriter(new OutputStreamWriter(new java.io.FilterOutputStream(System.out) {
+            // Closing the CSV writer must flush standard output, not close it.
+            return new BufferedWriter(new OutputStreamWriter(new FilterOutputStream(System.out) {
                 @Override
                 public void close() throws IOException {
                     flush();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tierscope.analytics.sampling.SpatialHash;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -127,7 +128,7 @@ class MrcEngineTest {
         assertThrows(IllegalArgumentException.class, () -> MrcEngine.restore(new byte[] {1, 2, 3}));
         byte[] good = new MrcEngine(1, MrcConfig.exact()).snapshot();
         assertThrows(IllegalArgumentException.class,
-                () -> MrcEngine.restore(java.util.Arrays.copyOf(good, good.length - 3)));
+                () -> MrcEngine.restore(Arrays.copyOf(good, good.length - 3)));
         assertArrayEquals(good, MrcEngine.restore(good).snapshot());
     }
 

@@ -1,5 +1,6 @@
 package io.tierscope.workload.synthetic;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,7 +30,7 @@ public final class PhaseShiftWorkload extends SyntheticWorkload {
      */
     public static PhaseShiftWorkload disjointWorkingSets(long seed, long base, int count, long workingSetPages,
                                                          long referencesPerPhase) {
-        java.util.ArrayList<SyntheticWorkload> list = new java.util.ArrayList<>();
+        List<SyntheticWorkload> list = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             list.add(new UniformWorkload(seed + i, base + i * workingSetPages, workingSetPages));
         }

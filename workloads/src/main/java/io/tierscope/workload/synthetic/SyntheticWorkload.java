@@ -3,6 +3,7 @@ package io.tierscope.workload.synthetic;
 import io.tierscope.workload.AccessBatch;
 import io.tierscope.workload.AccessReader;
 import io.tierscope.workload.Xwr;
+import java.util.Arrays;
 
 /**
  * An endless, seeded, reproducible stream of page accesses with a known shape. Nothing is held
@@ -41,7 +42,7 @@ public abstract class SyntheticWorkload {
     }
 
     static void fillRead(byte[] xwr, int from, int count) {
-        java.util.Arrays.fill(xwr, from, from + count, (byte) Xwr.READ);
+        Arrays.fill(xwr, from, from + count, (byte) Xwr.READ);
     }
 
     static void requirePositive(long v, String what) {
@@ -65,7 +66,7 @@ public abstract class SyntheticWorkload {
         public int read(AccessBatch batch) {
             int n = (int) Math.min(batch.capacity(), remaining);
             workload.generate(batch.gfn, batch.xwr, 0, n);
-            java.util.Arrays.fill(batch.vm, 0, n, 0);
+            Arrays.fill(batch.vm, 0, n, 0);
             batch.setSize(n);
             remaining -= n;
             return n;

@@ -4,6 +4,7 @@ import io.tierscope.workload.AccessBatch;
 import io.tierscope.workload.AccessReader;
 import io.tierscope.workload.Xwr;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Reads the csv trace format: one access per line, {@code page[,xwr[,vm]]}.
@@ -104,7 +105,7 @@ public final class CsvTraceReader extends TextTraceReader {
     }
 
     private static boolean isHeader(byte[] b, int from, int to) {
-        String first = new String(b, from, to - from, java.nio.charset.StandardCharsets.US_ASCII);
+        String first = new String(b, from, to - from, StandardCharsets.US_ASCII);
         return first.equalsIgnoreCase("page") || first.equalsIgnoreCase("gfn");
     }
 

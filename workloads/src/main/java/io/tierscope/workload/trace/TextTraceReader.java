@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,10 +65,10 @@ abstract class TextTraceReader implements AccessReader {
     final int vm(byte[] b, int from, int to) {
         int len = to - from;
         if (lastVmIndex >= 0 && len == lastVm.length
-                && java.util.Arrays.equals(b, from, to, lastVm, 0, len)) {
+                && Arrays.equals(b, from, to, lastVm, 0, len)) {
             return lastVmIndex;
         }
-        lastVm = java.util.Arrays.copyOfRange(b, from, to);
+        lastVm = Arrays.copyOfRange(b, from, to);
         lastVmIndex = vm(new String(lastVm, StandardCharsets.UTF_8));
         return lastVmIndex;
     }

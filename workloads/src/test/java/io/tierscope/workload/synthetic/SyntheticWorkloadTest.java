@@ -8,6 +8,7 @@ import io.tierscope.workload.AccessBatch;
 import io.tierscope.workload.AccessReader;
 import io.tierscope.workload.Xwr;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,7 +25,7 @@ class SyntheticWorkloadTest {
     @Test
     void sameSeedSameStreamDifferentSeedDifferentStream() {
         assertArrayEquals(take(new ZipfWorkload(7, 0, 1000, 0.9), 500), take(new ZipfWorkload(7, 0, 1000, 0.9), 500));
-        assertTrue(!java.util.Arrays.equals(take(new ZipfWorkload(7, 0, 1000, 0.9), 500),
+        assertTrue(!Arrays.equals(take(new ZipfWorkload(7, 0, 1000, 0.9), 500),
                 take(new ZipfWorkload(8, 0, 1000, 0.9), 500)));
     }
 
@@ -33,9 +34,9 @@ class SyntheticWorkloadTest {
         ZipfWorkload z = new ZipfWorkload(1, 100, 10_000, 1.0);
         long hot = z.hotPages(0.5);
         long[] g = take(z, 200_000);
-        long inHot = java.util.Arrays.stream(g).filter(p -> p >= 100 && p < 100 + hot).count();
+        long inHot = Arrays.stream(g).filter(p -> p >= 100 && p < 100 + hot).count();
         assertEquals(0.5, inHot / 200_000.0, 0.02);
-        assertTrue(java.util.Arrays.stream(g).allMatch(p -> p >= 100 && p < 10_100));
+        assertTrue(Arrays.stream(g).allMatch(p -> p >= 100 && p < 10_100));
     }
 
     @Test
@@ -53,8 +54,8 @@ class SyntheticWorkloadTest {
         assertEquals(1, w.phase());
         long[] second = take(w, 1000);
         assertEquals(0, w.phase());
-        assertTrue(java.util.Arrays.stream(first).allMatch(p -> p < 100));
-        assertTrue(java.util.Arrays.stream(second).allMatch(p -> p >= 100 && p < 200));
+        assertTrue(Arrays.stream(first).allMatch(p -> p < 100));
+        assertTrue(Arrays.stream(second).allMatch(p -> p >= 100 && p < 200));
         assertEquals(100, w.workingSetPages());
         assertEquals(200, w.footprintPages());
     }
@@ -64,7 +65,7 @@ class SyntheticWorkloadTest {
         MixtureWorkload m = new MixtureWorkload(4, List.of(new LoopWorkload(0, 10), new LoopWorkload(1000, 10)),
                 new double[] {3, 1});
         long[] g = take(m, 40_000);
-        long low = java.util.Arrays.stream(g).filter(p -> p < 1000).count();
+        long low = Arrays.stream(g).filter(p -> p < 1000).count();
         assertEquals(0.75, low / 40_000.0, 0.02);
         assertEquals(20, m.footprintPages());
 

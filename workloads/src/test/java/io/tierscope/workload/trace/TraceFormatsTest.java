@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -110,7 +111,7 @@ class TraceFormatsTest {
             w.write(1, 1, vm);
             w.write(1L << 50, 1, vm);
         }
-        byte[] cut = java.util.Arrays.copyOf(bytes.toByteArray(), bytes.size() - 2);
+        byte[] cut = Arrays.copyOf(bytes.toByteArray(), bytes.size() - 2);
         TraceFormatException e = assertThrows(TraceFormatException.class,
                 () -> readAll(new BinaryTraceReader(new ByteArrayInputStream(cut), "x"), 8));
         assertEquals(2, e.line());

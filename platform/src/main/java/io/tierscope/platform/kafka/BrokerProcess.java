@@ -1,0 +1,66 @@
+package io.tierscope.platform.kafka;
+
+import io.tierscope.platform.process.ChildProcess;
+import io.tierscope.platform.process.JvmClasspath;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Parent side of {@link BrokerMain}: a child JVM on this JVM's classpath, logging to {@code broker.log}. */
+public final class BrokerProcess implements AutoCloseable {
+    public static final String LOG_FILE = "broker.log";
+    private static final List<String> JVM_OPTIONS = List.of("-Xmx512m", "-XX:+UseSerialGC",
+            "-Djava.awt.headless=true", "-Dorg.slf4j.simpleLogger.showDateTime=true");
+
+    private final ChildProcess child;
+    private final int kafkaPort;
+
+    private BrokerProcess(ChildProcess child, int kafkaPort) {
+        this.child = child;
+        this.kafkaPort = kafkaPort;
+    }
+
+    /** Starts the broker and returns once it serves on {@code 127.0.0.1:kafkaPort}. */
+    public static BrokerProcess start(Path dataDir, int kafkaPort, int controllerPort, Duration timeout) {
+        Path dir = dataDir.toAbsolutePath();
+        Path ready = dir.resolve(BrokerMain.READY_FILE);
+        try {
+            Files.createDirectories(dir);
+            Files.deleteIfExists(ready);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot prepare the broker data dir " + dir, e);
+        }
+        Path argFile = JvmClasspath.writeArgFile(dir.resolve("broker-classpath.args"), JvmClasspath.current());
+        List<String> command = new ArrayList<>();
+        command.add(JvmClasspath.javaLauncher().toString());
+        command.addAll(JVM_OPTIONS);
+        command.add("@" + argFile);
+        command.add(BrokerMain.class.getName());
+        command.addAll(List.of("--data-dir", dir.toString(), "--kafka-port", Integer.toString(kafkaPort),
+                "--controller-port", Integer.toString(controllerPort)));
+        ChildProcess child = ChildProcess.start("Kafka broker", command, dir, dir.resolve(LOG_FILE), Map.of());
+        child.awaitReady(() -> Files.exists(ready), timeout);
+        return new BrokerProcess(child, kafkaPort);
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    public long pid() {
+        return child.pid();
+    }
+
+    public boolean isAlive() {
+        return child.isAlive();
+    }
+
+    @Override
+    public void close() {
+        child.stop(Duration.ofSeconds(35));
+    }
+}

@@ -1,0 +1,97 @@
+package io.tierscope.platform.registry;
+
+import io.tierscope.platform.process.ChildProcess;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Apicurio Registry (Quarkus) as a child process, in-memory storage, HTTP and management
+ * interfaces on loopback only, serving the Confluent-compatible API at {@value #CCOMPAT_PATH}.
+ * <p>
+ * Apicurio's main is not ours, so it cannot watch our pipe itself: {@link #WRAPPER} runs it under
+ * {@code sh}, which kills it on EOF of the stdin pipe (this JVM died) and forwards SIGTERM/SIGINT.
+ */
+public final class RegistryProcess implements AutoCloseable {
+    public static final String LOG_FILE = "registry.log";
+    public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
+
+    /**
+     * {@code sh -c WRAPPER registry java args...}: java runs in the background with stdin from
+     * /dev/null; a watcher subshell reads our stdin (fd 3) until EOF, then TERMs java and KILLs it
+     * 10 s later if it is still there; the main shell waits for java and exits with its status.
+     */
+    static final String WRAPPER = String.join("\n",
+            "exec 3<&0",
+            "\"$@\" </dev/null &",
+            "child=$!",
+            "trap 'kill -TERM \"$child\" 2>/dev/null' TERM INT HUP",
+            "( while read -r _; do :; done; kill -TERM \"$child\" 2>/dev/null; sleep 10; kill -KILL \"$child\" 2>/dev/null ) <&3 &",
+            "watcher=$!",
+            "exec 3<&-",
+            "status=0",
+            "while kill -0 \"$child\" 2>/dev/null; do wait \"$child\"; status=$?; done",
+            "kill \"$watcher\" 2>/dev/null",
+            "exit \"$status\"");
+
+    private final ChildProcess child;
+    private final String url;
+
+    private RegistryProcess(ChildProcess child, String url) {
+        this.child = child;
+        this.url = url;
+    }
+
+    /** Starts the registry on {@code 127.0.0.1:port}, waits for it, and sets global compatibility BACKWARD. */
+    public static RegistryProcess start(Path distribution, Path javaHome, Path dataDir, int port, Duration timeout) {
+        Path dir = dataDir.toAbsolutePath();
+        Path work = dir.resolve("registry-work");
+        try {
+            Files.createDirectories(work);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + work, e);
+        }
+        List<String> java = new ArrayList<>(List.of(RegistryJava.launcher(javaHome).toString(),
+                "-Xmx512m", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + work,
+                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
+                // The management interface (health, metrics) binds 0.0.0.0:9000 by default: keep it
+                // on loopback and off a fixed port so two platforms on one host do not collide.
+                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=0",
+                "-Dapicurio.storage.kind=sql", "-Dapicurio.storage.sql.kind=h2",
+                "-Dapicurio.storage.snapshot.location=" + work,
+                "-Dquarkus.log.console.color=false",
+                "-jar", distribution.resolve(ApicurioDistribution.RUN_JAR).toString()));
+        List<String> command = new ArrayList<>(List.of("sh", "-c", WRAPPER, "tierscope-registry"));
+        command.addAll(java);
+        ChildProcess child = ChildProcess.start("Apicurio Registry", command, work, dir.resolve(LOG_FILE), Map.of());
+        String url = "http://127.0.0.1:" + port + CCOMPAT_PATH;
+        RegistryHttp http = new RegistryHttp(url);
+        child.awaitReady(http::isUp, timeout);
+        try {
+            http.setGlobalCompatibility("BACKWARD");
+        } catch (RuntimeException e) {
+            child.close();
+            throw e;
+        }
+        return new RegistryProcess(child, url);
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public long pid() {
+        return child.pid();
+    }
+
+    @Override
+    public void close() {
+        child.stop(Duration.ofSeconds(20));
+    }
+}

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.zip.ZipException;
 
 /**
  * The classpath of this JVM, flattened so a child JVM can use it. Surefire/failsafe may run tests
@@ -66,6 +67,9 @@ public final class JvmClasspath {
                     referenced.add(Path.of(base.resolve(new URI(item))).toAbsolutePath().normalize());
                 }
             }
+            return referenced;
+        } catch (ZipException notAZip) {
+            // The JVM skips such an entry too; pass it on unexpanded rather than fail the start.
             return referenced;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the manifest of " + jar, e);

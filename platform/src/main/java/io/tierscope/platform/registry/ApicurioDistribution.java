@@ -8,8 +8,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -120,8 +118,9 @@ public final class ApicurioDistribution {
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
                 temp = null;
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
-                // Another JVM finished first; its copy is as good as ours.
+            } catch (IOException raced) {
+                // Another JVM finished first (rename(2) fails with ENOTEMPTY, which Java reports as a
+                // plain FileSystemException); its copy is as good as ours.
                 if (!Files.isRegularFile(target.resolve(RUN_JAR))) {
                     throw new IllegalStateException(target + " exists but holds no " + RUN_JAR
                             + "; delete it and retry", raced);

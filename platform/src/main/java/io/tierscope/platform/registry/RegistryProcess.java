@@ -25,7 +25,8 @@ public final class RegistryProcess implements AutoCloseable {
     /**
      * {@code sh -c WRAPPER registry java args...}: java runs in the background with stdin from
      * /dev/null; a watcher subshell reads our stdin (fd 3) until EOF, then TERMs java and KILLs it
-     * 10 s later if it is still there; the main shell waits for java and exits with its status.
+     * 10 s later if it is still there; the main shell waits for java (again after a trap
+     * interrupted the wait) and exits with its status.
      */
     static final String WRAPPER = String.join("\n",
             "exec 3<&0",
@@ -35,7 +36,7 @@ public final class RegistryProcess implements AutoCloseable {
             "( while read -r _; do :; done; kill -TERM \"$child\" 2>/dev/null; sleep 10; kill -KILL \"$child\" 2>/dev/null ) <&3 &",
             "watcher=$!",
             "exec 3<&-",
-            "status=0",
+            "wait \"$child\"; status=$?",
             "while kill -0 \"$child\" 2>/dev/null; do wait \"$child\"; status=$?; done",
             "kill \"$watcher\" 2>/dev/null",
             "exit \"$status\"");

@@ -14,7 +14,8 @@ import java.util.Map;
 public final class BrokerProcess implements AutoCloseable {
     public static final String LOG_FILE = "broker.log";
     private static final List<String> JVM_OPTIONS = List.of("-Xmx512m", "-XX:+UseSerialGC",
-            "-Djava.awt.headless=true", "-Dorg.slf4j.simpleLogger.showDateTime=true");
+            "-Djava.awt.headless=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+            "-Dorg.slf4j.simpleLogger.showDateTime=true");
 
     private final ChildProcess child;
     private final int kafkaPort;

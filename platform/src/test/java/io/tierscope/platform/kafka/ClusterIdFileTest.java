@@ -30,4 +30,13 @@ class ClusterIdFileTest {
         assertTrue(e.getMessage().contains("not-a-uuid") && e.getMessage().contains(ClusterIdFile.FILE_NAME), e.getMessage());
         assertEquals("not-a-uuid", Files.readString(dir.resolve(ClusterIdFile.FILE_NAME)));
     }
+
+    @Test
+    void adoptsTheIdOfAnAlreadyFormattedLogDir(@TempDir Path dir) throws Exception {
+        String formatted = Uuid.randomUuid().toString();
+        Path logDir = Files.createDirectories(BrokerSettings.logDir(dir));
+        Files.writeString(logDir.resolve("meta.properties"), "version=1\ncluster.id=" + formatted + "\nnode.id=1\n");
+        assertEquals(formatted, ClusterIdFile.loadOrCreate(dir));
+        assertEquals(formatted, Files.readString(dir.resolve(ClusterIdFile.FILE_NAME)).trim());
+    }
 }

@@ -90,7 +90,13 @@ public final class ChildProcess implements AutoCloseable {
                 throw new PlatformStartException(name + " was not ready within " + timeout.toSeconds()
                         + " s; last lines of " + log + ":" + System.lineSeparator() + tail());
             }
-            sleep(100);
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                close();
+                Thread.currentThread().interrupt();
+                throw new PlatformStartException("interrupted while waiting for " + name + " to get ready", e);
+            }
         }
     }
 
@@ -126,15 +132,6 @@ public final class ChildProcess implements AutoCloseable {
             lifeline.close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close the stdin pipe of " + name, e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PlatformStartException("interrupted while waiting for a child process", e);
         }
     }
 }

@@ -9,8 +9,9 @@ import java.util.Objects;
 
 /**
  * Where the embedded platform keeps its data and which loopback ports it uses (0 = pick a free one).
- * The data dir holds the Kafka log ({@code kafka-logs/}), its {@code cluster.id}, and the child
- * logs {@code broker.log} and {@code registry.log}.
+ * The data dir holds the Kafka log ({@code kafka-logs/}), its {@code cluster.id}, the registry's
+ * database ({@code registry-db/}, so schema ids in old records stay valid), and the child logs
+ * {@code broker.log} and {@code registry.log}. Delete it to start from nothing.
  */
 public record PlatformConfig(Path dataDir, int kafkaPort, int controllerPort, int registryPort,
                              Duration startupTimeout) {

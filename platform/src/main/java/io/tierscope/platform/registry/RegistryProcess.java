@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Apicurio Registry (Quarkus) as a child process, in-memory storage, HTTP and management
+ * Apicurio Registry (Quarkus) as a child process, H2 storage in {@code <dataDir>/registry-db}, HTTP and management
  * interfaces on loopback only, serving the Confluent-compatible API at {@value #CCOMPAT_PATH}.
  * <p>
  * Apicurio's main is not ours, so it cannot watch our pipe itself: {@link #WRAPPER} runs it under
@@ -21,6 +21,7 @@ import java.util.Map;
 public final class RegistryProcess implements AutoCloseable {
     public static final String LOG_FILE = "registry.log";
     public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
+    public static final String DB_DIR = "registry-db";
 
     /**
      * {@code sh -c WRAPPER registry java args...}: java runs in the background with stdin from
@@ -67,6 +68,7 @@ public final class RegistryProcess implements AutoCloseable {
                 // on loopback and off a fixed port so two platforms on one host do not collide.
                 "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=0",
                 "-Dapicurio.storage.kind=sql", "-Dapicurio.storage.sql.kind=h2",
+                "-Dapicurio.datasource.url=" + h2Url(dir),
                 "-Dapicurio.storage.snapshot.location=" + work,
                 "-Dquarkus.log.console.color=false",
                 "-jar", distribution.resolve(ApicurioDistribution.RUN_JAR).toString()));
@@ -83,6 +85,19 @@ public final class RegistryProcess implements AutoCloseable {
             throw e;
         }
         return new RegistryProcess(child, url);
+    }
+
+    /**
+     * H2 in a file beside the Kafka log rather than in memory: records in Kafka carry schema ids, and
+     * a registry that forgot them on restart would hand the same ids to other schemas. WRITE_DELAY=0
+     * makes each registration durable at once (a SIGKILL 0.5 s later otherwise lost it, measured).
+     */
+    static String h2Url(Path dataDir) {
+        Path db = dataDir.resolve(DB_DIR).resolve("registry").toAbsolutePath();
+        if (db.toString().contains(";")) {
+            throw new IllegalArgumentException("the data dir must not contain ';' (it ends up in a JDBC URL): " + dataDir);
+        }
+        return "jdbc:h2:file:" + db + ";WRITE_DELAY=0";
     }
 
     public String url() {

@@ -19,8 +19,9 @@ class BrokerStartFailureIT {
     @Test
     void corruptClusterIdIsReportedFromTheBrokerLog(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve(ClusterIdFile.FILE_NAME), "garbage");
+        int[] ports = FreePorts.pick(2);
         PlatformStartException e = assertThrows(PlatformStartException.class, () ->
-                BrokerProcess.start(dir, FreePorts.pick(), FreePorts.pick(), Duration.ofMinutes(1)).close());
+                BrokerProcess.start(dir, ports[0], ports[1], Duration.ofMinutes(1)).close());
         assertTrue(e.getMessage().contains("exited with code") && e.getMessage().contains("does not hold a Kafka cluster id")
                 && e.getMessage().contains(BrokerProcess.LOG_FILE), e.getMessage());
     }

@@ -32,8 +32,9 @@ class OrphanProcessIT {
     @Test
     void childrenDieWithASigkilledParentAndTheDataSurvives(@TempDir Path dir) throws Exception {
         Path dataDir = dir.resolve("platform");
-        int kafkaPort = FreePorts.pick();
-        int controllerPort = FreePorts.pick();
+        int[] ports = FreePorts.pick(2);
+        int kafkaPort = ports[0];
+        int controllerPort = ports[1];
         String topic = "orphan-check";
         Path argFile = JvmClasspath.writeArgFile(dir.resolve("holder.args"), JvmClasspath.current());
         Path holderLog = dir.resolve("holder.log");

@@ -24,8 +24,9 @@ class RepeatedStartIT {
 
     @Test
     void secondStartOnTheSameDataDirAndPortsSeesTheFirstRunsData(@TempDir Path dir) throws Exception {
+        int[] ports = FreePorts.pick(3);
         PlatformConfig config = PlatformConfig.builder().dataDir(dir)
-                .kafkaPort(FreePorts.pick()).controllerPort(FreePorts.pick()).registryPort(FreePorts.pick()).build();
+                .kafkaPort(ports[0]).controllerPort(ports[1]).registryPort(ports[2]).build();
         String topic = "repeated-start";
         String schemaId;
 

@@ -23,6 +23,31 @@ public final class FreePorts {
         }
     }
 
+    /** {@code count} distinct free ports: all are bound at the same time, so none repeats. */
+    public static int[] pick(int count) {
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException("no " + count + " free ports on the loopback interface", e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                if (socket != null) {
+                    try {
+                        socket.close();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot release a probe socket", e);
+                    }
+                }
+            }
+        }
+    }
+
     /** Fails with a clear message when a fixed port is already taken (a child would die on bind). */
     public static void requireFree(int port, String user) {
         try (ServerSocket socket = new ServerSocket()) {

@@ -28,4 +28,10 @@ class FreePortsTest {
                     e.getMessage());
         }
     }
+
+    @Test
+    void pickManyGivesDistinctPorts() {
+        int[] ports = FreePorts.pick(5);
+        assertEquals(5, java.util.Arrays.stream(ports).distinct().count());
+    }
 }

@@ -70,7 +70,6 @@ public final class RegistryProcess implements AutoCloseable {
                 "-Dapicurio.storage.kind=sql", "-Dapicurio.storage.sql.kind=h2",
                 "-Dapicurio.datasource.url=" + h2Url(dir),
                 "-Dapicurio.storage.snapshot.location=" + work,
-                "-Dquarkus.log.console.color=false",
                 "-jar", distribution.resolve(ApicurioDistribution.RUN_JAR).toString()));
         List<String> command = new ArrayList<>(List.of("sh", "-c", WRAPPER, "tierscope-registry"));
         command.addAll(java);

@@ -3,7 +3,6 @@ package io.tierscope.platform.testing;
 import io.tierscope.platform.Platform;
 import io.tierscope.platform.registry.RegistryHttp;
 import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.lifecycle.Startable;
@@ -16,14 +15,13 @@ import java.time.Duration;
  * {@code @Testcontainers(disabledWithoutDocker = true)} so it is skipped where there is none.
  */
 public final class ContainerPlatform implements Platform, Startable {
+    /** Same Kafka version as the clients (root pom kafka.version). */
     public static final String KAFKA_IMAGE = "apache/kafka:4.3.1";
     public static final String REGISTRY_IMAGE = "apicurio/apicurio-registry:3.3.3";
     private static final int REGISTRY_PORT = 8080;
 
-    private final Network network = Network.newNetwork();
-    private final KafkaContainer kafka = new KafkaContainer(KAFKA_IMAGE).withNetwork(network);
+    private final KafkaContainer kafka = new KafkaContainer(KAFKA_IMAGE);
     private final GenericContainer<?> registry = new GenericContainer<>(REGISTRY_IMAGE)
-            .withNetwork(network)
             .withExposedPorts(REGISTRY_PORT)
             .waitingFor(Wait.forHttp("/apis/ccompat/v7/subjects").forStatusCode(200)
                     .withStartupTimeout(Duration.ofMinutes(3)));
@@ -39,7 +37,6 @@ public final class ContainerPlatform implements Platform, Startable {
     public void stop() {
         registry.stop();
         kafka.stop();
-        network.close();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.tierscope.platform;
 
+import io.tierscope.platform.kafka.BrokerMain;
 import io.tierscope.platform.testing.PlatformExtension;
 import io.tierscope.platform.testing.TestTopics;
 import org.apache.kafka.clients.admin.Admin;
@@ -20,6 +21,25 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 @ExtendWith(PlatformExtension.class)
 class BrokerRestartIT {
+
+    @Test
+    void terminalInterruptDoesNotStopTheBroker(Platform platform) throws Exception {
+        assumeTrue(platform instanceof EmbeddedPlatform, "needs the embedded platform");
+        EmbeddedPlatform embedded = (EmbeddedPlatform) platform;
+        ProcessHandle broker = ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(BrokerMain.class.getName())
+                        && c.contains(embedded.dataDir().toString())).orElse(false))
+                .findFirst().orElseThrow(() -> new AssertionError("no broker process under this JVM"));
+        for (String signal : List.of("-INT", "-HUP")) {
+            assertEquals(0, new ProcessBuilder("kill", signal, Long.toString(broker.pid())).start().waitFor());
+        }
+        // A round trip through the broker gives a signal-driven shutdown ample time to show.
+        String topic = TestTopics.create(platform, PlatformExtension.uniqueTopic("sigint"), 1);
+        KafkaTestClients.send(embedded.bootstrapServers(), topic, List.of("still-here"));
+        assertEquals(List.of("still-here"), KafkaTestClients.read(embedded.bootstrapServers(), topic, "read_committed", 1));
+        assertTrue(broker.isAlive());
+        assertTrue(embedded.brokerRunning());
+    }
 
     @Test
     void stopAndStartKeepsTheDataAndTheAddress(Platform platform) throws Exception {

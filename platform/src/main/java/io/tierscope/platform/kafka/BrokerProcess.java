@@ -21,6 +21,14 @@ public final class BrokerProcess implements AutoCloseable {
             "-Djava.awt.headless=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
             "-Dorg.slf4j.simpleLogger.showDateTime=true");
 
+    /**
+     * Ctrl-C in a terminal signals the whole foreground process group. The broker must outlive it
+     * until the parent has shut its clients down and stops it (SIGTERM) or dies (stdin EOF), so it
+     * starts with SIGINT and SIGHUP ignored; the JVM keeps signals that were ignored at launch
+     * ignored, and {@code exec} keeps the pid.
+     */
+    static final String IGNORE_TERMINAL_SIGNALS = "trap '' INT HUP; exec \"$@\"";
+
     private final ChildProcess child;
     private final int kafkaPort;
 
@@ -40,7 +48,7 @@ public final class BrokerProcess implements AutoCloseable {
             throw new java.io.UncheckedIOException("cannot prepare the broker data dir " + dir, e);
         }
         Path argFile = JvmClasspath.writeArgFile(dir.resolve("broker-classpath.args"), JvmClasspath.current());
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(List.of("sh", "-c", IGNORE_TERMINAL_SIGNALS, "tierscope-broker"));
         command.add(JvmClasspath.javaLauncher().toString());
         command.addAll(JVM_OPTIONS);
         command.add("@" + argFile);

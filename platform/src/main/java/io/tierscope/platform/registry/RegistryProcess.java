@@ -16,7 +16,7 @@ import java.util.Map;
  * interfaces on loopback only, serving the Confluent-compatible API at {@value #CCOMPAT_PATH}.
  * <p>
  * Apicurio's main is not ours, so it cannot watch our pipe itself: {@link #WRAPPER} runs it under
- * {@code sh}, which kills it on EOF of the stdin pipe (this JVM died) and forwards SIGTERM/SIGINT.
+ * {@code sh}, which kills it on EOF of the stdin pipe (this JVM died) and forwards SIGTERM.
  */
 public final class RegistryProcess implements AutoCloseable {
     public static final String LOG_FILE = "registry.log";
@@ -24,16 +24,23 @@ public final class RegistryProcess implements AutoCloseable {
     public static final String DB_DIR = "registry-db";
 
     /**
-     * {@code sh -c WRAPPER registry java args...}: java runs in the background with stdin from
+     * {@code sh -c WRAPPER registry java args...}: SIGINT and SIGHUP are ignored by the wrapper and
+     * (inherited) by java, so a Ctrl-C meant for the parent does not pull the registry away while
+     * the parent is still shutting down in order. Java runs in the background with stdin from
      * /dev/null; a watcher subshell reads our stdin (fd 3) until EOF, then TERMs java and KILLs it
      * 10 s later if it is still there; the main shell waits for java (again after a trap
      * interrupted the wait) and exits with its status.
      */
     static final String WRAPPER = String.join("\n",
+            "trap '' INT HUP",
+            // The TERM trap is in place before java starts: a stop right after launch must not
+            // kill the wrapper alone and leave java behind.
+            "stopping=0",
+            "trap 'stopping=1; [ -n \"${child:-}\" ] && kill -TERM \"$child\" 2>/dev/null' TERM",
             "exec 3<&0",
             "\"$@\" </dev/null &",
             "child=$!",
-            "trap 'kill -TERM \"$child\" 2>/dev/null' TERM INT HUP",
+            "[ \"$stopping\" = 1 ] && kill -TERM \"$child\" 2>/dev/null",
             "( while read -r _; do :; done; kill -TERM \"$child\" 2>/dev/null; sleep 10; kill -KILL \"$child\" 2>/dev/null ) <&3 &",
             "watcher=$!",
             "exec 3<&-",

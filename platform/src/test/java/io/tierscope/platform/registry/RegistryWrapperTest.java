@@ -42,6 +42,25 @@ class RegistryWrapperTest {
     }
 
     @Test
+    void terminalInterruptAndHangupAreIgnoredUntilStdinCloses() throws Exception {
+        Process wrapper = wrap("sleep", "300");
+        ProcessHandle sleeper = awaitChild(wrapper, "sleep");
+        for (String signal : List.of("-INT", "-HUP")) {
+            signal(signal, wrapper.pid());
+            signal(signal, sleeper.pid());
+        }
+        assertFalse(wrapper.waitFor(1, TimeUnit.SECONDS), "Ctrl-C in the parent's terminal must not stop the registry");
+        assertTrue(sleeper.isAlive());
+        wrapper.getOutputStream().close();
+        assertTrue(wrapper.waitFor(10, TimeUnit.SECONDS));
+        sleeper.onExit().get(10, TimeUnit.SECONDS);
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", signal, Long.toString(pid)).start().waitFor());
+    }
+
+    @Test
     void exitStatusOfTheWrappedProcessIsPassedOn() throws Exception {
         Process wrapper = wrap("sh", "-c", "exit 3");
         assertTrue(wrapper.waitFor(10, TimeUnit.SECONDS));

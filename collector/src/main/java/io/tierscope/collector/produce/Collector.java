@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * -> {@link BatchSender} -> topic (and scan source -> {@link ScanPump} -> the same buffer).
  *
  * <p>Usage: {@link #create}, {@link #addSamples}/{@link #addScans}, {@link #start}, then either
- * {@link #awaitSamplesEnded} (replay) or a duration, then {@link #stop}, which returns the final
+ * {@link #awaitSourcesEnded} (replay) or a duration, then {@link #stop}, which returns the final
  * exact counts.
  */
 public final class Collector implements AutoCloseable {
@@ -144,10 +144,15 @@ public final class Collector implements AutoCloseable {
                 settings.host(), samplePumps.size(), scanLanes.size(), settings.bufferBytes(), settings.compression());
     }
 
-    /** Waits until every sample feed reached its end (or failed); true if they all did in time. */
-    public boolean awaitSamplesEnded(Duration timeout) throws InterruptedException {
+    /**
+     * Waits until every sample feed and scan source reached its end (or failed); true if they
+     * all did within the timeout.
+     */
+    public boolean awaitSourcesEnded(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (Thread t : sampleThreads) {
+        List<Thread> pumps = new ArrayList<>(sampleThreads);
+        pumps.addAll(scanThreads);
+        for (Thread t : pumps) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;

@@ -49,7 +49,8 @@ public final class Collector implements AutoCloseable {
     private final List<SamplePump> samplePumps = new ArrayList<>();
     private final List<Thread> sampleThreads = new ArrayList<>();
     private final List<Thread> scanThreads = new ArrayList<>();
-    private final List<Closeable> sources = new ArrayList<>();
+    private final List<SampleFeed> feeds = new ArrayList<>();
+    private final List<ScanSource> scanSources = new ArrayList<>();
     private Thread senderThread;
     private ScheduledExecutorService reporter;
     private Consumer<String> reportSink = LOG::info;
@@ -109,7 +110,7 @@ public final class Collector implements AutoCloseable {
         SamplePump pump = new SamplePump(feed, lanes, pacer, MAX_BLOCK, metrics, clockMs);
         samplePumps.add(pump);
         sampleThreads.add(daemon(pump, "collector-samples-" + samplePumps.size()));
-        sources.add(feed);
+        feeds.add(feed);
         return this;
     }
 
@@ -124,7 +125,7 @@ public final class Collector implements AutoCloseable {
                 live ? Admission.DROP : Admission.BLOCK, metrics, clockMs);
         scanLanes.put(vmId, pump);
         scanThreads.add(daemon(pump, "collector-scans-" + vmId));
-        sources.add(source);
+        scanSources.add(source);
         return this;
     }
 
@@ -199,6 +200,8 @@ public final class Collector implements AutoCloseable {
             samplePumps.forEach(SamplePump::requestStop);
             scanLanes.values().forEach(ScanPump::requestStop);
             stopThreads(sampleThreads, deadline);
+            // Closed feeds end the scan sides that derive from them (synthetic VMs).
+            closeAll(feeds);
             stopThreads(scanThreads, deadline);
             drain(deadline);
             buffer.close();
@@ -214,7 +217,8 @@ public final class Collector implements AutoCloseable {
         }
         producer.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         failLeftovers();
-        closeSources();
+        closeAll(feeds);
+        closeAll(scanSources);
         finalSnapshot = metrics.snapshot();
         reportSink.accept("final: " + finalSnapshot.format());
         return finalSnapshot;
@@ -314,7 +318,8 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    private void closeSources() {
+    /** Closes each source once (the list is emptied). */
+    private static void closeAll(List<? extends Closeable> sources) {
         for (Closeable c : sources) {
             try {
                 c.close();
@@ -322,6 +327,7 @@ public final class Collector implements AutoCloseable {
                 LOG.warn("closing a source failed: {}", e.toString());
             }
         }
+        sources.clear();
     }
 
     private static void joinQuietly(Thread t, long deadlineNanos) {

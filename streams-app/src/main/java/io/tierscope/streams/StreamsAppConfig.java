@@ -1,0 +1,70 @@
+package io.tierscope.streams;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The streams app's own settings (Kafka Streams' settings pass through unchanged). One place
+ * for every key and default; {@link #from(Map)} rejects bad values with a message naming the key.
+ */
+public record StreamsAppConfig(Duration window, Duration grace, String accessFilter) {
+    /** Tumbling window of the per-VM outputs (10 s to 1 h). */
+    public static final String WINDOW_MS = "tierscope.window.ms";
+    /** How long after a window's end late batches still count into it. */
+    public static final String GRACE_MS = "tierscope.grace.ms";
+    /** Access types that count as references: a non-empty subset of "xwr". */
+    public static final String ACCESS_FILTER = "tierscope.access.filter";
+
+    public static final Duration MIN_WINDOW = Duration.ofSeconds(10);
+    public static final Duration MAX_WINDOW = Duration.ofHours(1);
+
+    public StreamsAppConfig {
+        if (window.compareTo(MIN_WINDOW) < 0 || window.compareTo(MAX_WINDOW) > 0) {
+            throw new IllegalArgumentException(WINDOW_MS + " must be between 10000 and 3600000, got " + window.toMillis());
+        }
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException(GRACE_MS + " must be >= 0, got " + grace.toMillis());
+        }
+        if (accessFilter.isEmpty() || !accessFilter.chars().allMatch(c -> c == 'x' || c == 'w' || c == 'r')) {
+            throw new IllegalArgumentException(ACCESS_FILTER + " must be a non-empty subset of \"xwr\", got \"" + accessFilter + "\"");
+        }
+    }
+
+    public static StreamsAppConfig defaults() {
+        return new StreamsAppConfig(Duration.ofSeconds(60), Duration.ofSeconds(5), "xwr");
+    }
+
+    public static StreamsAppConfig from(Map<?, ?> props) {
+        StreamsAppConfig d = defaults();
+        return new StreamsAppConfig(
+                Duration.ofMillis(longValue(props, WINDOW_MS, d.window.toMillis())),
+                Duration.ofMillis(longValue(props, GRACE_MS, d.grace.toMillis())),
+                props.get(ACCESS_FILTER) == null ? d.accessFilter : props.get(ACCESS_FILTER).toString().trim());
+    }
+
+    public static StreamsAppConfig from(Properties props) {
+        return from((Map<?, ?>) props);
+    }
+
+    /** The filter as an xwr bit mask (bit0 r, bit1 w, bit2 x). */
+    public int accessMask() {
+        int mask = 0;
+        for (char c : accessFilter.toCharArray()) {
+            mask |= c == 'r' ? 1 : c == 'w' ? 2 : 4;
+        }
+        return mask;
+    }
+
+    private static long longValue(Map<?, ?> props, String key, long fallback) {
+        Object v = props.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number of milliseconds, got \"" + v + "\"");
+        }
+    }
+}

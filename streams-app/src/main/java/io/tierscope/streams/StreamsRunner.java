@@ -1,0 +1,96 @@
+package io.tierscope.streams;
+
+import io.tierscope.topics.TopicProvisioner;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs the Tierscope topology in this JVM: provisions topics, starts Kafka Streams, stops it cleanly. */
+public final class StreamsRunner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsRunner.class);
+    public static final String DEFAULT_APPLICATION_ID = "tierscope-streams";
+
+    private final KafkaStreams streams;
+
+    private StreamsRunner(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    /**
+     * Kafka Streams settings Tierscope runs with: exactly-once v2 (a restart after a crash gives
+     * the outputs of an uninterrupted run), state under {@code stateDir}; {@code overrides} win.
+     */
+    public static Properties streamsProperties(String bootstrapServers, String applicationId, Path stateDir,
+                                               Map<String, String> overrides) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "0");
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.putAll(overrides);
+        return p;
+    }
+
+    /**
+     * Creates missing topics, builds the topology and starts it; returns once the instance is RUNNING.
+     *
+     * @param partitions  partitions for topics this call creates
+     * @param replication replication factor for topics this call creates
+     */
+    public static StreamsRunner start(Properties streamsProps, StreamsAppConfig appConfig, String schemaRegistryUrl,
+                                      int partitions, short replication, Duration startTimeout) throws InterruptedException {
+        Properties adminProps = new Properties();
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, streamsProps.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        try (Admin admin = Admin.create(adminProps)) {
+            new TopicProvisioner(admin, partitions, replication).ensureAll();
+        }
+        KafkaStreams streams = new KafkaStreams(
+                TierscopeTopology.build(appConfig, new TopologySerdes(schemaRegistryUrl)), streamsProps);
+        CountDownLatch running = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            LOG.info("Kafka Streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it (state is restored from the changelogs)", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+        if (!running.await(startTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            streams.close(Duration.ofSeconds(10));
+            throw new IllegalStateException("Kafka Streams did not reach RUNNING within " + startTimeout.toSeconds()
+                    + " s (state " + streams.state() + "); check that the brokers at "
+                    + streamsProps.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) + " are reachable");
+        }
+        return new StreamsRunner(streams);
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,60 @@
+package io.tierscope.streams;
+
+import io.tierscope.avro.IngestStats;
+import io.tierscope.avro.SampleBatch;
+import io.tierscope.streams.decode.DecodeProcessor;
+import io.tierscope.streams.decode.InputChecks;
+import io.tierscope.streams.ingest.IngestStatsProcessor;
+import io.tierscope.streams.window.TumblingWindows;
+import io.tierscope.streams.window.VmWindowProgress;
+import io.tierscope.topics.Topic;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The whole Tierscope stream topology as a pure function of its configuration. Data flow, by
+ * node name: source -> decode (bad input -> dead letter) -> per-VM processors with their state
+ * stores -> output topics.
+ */
+public final class TierscopeTopology {
+    public static final String SAMPLES_SOURCE = "samples-source";
+    public static final String DECODE_SAMPLES = "decode-samples";
+    public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+    public static final String INGEST_STATS = "ingest-stats";
+    public static final String INGEST_STATS_SINK = "ingest-stats-sink";
+
+    private TierscopeTopology() {
+    }
+
+    public static Topology build(StreamsAppConfig config, TopologySerdes serdes) {
+        Topology topology = new Topology();
+        TumblingWindows windows = TumblingWindows.of(config.window(), config.grace());
+        Serde<SampleBatch> sampleSerde = serdes.value(SampleBatch.class);
+        Serde<IngestStats> ingestSerde = serdes.value(IngestStats.class);
+
+        topology.addSource(SAMPLES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                Topic.RAW_SAMPLES.topicName());
+        topology.addProcessor(DECODE_SAMPLES, () -> new DecodeProcessor<>(sampleSerde.deserializer(),
+                InputChecks::sampleBatch, SampleBatch::getEndTimeMs, INGEST_STATS, DEAD_LETTER_SINK,
+                "streams-app/" + DECODE_SAMPLES), SAMPLES_SOURCE);
+
+        topology.addProcessor(INGEST_STATS, () -> new IngestStatsProcessor(windows), DECODE_SAMPLES);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(IngestStatsProcessor.OPEN_WINDOWS_STORE), Serdes.String(), ingestSerde),
+                INGEST_STATS);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(IngestStatsProcessor.PROGRESS_STORE), Serdes.String(), VmWindowProgress.serde()),
+                INGEST_STATS);
+        topology.addSink(INGEST_STATS_SINK, Topic.INGEST_STATS.topicName(), new StringSerializer(),
+                ingestSerde.serializer(), INGEST_STATS);
+
+        topology.addSink(DEAD_LETTER_SINK, Topic.DEAD_LETTER.topicName(), new ByteArraySerializer(),
+                new ByteArraySerializer(), DECODE_SAMPLES);
+        return topology;
+    }
+}

@@ -1,0 +1,95 @@
+package io.tierscope.streams.ingest;
+
+import io.tierscope.avro.IngestStats;
+import io.tierscope.avro.SampleBatch;
+import io.tierscope.streams.window.TumblingWindows;
+import io.tierscope.streams.window.VmWindowProgress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Counts, per VM and event-time window, the sample batches and samples that arrived and the
+ * samples collectors reported dropped; emits each window once, when stream time closes it.
+ * Late batches are counted into the VM's next emitted window.
+ */
+public final class IngestStatsProcessor implements Processor<String, SampleBatch, String, IngestStats> {
+    public static final String OPEN_WINDOWS_STORE = "ingest-open-windows";
+    public static final String PROGRESS_STORE = "ingest-vm-progress";
+
+    private final TumblingWindows windows;
+    private ProcessorContext<String, IngestStats> context;
+    private KeyValueStore<String, IngestStats> open;
+    private KeyValueStore<String, VmWindowProgress> progress;
+
+    public IngestStatsProcessor(TumblingWindows windows) {
+        this.windows = windows;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, IngestStats> context) {
+        this.context = context;
+        this.open = context.getStateStore(OPEN_WINDOWS_STORE);
+        this.progress = context.getStateStore(PROGRESS_STORE);
+        long every = Math.max(100, Math.min(1000, windows.sizeMs() / 4));
+        context.schedule(Duration.ofMillis(every), PunctuationType.STREAM_TIME, this::emitClosedWindows);
+    }
+
+    @Override
+    public void process(Record<String, SampleBatch> record) {
+        String vm = record.key();
+        long start = windows.startOf(record.timestamp());
+        VmWindowProgress p = progressOf(vm);
+        if (windows.endOf(start) <= p.emittedUpToMs() || windows.closed(start, context.currentStreamTimeMs())) {
+            progress.put(vm, p.withLate());
+            return;
+        }
+        String key = windowKey(vm, start);
+        IngestStats agg = open.get(key);
+        if (agg == null) {
+            agg = new IngestStats(vm, start, windows.endOf(start), 0L, 0L, 0L, 0L);
+        }
+        SampleBatch batch = record.value();
+        agg.setBatches(agg.getBatches() + 1);
+        agg.setSamples(agg.getSamples() + batch.getSampleCount());
+        agg.setDroppedAtSource(agg.getDroppedAtSource() + batch.getDroppedSinceLastBatch());
+        open.put(key, agg);
+    }
+
+    private void emitClosedWindows(long streamTime) {
+        List<KeyValue<String, IngestStats>> due = new ArrayList<>();
+        try (KeyValueIterator<String, IngestStats> it = open.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, IngestStats> kv = it.next();
+                if (windows.closed(kv.value.getWindowStartMs(), streamTime)) {
+                    due.add(kv);
+                }
+            }
+        }
+        for (KeyValue<String, IngestStats> kv : due) { // ascending window start per VM: keys sort that way
+            IngestStats stats = kv.value;
+            VmWindowProgress p = progressOf(stats.getVmId());
+            stats.setLateBatches(p.pendingLate());
+            progress.put(stats.getVmId(), p.emitted(stats.getWindowEndMs()));
+            open.delete(kv.key);
+            context.forward(new Record<>(stats.getVmId(), stats, stats.getWindowEndMs() - 1));
+        }
+    }
+
+    private VmWindowProgress progressOf(String vm) {
+        VmWindowProgress p = progress.get(vm);
+        return p == null ? VmWindowProgress.NONE : p;
+    }
+
+    /** vmId, then the (non-negative) window start zero-padded, so that a VM's windows iterate in time order. */
+    static String windowKey(String vm, long windowStart) {
+        return vm + '@' + String.format("%020d", windowStart);
+    }
+}

@@ -1,5 +1,7 @@
 package io.tierscope.collector.produce;
 
+import io.tierscope.schemas.serde.SerdeConfig;
+import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.LinkedHashMap;
@@ -16,9 +18,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@link #builder()}.
  */
 public final class CollectorSettings {
-    /** The project's registry-aware serializer (schemas module), configured from the producer configs. */
-    static final String VALUE_SERIALIZER = "io.tierscope.schemas.serde.SpecificAvroSerializer";
-    static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
 
     private final String bootstrapServers;
     private final String schemaRegistryUrl;
@@ -115,11 +114,12 @@ public final class CollectorSettings {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Objects.requireNonNull(bootstrapServers,
                 "bootstrap servers not set (--bootstrap-servers or KAFKA_BOOTSTRAP_SERVERS)"));
-        p.put(SCHEMA_REGISTRY_URL, Objects.requireNonNull(schemaRegistryUrl,
+        p.put(SerdeConfig.SCHEMA_REGISTRY_URL, Objects.requireNonNull(schemaRegistryUrl,
                 "schema registry URL not set (--schema-registry or SCHEMA_REGISTRY_URL)"));
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "tierscope-collector-" + host);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, VALUE_SERIALIZER);
+        // The registry-aware serializer is configured from these same properties (schema.registry.url).
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, SpecificAvroSerializer.class.getName());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");

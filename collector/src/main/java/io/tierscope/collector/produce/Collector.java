@@ -220,7 +220,9 @@ public final class Collector implements AutoCloseable {
         closeAll(feeds);
         closeAll(scanSources);
         finalSnapshot = metrics.snapshot();
-        reportSink.accept("final: " + finalSnapshot.format());
+        if (started) {
+            reportSink.accept("final: " + finalSnapshot.format());
+        }
         return finalSnapshot;
     }
 

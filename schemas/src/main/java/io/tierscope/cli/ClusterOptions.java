@@ -1,0 +1,36 @@
+package io.tierscope.cli;
+
+import picocli.CommandLine.Option;
+
+/** Where the Kafka cluster and the schema registry are: the options every networked command shares. */
+public final class ClusterOptions {
+    public static final String BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS";
+    public static final String REGISTRY_ENV = "SCHEMA_REGISTRY_URL";
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+            defaultValue = "${env:" + BOOTSTRAP_ENV + "}",
+            description = "Kafka bootstrap servers (default: $" + BOOTSTRAP_ENV + ").")
+    private String bootstrapServers;
+
+    @Option(names = "--schema-registry", paramLabel = "URL",
+            defaultValue = "${env:" + REGISTRY_ENV + "}",
+            description = "Confluent-compatible schema registry API URL, e.g. http://host:8080/apis/ccompat/v7 "
+                    + "(default: $" + REGISTRY_ENV + ").")
+    private String schemaRegistryUrl;
+
+    /** @throws IllegalArgumentException naming the missing option and environment variable */
+    public String bootstrapServers() {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("no Kafka cluster given: pass --bootstrap-servers or set " + BOOTSTRAP_ENV);
+        }
+        return bootstrapServers.trim();
+    }
+
+    /** @throws IllegalArgumentException naming the missing option and environment variable */
+    public String schemaRegistryUrl() {
+        if (schemaRegistryUrl == null || schemaRegistryUrl.isBlank()) {
+            throw new IllegalArgumentException("no schema registry given: pass --schema-registry or set " + REGISTRY_ENV);
+        }
+        return schemaRegistryUrl.trim();
+    }
+}

@@ -1,0 +1,105 @@
+package io.tierscope.streams.cli;
+
+import io.tierscope.cli.ClusterOptions;
+import io.tierscope.cli.ShutdownSignal;
+import io.tierscope.streams.StreamsAppConfig;
+import io.tierscope.streams.StreamsRunner;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code tierscope streams}: runs one instance of the topology until SIGTERM / Ctrl-C. */
+@Command(name = "streams", mixinStandardHelpOptions = true,
+        description = {"Run the Tierscope Kafka Streams topology (one instance; start more with the same",
+                "--application-id to scale out: Kafka spreads the partitions, i.e. the VMs, across them)."})
+public final class StreamsCommand implements Callable<Integer> {
+    @Mixin
+    private ClusterOptions cluster;
+
+    @Option(names = "--application-id", defaultValue = StreamsRunner.DEFAULT_APPLICATION_ID,
+            description = "Kafka Streams application.id; instances with the same id share the work (default: ${DEFAULT-VALUE}).")
+    private String applicationId;
+
+    @Option(names = "--state-dir", defaultValue = "data/streams", paramLabel = "DIR",
+            description = "Local state directory (default: ${DEFAULT-VALUE}).")
+    private Path stateDir;
+
+    @Option(names = "--window-seconds", paramLabel = "S", description = "Tumbling window, 10 to 3600 s (default 60).")
+    private Long windowSeconds;
+
+    @Option(names = "--grace-seconds", paramLabel = "S", description = "Grace period for late batches (default 5).")
+    private Long graceSeconds;
+
+    @Option(names = "--access-filter", paramLabel = "XWR", description = "Access types counted, subset of xwr (default xwr).")
+    private String accessFilter;
+
+    @Option(names = "--standby-replicas", defaultValue = "0", description = "Standby replicas of each state store (default: ${DEFAULT-VALUE}).")
+    private int standbyReplicas;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Stream threads in this instance (default: ${DEFAULT-VALUE}).")
+    private int threads;
+
+    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of topics this instance creates (default: ${DEFAULT-VALUE}).")
+    private int partitions;
+
+    @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor of topics this instance creates (default: ${DEFAULT-VALUE}).")
+    private short replicationFactor;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Properties file: tierscope.* keys and any Kafka Streams setting; command-line options win.")
+    private Path configFile;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> props = new HashMap<>();
+        if (configFile != null) {
+            props.putAll(load(configFile));
+        }
+        if (windowSeconds != null) {
+            props.put(StreamsAppConfig.WINDOW_MS, Long.toString(windowSeconds * 1000));
+        }
+        if (graceSeconds != null) {
+            props.put(StreamsAppConfig.GRACE_MS, Long.toString(graceSeconds * 1000));
+        }
+        if (accessFilter != null) {
+            props.put(StreamsAppConfig.ACCESS_FILTER, accessFilter);
+        }
+        StreamsAppConfig appConfig = StreamsAppConfig.from(props);
+        Map<String, String> overrides = new HashMap<>();
+        props.forEach((k, v) -> {
+            if (!k.startsWith("tierscope.")) {
+                overrides.put(k, v);
+            }
+        });
+        overrides.put("num.standby.replicas", Integer.toString(standbyReplicas));
+        overrides.put("num.stream.threads", Integer.toString(threads));
+        Properties streamsProps = StreamsRunner.streamsProperties(cluster.bootstrapServers(), applicationId, stateDir, overrides);
+
+        try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(40));
+             StreamsRunner runner = StreamsRunner.start(streamsProps, appConfig, cluster.schemaRegistryUrl(),
+                     partitions, replicationFactor, Duration.ofMinutes(2))) {
+            System.out.println("tierscope streams: " + applicationId + " running against " + cluster.bootstrapServers());
+            signal.await(null);
+        }
+        return 0;
+    }
+
+    private static Map<String, String> load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        }
+        Map<String, String> m = new HashMap<>();
+        p.forEach((k, v) -> m.put(k.toString(), v.toString().trim()));
+        return m;
+    }
+}

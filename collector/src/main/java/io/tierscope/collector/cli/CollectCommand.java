@@ -1,5 +1,7 @@
 package io.tierscope.collector.cli;
 
+import io.tierscope.cli.ClusterOptions;
+import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.collector.produce.Collector;
 import io.tierscope.collector.produce.CollectorSettings;
 import io.tierscope.collector.produce.MetricsSnapshot;
@@ -12,12 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -129,13 +131,8 @@ public final class CollectCommand implements Callable<Integer> {
             description = "Keep only the pages the streams app's spatial hash samples at rate R in (0,1] (default 1 = all).")
     private Double prefilterRate;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS}",
-            description = "Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS).")
-    private String bootstrapServers;
-
-    @Option(names = "--schema-registry", paramLabel = "URL", defaultValue = "${env:SCHEMA_REGISTRY_URL}",
-            description = "Confluent-compatible schema registry API URL (default: $SCHEMA_REGISTRY_URL).")
-    private String schemaRegistry;
+    @Mixin
+    private ClusterOptions cluster;
 
     @Option(names = "--host", paramLabel = "NAME", description = "Host name written into every record (default: this host's name).")
     private String host;
@@ -186,7 +183,7 @@ public final class CollectCommand implements Callable<Integer> {
             createTopics(plan.settings, plan.partitions, plan.replicationFactor);
         }
         Collector collector = collectorFactory.apply(plan.settings).reportTo(line -> err.println("collect: " + line));
-        try (StopSignal signal = new StopSignal()) {
+        try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(45))) {
             try {
                 SourceWiring.wire(collector, plan.sources, plan.defaults);
             } catch (RuntimeException | java.io.IOException e) {
@@ -213,7 +210,7 @@ public final class CollectCommand implements Callable<Integer> {
         }
     }
 
-    private static void waitForEnd(Collector collector, StopSignal signal, Duration duration) throws InterruptedException {
+    private static void waitForEnd(Collector collector, ShutdownSignal signal, Duration duration) throws InterruptedException {
         long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
         while (!signal.requested() && System.nanoTime() < deadline) {
             long left = Math.min(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(200));
@@ -243,10 +240,8 @@ public final class CollectCommand implements Callable<Integer> {
         }
         CollectConfig.checkOneSampleSourcePerVm(sources);
         CollectorSettings.Builder b = CollectorSettings.builder()
-                .bootstrapServers(required(s.str("bootstrap-servers", bootstrapServers), "no Kafka cluster given: pass "
-                        + "--bootstrap-servers or set KAFKA_BOOTSTRAP_SERVERS"))
-                .schemaRegistryUrl(required(s.str("schema-registry", schemaRegistry), "no schema registry given: pass "
-                        + "--schema-registry or set SCHEMA_REGISTRY_URL"))
+                .bootstrapServers(orFromFile(cluster::bootstrapServers, s, "bootstrap-servers"))
+                .schemaRegistryUrl(orFromFile(cluster::schemaRegistryUrl, s, "schema-registry"))
                 .maxBatchSamples(s.integer("batch-samples", batchSamples, 4096))
                 .lingerMs(s.lng("linger-ms", lingerMs, 200))
                 .bufferBytes((long) (s.dbl("buffer-mb", bufferMb, 64) * 1024 * 1024))
@@ -364,11 +359,17 @@ public final class CollectCommand implements Callable<Integer> {
         }
     }
 
-    private static String required(String value, String message) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(message);
+    /** The option (or its environment default); else the config file's setting; else the option's error. */
+    private static String orFromFile(java.util.function.Supplier<String> option, Settings s, String key) {
+        try {
+            return option.get();
+        } catch (IllegalArgumentException missing) {
+            String v = s.str(key, null);
+            if (v == null || v.isBlank()) {
+                throw missing;
+            }
+            return v.strip();
         }
-        return value.strip();
     }
 
     private static void createTopics(CollectorSettings settings, int partitions, short replicationFactor)
@@ -442,43 +443,6 @@ public final class CollectCommand implements Callable<Integer> {
                 return v == null ? dflt : DurationConverter.parse(v);
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("config setting " + key + ": " + e.getMessage());
-            }
-        }
-    }
-
-    /**
-     * Ctrl-C / SIGTERM: wakes the command and holds the JVM until the collector has flushed, so
-     * that what was read is published or counted, not cut off.
-     */
-    private static final class StopSignal implements AutoCloseable {
-        private final CountDownLatch requested = new CountDownLatch(1);
-        private final CountDownLatch finished = new CountDownLatch(1);
-        private final Thread hook = new Thread(() -> {
-            requested.countDown();
-            try {
-                finished.await(45, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "collect-shutdown");
-
-        StopSignal() {
-            Runtime.getRuntime().addShutdownHook(hook);
-        }
-
-        boolean requested() {
-            return requested.getCount() == 0;
-        }
-
-        @Override
-        public void close() {
-            finished.countDown();
-            if (!requested()) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException exiting) {
-                    // The JVM is already shutting down; the hook sees `finished` and returns.
-                }
             }
         }
     }

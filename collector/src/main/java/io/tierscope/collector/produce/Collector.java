@@ -1,0 +1,355 @@
+package io.tierscope.collector.produce;
+
+import io.tierscope.collector.source.Pacer;
+import io.tierscope.collector.source.SampleFeed;
+import io.tierscope.collector.source.ScanSource;
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongPredicate;
+import java.util.function.LongSupplier;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One host's collector: sample feeds and scan sources, each drained by its own pump thread,
+ * into per-VM batches, through one bounded {@link SendBuffer}, out of one idempotent Kafka
+ * producer. Data flow: feed -> {@link SamplePump} -> {@link SampleBatcher} -> {@link SendBuffer}
+ * -> {@link BatchSender} -> topic (and scan source -> {@link ScanPump} -> the same buffer).
+ *
+ * <p>Usage: {@link #create}, {@link #addSamples}/{@link #addScans}, {@link #start}, then either
+ * {@link #awaitSourcesEnded} (replay) or a duration, then {@link #stop}, which returns the final
+ * exact counts.
+ */
+public final class Collector implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
+    /** Samples one pump reads per block at most (a kernel queue holds 65536). */
+    static final int MAX_BLOCK = 4096;
+
+    private final CollectorSettings settings;
+    private final Producer<String, SpecificRecord> producer;
+    private final SendBuffer buffer;
+    private final CollectorMetrics metrics = new CollectorMetrics();
+    private final BatchSender sender;
+    private final LongSupplier clockMs;
+    private final SpatialPrefilter prefilter;
+    private final Map<String, SampleBatcher> sampleLanes = new HashMap<>();
+    private final Map<String, ScanPump> scanLanes = new HashMap<>();
+    private final List<SamplePump> samplePumps = new ArrayList<>();
+    private final List<Thread> sampleThreads = new ArrayList<>();
+    private final List<Thread> scanThreads = new ArrayList<>();
+    private final List<SampleFeed> feeds = new ArrayList<>();
+    private final List<ScanSource> scanSources = new ArrayList<>();
+    private Thread senderThread;
+    private ScheduledExecutorService reporter;
+    private Consumer<String> reportSink = LOG::info;
+    private MetricsSnapshot finalSnapshot;
+    private boolean started;
+
+    private Collector(CollectorSettings settings, Producer<String, SpecificRecord> producer, LongSupplier clockMs) {
+        this.settings = settings;
+        this.producer = producer;
+        this.clockMs = clockMs;
+        this.buffer = new SendBuffer(settings.bufferBytes());
+        this.sender = new BatchSender(buffer, producer, metrics);
+        this.prefilter = settings.prefilterRate() < 1 ? new SpatialPrefilter(settings.prefilterRate()) : null;
+        metrics.bufferGauge(buffer::reservedBytes);
+    }
+
+    /** A collector with a Kafka producer configured from the settings. */
+    public static Collector create(CollectorSettings settings) {
+        return new Collector(settings, new KafkaProducer<>(settings.producerProperties()), System::currentTimeMillis);
+    }
+
+    /** A collector over a given producer (tests use Kafka's MockProducer); it closes the producer on stop. */
+    public static Collector create(CollectorSettings settings, Producer<String, SpecificRecord> producer) {
+        return new Collector(settings, producer, System::currentTimeMillis);
+    }
+
+    /** Where the periodic and the final metrics lines go (default: the log at INFO). */
+    public synchronized Collector reportTo(Consumer<String> sink) {
+        this.reportSink = sink;
+        return this;
+    }
+
+    /**
+     * Adds a sample feed, drained by its own thread. Live feeds drop (counted) when the buffer is
+     * full; others block.
+     *
+     * @param kind             the SampleBatch.source of its batches
+     * @param samplingHz       the SampleBatch.samplingHz of its batches (0 when not sampled)
+     * @param samplesPerSecond pacing of the whole feed; 0 = as fast as possible (ignored for live feeds)
+     */
+    public synchronized Collector addSamples(SampleFeed feed, io.tierscope.avro.SampleSource kind, int samplingHz,
+                                             double samplesPerSecond) {
+        requireNotStarted();
+        Admission admission = feed.live() ? Admission.DROP : Admission.BLOCK;
+        Pacer pacer = feed.live() ? Pacer.unlimited() : Pacer.perSecond(samplesPerSecond);
+        SamplePump.Lanes lanes = new SamplePump.Lanes() {
+            @Override
+            public SampleBatcher open(String vmId) {
+                return openSampleLane(vmId, kind, samplingHz, admission);
+            }
+
+            @Override
+            public LongPredicate filter(String vmId) {
+                return prefilter == null ? null : prefilter.forVm(vmId);
+            }
+        };
+        SamplePump pump = new SamplePump(feed, lanes, pacer, MAX_BLOCK, metrics, clockMs);
+        samplePumps.add(pump);
+        sampleThreads.add(daemon(pump, "collector-samples-" + samplePumps.size()));
+        feeds.add(feed);
+        return this;
+    }
+
+    /** Adds the A/D scans of one VM, run by their own thread; {@code live} as for samples. */
+    public synchronized Collector addScans(String vmId, ScanSource source, io.tierscope.avro.ScanSource kind,
+                                           boolean live) {
+        requireNotStarted();
+        if (scanLanes.containsKey(vmId)) {
+            throw new IllegalArgumentException("VM " + vmId + " already has a scan source on this collector");
+        }
+        ScanPump pump = new ScanPump(settings.host(), new VmLane(vmId), source, kind, buffer,
+                live ? Admission.DROP : Admission.BLOCK, metrics, clockMs);
+        scanLanes.put(vmId, pump);
+        scanThreads.add(daemon(pump, "collector-scans-" + vmId));
+        scanSources.add(source);
+        return this;
+    }
+
+    public synchronized void start() {
+        requireNotStarted();
+        started = true;
+        senderThread = daemon(sender, "collector-sender");
+        senderThread.start();
+        sampleThreads.forEach(Thread::start);
+        scanThreads.forEach(Thread::start);
+        if (settings.metricsIntervalMs() > 0) {
+            reporter = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "collector-metrics"));
+            reporter.scheduleAtFixedRate(() -> reportSink.accept(metrics.snapshot().format()),
+                    settings.metricsIntervalMs(), settings.metricsIntervalMs(), TimeUnit.MILLISECONDS);
+        }
+        LOG.info("collector on host {} started: {} sample feed(s), {} scan source(s), buffer {} bytes, {} compression",
+                settings.host(), samplePumps.size(), scanLanes.size(), settings.bufferBytes(), settings.compression());
+    }
+
+    /**
+     * Waits until every sample feed and scan source reached its end (or failed); true if they
+     * all did within the timeout.
+     */
+    public boolean awaitSourcesEnded(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Thread> pumps = new ArrayList<>(sampleThreads);
+        pumps.addAll(scanThreads);
+        for (Thread t : pumps) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            if (t.isAlive()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public CollectorMetrics metrics() {
+        return metrics;
+    }
+
+    /** Errors that ended a pump early (a feed that threw, a scan source that failed). */
+    public synchronized List<Exception> failures() {
+        List<Exception> out = new ArrayList<>();
+        for (SamplePump p : samplePumps) {
+            if (p.failure() != null) {
+                out.add(p.failure());
+            }
+        }
+        for (ScanPump p : scanLanes.values()) {
+            if (p.failure() != null) {
+                out.add(p.failure());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Stops the pumps, seals every open batch, sends what the buffer holds and waits for the
+     * broker's answers up to {@code timeout}; what is still unanswered then is counted failed.
+     * Idempotent: later calls return the same final counts.
+     */
+    public synchronized MetricsSnapshot stop(Duration timeout) {
+        if (finalSnapshot != null) {
+            return finalSnapshot;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (started) {
+            samplePumps.forEach(SamplePump::requestStop);
+            scanLanes.values().forEach(ScanPump::requestStop);
+            stopThreads(sampleThreads, deadline);
+            // Closed feeds end the scan sides that derive from them (synthetic VMs).
+            closeAll(feeds);
+            stopThreads(scanThreads, deadline);
+            drain(deadline);
+            buffer.close();
+            sender.drainAndStop();
+            joinQuietly(senderThread, deadline);
+            if (senderThread.isAlive()) {
+                senderThread.interrupt();
+                joinQuietly(senderThread, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+            }
+            if (reporter != null) {
+                reporter.shutdownNow();
+            }
+        }
+        producer.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        failLeftovers();
+        closeAll(feeds);
+        closeAll(scanSources);
+        finalSnapshot = metrics.snapshot();
+        if (started) {
+            reportSink.accept("final: " + finalSnapshot.format());
+        }
+        return finalSnapshot;
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofMillis(settings.deliveryTimeoutMs()));
+    }
+
+    private SampleBatcher openSampleLane(String vmId, io.tierscope.avro.SampleSource kind, int samplingHz,
+                                         Admission admission) {
+        synchronized (sampleLanes) {
+            if (sampleLanes.containsKey(vmId)) {
+                // batchSeq is per (host, vmId): two feeds of one VM would interleave two sequences.
+                throw new IllegalArgumentException("VM " + vmId + " is fed by two sample sources on this collector");
+            }
+            SampleBatcher b = new SampleBatcher(settings.host(), new VmLane(vmId), kind, samplingHz,
+                    settings.maxBatchSamples(), settings.lingerMs(), buffer, admission, metrics);
+            sampleLanes.put(vmId, b);
+            return b;
+        }
+    }
+
+    /**
+     * Waits until the broker answered for everything admitted, then lets each VM report losses
+     * that happened after its last batch (failed deliveries) in one more, empty batch.
+     */
+    private void drain(long deadline) {
+        for (int round = 0; round < 3; round++) {
+            awaitBufferEmpty(deadline);
+            boolean carried = false;
+            long now = clockMs.getAsLong();
+            synchronized (sampleLanes) {
+                for (SampleBatcher b : sampleLanes.values()) {
+                    if (b.lane().droppedPending() > 0 && System.nanoTime() < deadline) {
+                        b.flush(now);
+                        carried = true;
+                    }
+                }
+            }
+            if (!carried) {
+                return;
+            }
+        }
+        awaitBufferEmpty(deadline);
+    }
+
+    private void awaitBufferEmpty(long deadline) {
+        // Not producer.flush(): it would wait out the whole delivery timeout, ignoring ours.
+        while (buffer.reservedBytes() > 0 && System.nanoTime() < deadline && senderThread.isAlive()) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Entries that never reached the producer (stop timed out): counted as failed, exactly. */
+    private void failLeftovers() {
+        Outgoing left;
+        try {
+            while ((left = buffer.poll(0, TimeUnit.MILLISECONDS)) != null) {
+                if (left.isScan()) {
+                    metrics.scansFailed.increment();
+                } else {
+                    metrics.samplesFailed.add(left.sampleCount());
+                    metrics.batchesFailed.increment();
+                }
+                buffer.release(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void stopThreads(List<Thread> threads, long deadline) {
+        for (Thread t : threads) {
+            joinQuietly(t, deadline);
+        }
+        boolean forced = false;
+        for (Thread t : threads) {
+            if (t.isAlive()) {
+                forced = true;
+            }
+        }
+        if (forced) {
+            // Pumps blocked on a full buffer: refuse further entries (their batches count as
+            // dropped) and wake them; then interrupt sources that wait inside a scan period.
+            buffer.close();
+            threads.forEach(Thread::interrupt);
+            for (Thread t : threads) {
+                joinQuietly(t, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+            }
+        }
+    }
+
+    /** Closes each source once (the list is emptied). */
+    private static void closeAll(List<? extends Closeable> sources) {
+        for (Closeable c : sources) {
+            try {
+                c.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("closing a source failed: {}", e.toString());
+            }
+        }
+        sources.clear();
+    }
+
+    private static void joinQuietly(Thread t, long deadlineNanos) {
+        long left = deadlineNanos - System.nanoTime();
+        try {
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void requireNotStarted() {
+        if (started) {
+            throw new IllegalStateException("collector already started: add sources before start()");
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

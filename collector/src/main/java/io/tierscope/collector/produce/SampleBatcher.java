@@ -1,0 +1,129 @@
+package io.tierscope.collector.produce;
+
+import io.tierscope.avro.SampleBatch;
+import io.tierscope.avro.SampleSource;
+import io.tierscope.schemas.SampleCodec;
+import io.tierscope.topics.Topic;
+import java.nio.ByteBuffer;
+
+/**
+ * Collects the samples of one VM into {@link SampleBatch} records of at most
+ * {@code maxSamples} samples, sealing a batch when it is full or its first sample is
+ * {@code lingerMs} old. Owned by one pump thread.
+ *
+ * <p>Accounting: a sealed batch either enters the send buffer (and takes the next batchSeq) or
+ * is dropped whole; its samples are then counted in the metrics and carried, together with any
+ * losses not yet reported, in the next batch's {@code droppedSinceLastBatch}. batchSeq only
+ * advances for admitted batches, so a gap on the topic means a batch failed in delivery.
+ */
+final class SampleBatcher {
+    private static final String TOPIC = Topic.RAW_SAMPLES.topicName();
+
+    private final String host;
+    private final VmLane lane;
+    private final SampleSource kind;
+    private final int samplingHz;
+    private final long lingerMs;
+    private final SendBuffer buffer;
+    private final Admission admission;
+    private final CollectorMetrics metrics;
+    private final long[] gfn;
+    private final byte[] xwr;
+    private int count;
+    private long startMs;
+    private long endMs;
+    private long nextSeq;
+
+    SampleBatcher(String host, VmLane lane, SampleSource kind, int samplingHz, int maxSamples, long lingerMs,
+                  SendBuffer buffer, Admission admission, CollectorMetrics metrics) {
+        if (maxSamples <= 0) {
+            throw new IllegalArgumentException("max samples per batch must be positive, got " + maxSamples);
+        }
+        if (lingerMs < 0) {
+            throw new IllegalArgumentException("linger must not be negative, got " + lingerMs + " ms");
+        }
+        this.host = host;
+        this.lane = lane;
+        this.kind = kind;
+        this.samplingHz = samplingHz;
+        this.lingerMs = lingerMs;
+        this.buffer = buffer;
+        this.admission = admission;
+        this.metrics = metrics;
+        this.gfn = new long[maxSamples];
+        this.xwr = new byte[maxSamples];
+    }
+
+    VmLane lane() {
+        return lane;
+    }
+
+    /** Appends one sample seen at {@code nowMs}; seals the batch when it is full. */
+    void add(long pageGfn, byte bits, long nowMs) {
+        if (count == 0) {
+            startMs = nowMs;
+        }
+        gfn[count] = pageGfn;
+        xwr[count] = bits;
+        count++;
+        endMs = nowMs;
+        if (count == gfn.length) {
+            seal(nowMs);
+        }
+    }
+
+    /** Seals the open batch if its first sample is at least the linger time old. */
+    void sealIfLingered(long nowMs) {
+        if (count > 0 && nowMs - startMs >= lingerMs) {
+            seal(nowMs);
+        }
+    }
+
+    /**
+     * Seals the open batch; with no samples open but losses not yet reported, sends an empty
+     * batch that carries them, so a run never ends with uncounted drops.
+     */
+    void flush(long nowMs) {
+        if (count > 0 || lane.droppedPending() > 0) {
+            seal(nowMs);
+        }
+    }
+
+    int openSamples() {
+        return count;
+    }
+
+    long nextBatchSeq() {
+        return nextSeq;
+    }
+
+    private void seal(long nowMs) {
+        int n = count;
+        long first = n == 0 ? nowMs : startMs;
+        long last = n == 0 ? nowMs : endMs;
+        count = 0;
+        long dropped = lane.takeDropped();
+        ByteBuffer packed = SampleCodec.encode(gfn, xwr, n);
+        SampleBatch batch = SampleBatch.newBuilder()
+                .setVmId(lane.vmId())
+                .setHost(host)
+                .setSource(kind)
+                .setBatchSeq(nextSeq)
+                .setStartTimeMs(first)
+                .setEndTimeMs(last)
+                .setSampleCount(n)
+                .setSamples(packed)
+                .setSamplingHz(samplingHz)
+                .setDroppedSinceLastBatch(dropped)
+                .build();
+        if (admission.admit(buffer, Outgoing.samples(TOPIC, lane, batch, n, n * SampleCodec.BYTES_PER_SAMPLE))) {
+            nextSeq++;
+        } else {
+            metrics.samplesDropped.add(n);
+            if (n > 0) {
+                metrics.batchesDropped.increment();
+            }
+            lane.addDropped(dropped + n);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.tierscope.collector.produce;
+
+import io.tierscope.collector.source.Pacer;
+import io.tierscope.collector.source.SampleBlock;
+import io.tierscope.collector.source.SampleFeed;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongPredicate;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thread body that drains one {@link SampleFeed}: paces it, applies the spatial pre-filter,
+ * and appends every sample to its VM's {@link SampleBatcher}. On exit (end of stream, stop or
+ * failure) it seals every open batch, so nothing read stays unaccounted.
+ */
+final class SamplePump implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(SamplePump.class);
+    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    /** Opens the batcher of a VM the feed announced (the collector checks VM ids are unique). */
+    interface Lanes {
+        SampleBatcher open(String vmId);
+
+        /** The pre-filter of a VM, or null to keep every sample. */
+        LongPredicate filter(String vmId);
+    }
+
+    private final SampleFeed feed;
+    private final Lanes lanes;
+    private final Pacer pacer;
+    private final CollectorMetrics metrics;
+    private final LongSupplier clockMs;
+    private final int blockSize;
+    private SampleBatcher[] batchers = new SampleBatcher[0];
+    private LongPredicate[] filters = new LongPredicate[0];
+    private volatile boolean stopRequested;
+    private volatile boolean ended;
+    private volatile Exception failure;
+
+    SamplePump(SampleFeed feed, Lanes lanes, Pacer pacer, int maxBlock, CollectorMetrics metrics, LongSupplier clockMs) {
+        this.feed = feed;
+        this.lanes = lanes;
+        this.pacer = pacer;
+        this.metrics = metrics;
+        this.clockMs = clockMs;
+        this.blockSize = pacer.blockSize(maxBlock);
+    }
+
+    void requestStop() {
+        stopRequested = true;
+    }
+
+    /** True once the feed reported its end (not merely stopped). */
+    boolean ended() {
+        return ended;
+    }
+
+    /** The error that ended the pump, or null. */
+    Exception failure() {
+        return failure;
+    }
+
+    /** The batchers this pump opened; only to be touched once the pump thread has finished. */
+    SampleBatcher[] batchers() {
+        return batchers.clone();
+    }
+
+    @Override
+    public void run() {
+        SampleBlock block = new SampleBlock(blockSize);
+        try {
+            while (!stopRequested && !Thread.currentThread().isInterrupted()) {
+                int n = feed.read(block);
+                if (n == SampleFeed.END_OF_STREAM) {
+                    ended = true;
+                    break;
+                }
+                if (n == 0) {
+                    collectSourceDrops();
+                    sealLingered(clockMs.getAsLong());
+                    LockSupport.parkNanos(IDLE_PARK_NANOS);
+                    continue;
+                }
+                pacer.acquire(n);
+                deliver(block, n, clockMs.getAsLong());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            failure = e;
+            LOG.error("sample feed of VM(s) {} failed: {}", vmIds(), e.getMessage(), e);
+        } finally {
+            collectSourceDrops();
+            long now = clockMs.getAsLong();
+            for (SampleBatcher b : batchers) {
+                b.flush(now);
+            }
+        }
+    }
+
+    private void deliver(SampleBlock block, int n, long nowMs) {
+        metrics.samplesRead.add(n);
+        if (feed.vmCount() > batchers.length) {
+            openNewLanes();
+        }
+        long filtered = 0;
+        long[] gfn = block.gfn;
+        byte[] xwr = block.xwr;
+        int[] vm = block.vm;
+        for (int i = 0; i < n; i++) {
+            int v = vm[i];
+            LongPredicate filter = filters[v];
+            if (filter == null || filter.test(gfn[i])) {
+                batchers[v].add(gfn[i], xwr[i], nowMs);
+            } else {
+                filtered++;
+            }
+        }
+        metrics.samplesFiltered.add(filtered);
+        sealLingered(nowMs);
+    }
+
+    private void openNewLanes() {
+        int old = batchers.length;
+        int count = feed.vmCount();
+        batchers = Arrays.copyOf(batchers, count);
+        filters = Arrays.copyOf(filters, count);
+        for (int v = old; v < count; v++) {
+            String vmId = feed.vmId(v);
+            batchers[v] = lanes.open(vmId);
+            filters[v] = lanes.filter(vmId);
+        }
+    }
+
+    private void sealLingered(long nowMs) {
+        for (SampleBatcher b : batchers) {
+            b.sealIfLingered(nowMs);
+        }
+    }
+
+    private void collectSourceDrops() {
+        for (int v = 0; v < batchers.length; v++) {
+            long lost = feed.takeDropped(v);
+            if (lost > 0) {
+                metrics.samplesLostAtSource.add(lost);
+                batchers[v].lane().addDropped(lost);
+            }
+        }
+    }
+
+    private String vmIds() {
+        StringBuilder s = new StringBuilder();
+        for (int v = 0; v < feed.vmCount(); v++) {
+            s.append(v == 0 ? "" : ",").append(feed.vmId(v));
+        }
+        return s.toString();
+    }
+}

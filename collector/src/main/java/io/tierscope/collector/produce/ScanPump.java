@@ -1,0 +1,112 @@
+package io.tierscope.collector.produce;
+
+import io.tierscope.avro.AdScan;
+import io.tierscope.collector.source.ScanSink;
+import io.tierscope.collector.source.ScanSource;
+import io.tierscope.schemas.SampleCodec;
+import io.tierscope.topics.Topic;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thread body that runs one VM's {@link ScanSource} period after period and turns each
+ * chunk into an {@link AdScan} record. All chunks of one period share its scanSeq (so the
+ * sequence is per (vmId, baseGfn), one per period) and its time.
+ */
+final class ScanPump implements Runnable, ScanSink {
+    private static final Logger LOG = LoggerFactory.getLogger(ScanPump.class);
+    private static final String TOPIC = Topic.AD_SCANS.topicName();
+
+    private final String host;
+    private final VmLane lane;
+    private final ScanSource source;
+    private final io.tierscope.avro.ScanSource kind;
+    private final SendBuffer buffer;
+    private final Admission admission;
+    private final CollectorMetrics metrics;
+    private final LongSupplier clockMs;
+    private volatile boolean stopRequested;
+    private volatile boolean ended;
+    private volatile Exception failure;
+    private long scanSeq;
+    private long scanTimeMs = -1;
+
+    ScanPump(String host, VmLane lane, ScanSource source, io.tierscope.avro.ScanSource kind, SendBuffer buffer,
+             Admission admission, CollectorMetrics metrics, LongSupplier clockMs) {
+        this.host = host;
+        this.lane = lane;
+        this.source = source;
+        this.kind = kind;
+        this.buffer = buffer;
+        this.admission = admission;
+        this.metrics = metrics;
+        this.clockMs = clockMs;
+    }
+
+    void requestStop() {
+        stopRequested = true;
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    Exception failure() {
+        return failure;
+    }
+
+    String vmId() {
+        return lane.vmId();
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!stopRequested && !Thread.currentThread().isInterrupted()) {
+                scanTimeMs = -1;
+                if (!source.scan(this)) {
+                    ended = true;
+                    return;
+                }
+                scanSeq++;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            failure = e;
+            LOG.error("scan source of VM {} failed: {}", lane.vmId(), e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void chunk(long baseGfn, int pageCount, byte[] accessed, byte[] dirty) {
+        int bytes = SampleCodec.bitmapBytes(pageCount);
+        if (accessed.length < bytes || (dirty != null && dirty.length < bytes)) {
+            throw new IllegalArgumentException("scan chunk of VM " + lane.vmId() + " at gfn " + baseGfn + " has "
+                    + pageCount + " pages but a bitmap of " + accessed.length + " bytes"
+                    + (dirty == null ? "" : " / " + dirty.length + " bytes"));
+        }
+        if (scanTimeMs < 0) {
+            scanTimeMs = clockMs.getAsLong();
+        }
+        AdScan scan = AdScan.newBuilder()
+                .setVmId(lane.vmId())
+                .setHost(host)
+                .setSource(kind)
+                .setScanSeq(scanSeq)
+                .setTimeMs(scanTimeMs)
+                .setPeriodMs(source.periodMs())
+                .setBaseGfn(baseGfn)
+                .setPageCount(pageCount)
+                .setAccessed(ByteBuffer.wrap(Arrays.copyOf(accessed, bytes)))
+                .setDirty(dirty == null ? null : ByteBuffer.wrap(Arrays.copyOf(dirty, bytes)))
+                .build();
+        int payload = bytes * (dirty == null ? 1 : 2);
+        if (!admission.admit(buffer, Outgoing.scan(TOPIC, lane, scan, payload))) {
+            metrics.scansDropped.increment();
+        }
+    }
+}

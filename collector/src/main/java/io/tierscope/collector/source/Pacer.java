@@ -1,0 +1,104 @@
+package io.tierscope.collector.source;
+
+/**
+ * Rate control for replay and synthetic feeds: releases samples at an average rate, sleeping
+ * between blocks. A feed that fell behind (e.g. held back by a full buffer during a broker
+ * outage) catches up at most {@link #MAX_CATCH_UP_NANOS} worth of samples in a burst, then
+ * continues at the rate from where it is.
+ */
+public final class Pacer {
+    /** How far behind schedule a feed may be before the schedule restarts from now. */
+    public static final long MAX_CATCH_UP_NANOS = 1_000_000_000L;
+
+    /** The clock and sleep a pacer uses; tests substitute a manual one. */
+    public interface Ticker {
+        long nanoTime();
+
+        void sleepNanos(long nanos) throws InterruptedException;
+
+        Ticker SYSTEM = new Ticker() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public void sleepNanos(long nanos) throws InterruptedException {
+                Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+            }
+        };
+    }
+
+    private static final Pacer UNLIMITED = new Pacer(0, Ticker.SYSTEM);
+
+    private final double nanosPerSample;
+    private final Ticker ticker;
+    private boolean started;
+    private long scheduleStart;
+    private long released;
+
+    private Pacer(double samplesPerSecond, Ticker ticker) {
+        this.nanosPerSample = samplesPerSecond <= 0 ? 0 : 1e9 / samplesPerSecond;
+        this.ticker = ticker;
+    }
+
+    /** As fast as possible. */
+    public static Pacer unlimited() {
+        return UNLIMITED;
+    }
+
+    /** {@code samplesPerSecond} on average; 0 means unlimited. */
+    public static Pacer perSecond(double samplesPerSecond) {
+        return perSecond(samplesPerSecond, Ticker.SYSTEM);
+    }
+
+    public static Pacer perSecond(double samplesPerSecond, Ticker ticker) {
+        if (!(samplesPerSecond >= 0) || Double.isInfinite(samplesPerSecond)) {
+            throw new IllegalArgumentException("rate must be a finite number >= 0 samples/s, got " + samplesPerSecond);
+        }
+        return samplesPerSecond == 0 ? UNLIMITED : new Pacer(samplesPerSecond, ticker);
+    }
+
+    public boolean limited() {
+        return nanosPerSample > 0;
+    }
+
+    /** Samples per second, 0 when unlimited. */
+    public double rate() {
+        return nanosPerSample == 0 ? 0 : 1e9 / nanosPerSample;
+    }
+
+    /**
+     * A block size that keeps pacing smooth (about 100 blocks per second) within
+     * {@code [1, maxBlock]}.
+     */
+    public int blockSize(int maxBlock) {
+        if (!limited()) {
+            return maxBlock;
+        }
+        return (int) Math.max(1, Math.min(maxBlock, rate() / 100));
+    }
+
+    /** Waits until the next {@code n} samples are due, then counts them as released. */
+    public void acquire(int n) throws InterruptedException {
+        if (nanosPerSample == 0 || n <= 0) {
+            return;
+        }
+        long now = ticker.nanoTime();
+        if (!started) {
+            started = true;
+            scheduleStart = now;
+            released = 0;
+        }
+        long due = scheduleStart + (long) (released * nanosPerSample);
+        if (now - due > MAX_CATCH_UP_NANOS) {
+            scheduleStart = now - MAX_CATCH_UP_NANOS;
+            released = 0;
+            due = scheduleStart;
+        }
+        if (due > now) {
+            ticker.sleepNanos(due - now);
+        }
+        released += n;
+    }
+}

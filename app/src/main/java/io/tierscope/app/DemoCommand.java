@@ -73,7 +73,9 @@ public final class DemoCommand implements Callable<Integer> {
         PrintStream out = System.out;
         Instant started = Instant.now();
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(60))) {
-            out.println("tierscope demo: starting the platform (data in " + dataDir.toAbsolutePath() + ") ...");
+            out.println("tierscope demo: " + (System.getenv(Platforms.BOOTSTRAP_ENV) == null
+                    ? "starting the embedded platform" : "using the platform named by the environment")
+                    + " (state in " + dataDir.toAbsolutePath() + ") ...");
             PlatformConfig platformConfig = PlatformConfig.builder().dataDir(dataDir.resolve("platform"))
                     .kafkaPort(kafkaPort).registryPort(registryPort).build();
             try (Platform platform = Platforms.fromEnvironment(platformConfig)) {

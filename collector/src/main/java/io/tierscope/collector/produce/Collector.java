@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -38,10 +39,11 @@ public final class Collector implements AutoCloseable {
     static final int MAX_BLOCK = 4096;
 
     private final CollectorSettings settings;
-    private final Producer<String, SpecificRecord> producer;
+    private final Supplier<Producer<String, SpecificRecord>> producerFactory;
+    private Producer<String, SpecificRecord> producer;
     private final SendBuffer buffer;
     private final CollectorMetrics metrics = new CollectorMetrics();
-    private final BatchSender sender;
+    private BatchSender sender;
     private final LongSupplier clockMs;
     private final SpatialPrefilter prefilter;
     private final Map<String, SampleBatcher> sampleLanes = new HashMap<>();
@@ -57,24 +59,27 @@ public final class Collector implements AutoCloseable {
     private MetricsSnapshot finalSnapshot;
     private boolean started;
 
-    private Collector(CollectorSettings settings, Producer<String, SpecificRecord> producer, LongSupplier clockMs) {
+    private Collector(CollectorSettings settings, Supplier<Producer<String, SpecificRecord>> producerFactory,
+                      LongSupplier clockMs) {
         this.settings = settings;
-        this.producer = producer;
+        this.producerFactory = producerFactory;
         this.clockMs = clockMs;
         this.buffer = new SendBuffer(settings.bufferBytes());
-        this.sender = new BatchSender(buffer, producer, metrics);
         this.prefilter = settings.prefilterRate() < 1 ? new SpatialPrefilter(settings.prefilterRate()) : null;
         metrics.bufferGauge(buffer::reservedBytes);
     }
 
-    /** A collector with a Kafka producer configured from the settings. */
+    /**
+     * A collector with a Kafka producer configured from the settings. The producer is created by
+     * {@link #start}, so sources can be opened (and fail on local problems) before Kafka is touched.
+     */
     public static Collector create(CollectorSettings settings) {
-        return new Collector(settings, new KafkaProducer<>(settings.producerProperties()), System::currentTimeMillis);
+        return new Collector(settings, () -> new KafkaProducer<>(settings.producerProperties()), System::currentTimeMillis);
     }
 
     /** A collector over a given producer (tests use Kafka's MockProducer); it closes the producer on stop. */
     public static Collector create(CollectorSettings settings, Producer<String, SpecificRecord> producer) {
-        return new Collector(settings, producer, System::currentTimeMillis);
+        return new Collector(settings, () -> producer, System::currentTimeMillis);
     }
 
     /** Where the periodic and the final metrics lines go (default: the log at INFO). */
@@ -131,6 +136,8 @@ public final class Collector implements AutoCloseable {
 
     public synchronized void start() {
         requireNotStarted();
+        producer = producerFactory.get();
+        sender = new BatchSender(buffer, producer, metrics);
         started = true;
         senderThread = daemon(sender, "collector-sender");
         senderThread.start();
@@ -215,7 +222,9 @@ public final class Collector implements AutoCloseable {
                 reporter.shutdownNow();
             }
         }
-        producer.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        if (producer != null) {
+            producer.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
         failLeftovers();
         closeAll(feeds);
         closeAll(scanSources);

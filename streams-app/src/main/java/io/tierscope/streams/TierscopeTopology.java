@@ -4,10 +4,12 @@ import io.tierscope.avro.IngestStats;
 import io.tierscope.avro.SampleBatch;
 import io.tierscope.streams.decode.DecodeProcessor;
 import io.tierscope.streams.decode.InputChecks;
+import io.tierscope.streams.decode.Validator;
 import io.tierscope.streams.ingest.IngestStatsProcessor;
 import io.tierscope.streams.window.TumblingWindows;
 import io.tierscope.streams.window.VmWindowProgress;
 import io.tierscope.topics.Topic;
+import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -34,15 +36,25 @@ public final class TierscopeTopology {
     public static Topology build(StreamsAppConfig config, TopologySerdes serdes) {
         Topology topology = new Topology();
         TumblingWindows windows = TumblingWindows.of(config.window(), config.grace());
-        Serde<SampleBatch> sampleSerde = serdes.value(SampleBatch.class);
-        Serde<IngestStats> ingestSerde = serdes.value(IngestStats.class);
 
-        topology.addSource(SAMPLES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
-                Topic.RAW_SAMPLES.topicName());
-        topology.addProcessor(DECODE_SAMPLES, () -> new DecodeProcessor<>(sampleSerde.deserializer(),
-                InputChecks::sampleBatch, SampleBatch::getEndTimeMs, INGEST_STATS, DEAD_LETTER_SINK,
-                "streams-app/" + DECODE_SAMPLES), SAMPLES_SOURCE);
+        addDecoder(topology, Topic.RAW_SAMPLES, SAMPLES_SOURCE, DECODE_SAMPLES, serdes.value(SampleBatch.class),
+                InputChecks::sampleBatch, SampleBatch::getEndTimeMs, List.of(INGEST_STATS));
+        addIngestStats(topology, windows, serdes.value(IngestStats.class));
 
+        topology.addSink(DEAD_LETTER_SINK, Topic.DEAD_LETTER.topicName(), new ByteArraySerializer(),
+                new ByteArraySerializer(), DECODE_SAMPLES);
+        return topology;
+    }
+
+    /** source(topic, raw bytes) -> decode -> each of {@code consumers}; rejects -> {@link #DEAD_LETTER_SINK}. */
+    static <T> void addDecoder(Topology topology, Topic topic, String sourceName, String decodeName, Serde<T> serde,
+                               Validator<T> checks, DecodeProcessor.EventTime<T> eventTime, List<String> consumers) {
+        topology.addSource(sourceName, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topic.topicName());
+        topology.addProcessor(decodeName, () -> new DecodeProcessor<>(serde.deserializer(), checks, eventTime,
+                consumers, DEAD_LETTER_SINK, "streams-app/" + decodeName), sourceName);
+    }
+
+    private static void addIngestStats(Topology topology, TumblingWindows windows, Serde<IngestStats> ingestSerde) {
         topology.addProcessor(INGEST_STATS, () -> new IngestStatsProcessor(windows), DECODE_SAMPLES);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(IngestStatsProcessor.OPEN_WINDOWS_STORE), Serdes.String(), ingestSerde),
@@ -52,9 +64,5 @@ public final class TierscopeTopology {
                 INGEST_STATS);
         topology.addSink(INGEST_STATS_SINK, Topic.INGEST_STATS.topicName(), new StringSerializer(),
                 ingestSerde.serializer(), INGEST_STATS);
-
-        topology.addSink(DEAD_LETTER_SINK, Topic.DEAD_LETTER.topicName(), new ByteArraySerializer(),
-                new ByteArraySerializer(), DECODE_SAMPLES);
-        return topology;
     }
 }

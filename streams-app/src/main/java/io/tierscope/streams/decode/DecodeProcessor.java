@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
+import java.util.List;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -15,7 +16,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * First node after a source topic: turns key and value bytes into a vmId and a record, checks
- * it, and forwards it to {@code validChild} with its event time as the record timestamp. Input
+ * it, and forwards it to each of {@code validChildren} with its event time as the record timestamp. Input
  * that does not decode or does not pass the check goes, byte for byte, to {@code deadLetterChild}
  * with the reason in headers ({@link DeadLetter}): nothing is lost and nothing stops the task.
  */
@@ -29,17 +30,17 @@ public final class DecodeProcessor<T> implements Processor<byte[], byte[], Objec
     private final Deserializer<T> deserializer;
     private final Validator<T> validator;
     private final EventTime<T> eventTime;
-    private final String validChild;
+    private final List<String> validChildren;
     private final String deadLetterChild;
     private final String rejectedBy;
     private ProcessorContext<Object, Object> context;
 
     public DecodeProcessor(Deserializer<T> deserializer, Validator<T> validator, EventTime<T> eventTime,
-                           String validChild, String deadLetterChild, String rejectedBy) {
+                           List<String> validChildren, String deadLetterChild, String rejectedBy) {
         this.deserializer = deserializer;
         this.validator = validator;
         this.eventTime = eventTime;
-        this.validChild = validChild;
+        this.validChildren = List.copyOf(validChildren);
         this.deadLetterChild = deadLetterChild;
         this.rejectedBy = rejectedBy;
     }
@@ -79,7 +80,10 @@ public final class DecodeProcessor<T> implements Processor<byte[], byte[], Objec
             deadLetter(record, problem);
             return;
         }
-        context.forward(new Record<Object, Object>(key, value, eventTime.of(value), record.headers()), validChild);
+        Record<Object, Object> decoded = new Record<>(key, value, eventTime.of(value), record.headers());
+        for (String child : validChildren) {
+            context.forward(decoded, child);
+        }
     }
 
     private static String decodeKey(byte[] key) throws CharacterCodingException {

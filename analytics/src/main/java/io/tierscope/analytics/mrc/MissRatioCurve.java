@@ -1,0 +1,28 @@
+package io.tierscope.analytics.mrc;
+
+/**
+ * One miss-ratio curve: miss ratio of an LRU cache of {@code sizePages[i]} pages
+ * ({@code sizePages[i] * pageSize} bytes), with the cold-miss floor reported separately.
+ *
+ * @param sizePages         cache sizes in pages, ascending
+ * @param missRatio         miss ratio at each size, in [0, 1] (cold misses included)
+ * @param pageSize          bytes per page
+ * @param coldMissRatio     share of references that were first touches (the curve's floor)
+ * @param references        references offered (before sampling)
+ * @param sampledReferences references that passed the spatial (and temporal) sampler
+ * @param samplingRate      the sampler's current rate (1 for exact)
+ * @param footprintPages    estimated distinct pages touched (cold samples scaled by 1/rate)
+ * @param workingSetPages   smallest size whose miss ratio is within the tolerance of the floor
+ */
+public record MissRatioCurve(long[] sizePages, double[] missRatio, int pageSize, double coldMissRatio,
+                             long references, double sampledReferences, double samplingRate,
+                             double footprintPages, long workingSetPages) {
+
+    public int points() {
+        return sizePages.length;
+    }
+
+    public long sizeBytes(int i) {
+        return sizePages[i] * pageSize;
+    }
+}

@@ -1,0 +1,77 @@
+package io.tierscope.analytics.mrc;
+
+/**
+ * How an {@link MrcEngine} samples and reports.
+ *
+ * @param mode            exact (every page), fixed-rate or fixed-size spatial sampling
+ * @param rate            sampling rate for {@link Mode#FIXED_RATE} (1 otherwise; fixed-size starts at 1)
+ * @param maxPages        S_max, most pages tracked in {@link Mode#FIXED_SIZE}
+ * @param temporalPeriod  0 = off; else a page counts at most once per period of the caller's clock
+ *                        (US 9,223,722: a traced page is re-armed once per sampling period)
+ * @param decay           factor applied to the decayed histogram at every window close, in (0, 1]
+ * @param pageSize        bytes per page, for curve sizes in bytes
+ * @param workingSetTolerance miss ratio above the cold floor accepted by the working-set estimate
+ */
+public record MrcConfig(Mode mode, double rate, int maxPages, long temporalPeriod, double decay, int pageSize,
+                        double workingSetTolerance) {
+
+    public enum Mode { EXACT, FIXED_RATE, FIXED_SIZE }
+
+    public static final int DEFAULT_PAGE_SIZE = 4096;
+    public static final double DEFAULT_DECAY = 0.5;
+    public static final double DEFAULT_WORKING_SET_TOLERANCE = 0.01;
+
+    public MrcConfig {
+        if (mode == null) {
+            throw new IllegalArgumentException("mode is required");
+        }
+        if (!(rate > 0 && rate <= 1)) {
+            throw new IllegalArgumentException("sampling rate must be in (0, 1], got " + rate);
+        }
+        if (mode == Mode.FIXED_SIZE && maxPages < 1) {
+            throw new IllegalArgumentException("fixed-size sampling needs maxPages >= 1, got " + maxPages);
+        }
+        if (temporalPeriod < 0) {
+            throw new IllegalArgumentException("temporal period must be >= 0 (0 = off), got " + temporalPeriod);
+        }
+        if (!(decay > 0 && decay <= 1)) {
+            throw new IllegalArgumentException("decay must be in (0, 1], got " + decay);
+        }
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("page size must be positive, got " + pageSize);
+        }
+        if (!(workingSetTolerance >= 0 && workingSetTolerance < 1)) {
+            throw new IllegalArgumentException("working-set tolerance must be in [0, 1), got " + workingSetTolerance);
+        }
+    }
+
+    public static MrcConfig exact() {
+        return new MrcConfig(Mode.EXACT, 1, 0, 0, DEFAULT_DECAY, DEFAULT_PAGE_SIZE, DEFAULT_WORKING_SET_TOLERANCE);
+    }
+
+    public static MrcConfig fixedRate(double rate) {
+        return new MrcConfig(Mode.FIXED_RATE, rate, 0, 0, DEFAULT_DECAY, DEFAULT_PAGE_SIZE,
+                DEFAULT_WORKING_SET_TOLERANCE);
+    }
+
+    public static MrcConfig fixedSize(int maxPages) {
+        return new MrcConfig(Mode.FIXED_SIZE, 1, maxPages, 0, DEFAULT_DECAY, DEFAULT_PAGE_SIZE,
+                DEFAULT_WORKING_SET_TOLERANCE);
+    }
+
+    public MrcConfig withTemporalPeriod(long period) {
+        return new MrcConfig(mode, rate, maxPages, period, decay, pageSize, workingSetTolerance);
+    }
+
+    public MrcConfig withDecay(double factor) {
+        return new MrcConfig(mode, rate, maxPages, temporalPeriod, factor, pageSize, workingSetTolerance);
+    }
+
+    public MrcConfig withPageSize(int bytes) {
+        return new MrcConfig(mode, rate, maxPages, temporalPeriod, decay, bytes, workingSetTolerance);
+    }
+
+    public MrcConfig withWorkingSetTolerance(double tolerance) {
+        return new MrcConfig(mode, rate, maxPages, temporalPeriod, decay, pageSize, tolerance);
+    }
+}

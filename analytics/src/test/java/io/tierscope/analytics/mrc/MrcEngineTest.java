@@ -1,0 +1,148 @@
+package io.tierscope.analytics.mrc;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tierscope.analytics.sampling.SpatialHash;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class MrcEngineTest {
+
+    private static long[] randomTrace(long seed, int length, int pages) {
+        Random r = new Random(seed);
+        long[] t = new long[length];
+        for (int i = 0; i < length; i++) {
+            // Skewed: half the references go to a tenth of the pages.
+            t[i] = r.nextBoolean() ? r.nextInt(Math.max(1, pages / 10)) : r.nextInt(pages);
+        }
+        return t;
+    }
+
+    @Test
+    void exactCurveEqualsDirectLruSimulationAtEverySize() {
+        long[] trace = randomTrace(1, 5000, 120);
+        MrcEngine e = new MrcEngine(7, MrcConfig.exact());
+        e.accept(trace, 0, trace.length);
+        CacheSizeGrid grid = CacheSizeGrid.linear(120, 120);
+        MissRatioCurve c = e.curve(MrcEngine.Histogram.CUMULATIVE, grid);
+        for (int i = 0; i < c.points(); i++) {
+            assertEquals(NaiveMattson.missRatio(trace, (int) c.sizePages()[i]), c.missRatio()[i], 1e-12,
+                    "size " + c.sizePages()[i]);
+        }
+        assertEquals(120.0 / 5000, c.coldMissRatio(), 1e-12);
+        assertEquals(120.0, c.footprintPages(), 1e-9);
+        assertEquals(5000, c.references());
+        assertEquals(120L * 4096, c.sizeBytes(c.points() - 1));
+    }
+
+    @Test
+    void workingSetIsSmallestSizeWithinToleranceOfColdFloor() {
+        // A loop over 100 pages: every re-reference has distance 100, so the curve drops to the floor at 100.
+        MrcEngine e = new MrcEngine(1, MrcConfig.exact());
+        for (int i = 0; i < 10_000; i++) {
+            e.accept(i % 100);
+        }
+        MissRatioCurve c = e.curve(MrcEngine.Histogram.CUMULATIVE, CacheSizeGrid.of(99, 100));
+        assertEquals(1.0, c.missRatio()[0], 1e-12);
+        assertEquals(0.01, c.missRatio()[1], 1e-12);
+        assertEquals(100, c.workingSetPages());
+
+        // Above 128 pages distances share log-linear buckets (<= 1.6% wide): the estimate lands within one.
+        MrcEngine big = new MrcEngine(1, MrcConfig.exact());
+        for (int i = 0; i < 100_000; i++) {
+            big.accept(i % 5000);
+        }
+        assertEquals(5000, big.curve(MrcEngine.Histogram.CUMULATIVE).workingSetPages(), 5000 * 0.016);
+    }
+
+    @Test
+    void windowResetsCumulativeKeepsAndDecayedFollowsTheRecentPhase() {
+        MrcEngine e = new MrcEngine(1, MrcConfig.exact().withDecay(0.25));
+        for (int i = 0; i < 10_000; i++) {
+            e.accept(i % 10);
+        }
+        e.closeWindow();
+        for (int i = 0; i < 10_000; i++) {
+            e.accept(1000 + i % 200);
+        }
+        CacheSizeGrid at50 = CacheSizeGrid.of(50);
+        assertEquals(1.0, e.curve(MrcEngine.Histogram.WINDOW, at50).missRatio()[0], 1e-12);
+        assertEquals((10 + 10_000) / 20_000.0, e.curve(MrcEngine.Histogram.CUMULATIVE, at50).missRatio()[0], 1e-12);
+        assertEquals(10_000, e.curve(MrcEngine.Histogram.WINDOW, at50).references());
+        e.closeWindow();
+        // decayed = 0.25 * window1 + window2: misses 0.25*10 + 10000 over 0.25*10000 + 10000 references.
+        assertEquals((2.5 + 10_000) / 12_500.0, e.curve(MrcEngine.Histogram.DECAYED, at50).missRatio()[0], 1e-12);
+        assertEquals(0, e.curve(MrcEngine.Histogram.WINDOW, at50).references());
+    }
+
+    @Test
+    void fixedSizeNeverTracksMoreThanSmaxAndLowersTheRate() {
+        MrcEngine e = new MrcEngine(3, MrcConfig.fixedSize(256));
+        for (long p = 0; p < 200_000; p++) {
+            e.accept(p);
+            assertTrue(e.trackedPages() <= 256);
+        }
+        assertEquals(256.0 / 200_000, e.samplingRate(), 256.0 / 200_000 * 0.2);
+        assertEquals(200_000, e.curve(MrcEngine.Histogram.CUMULATIVE).footprintPages(), 200_000 * 0.15);
+    }
+
+    @Test
+    void temporalSamplingCountsAPageOncePerPeriod() {
+        MrcEngine e = new MrcEngine(3, MrcConfig.exact().withTemporalPeriod(100));
+        e.setClock(0);
+        for (int i = 0; i < 50; i++) {
+            e.accept(i % 5);
+        }
+        e.setClock(150);
+        e.accept(4);
+        e.accept(0);
+        e.accept(0);
+        MissRatioCurve c = e.curve(MrcEngine.Histogram.CUMULATIVE, CacheSizeGrid.of(1, 5));
+        // Counted: 0..4 (cold), then 4 (distance 1) and 0 (distance 5): 7 counted references.
+        assertEquals(7, c.sampledReferences(), 1e-12);
+        assertEquals(6.0 / 7, c.missRatio()[0], 1e-12);
+        assertEquals(5.0 / 7, c.missRatio()[1], 1e-12);
+    }
+
+    @Test
+    void fixedRateSamplesTheSameFractionAsTheSharedHash() {
+        MrcEngine e = MrcEngine.forVm("vm-7", MrcConfig.fixedRate(0.01));
+        for (long p = 0; p < 1_000_000; p++) {
+            e.accept(p);
+        }
+        long expected = 0;
+        long key = SpatialHash.vmKey("vm-7");
+        for (long p = 0; p < 1_000_000; p++) {
+            expected += SpatialHash.hash(key, p) < SpatialHash.thresholdForRate(0.01) ? 1 : 0;
+        }
+        assertEquals(expected, e.trackedPages());
+        assertEquals(10_000, expected, 400);
+    }
+
+    @Test
+    void snapshotRejectsGarbage() {
+        assertThrows(IllegalArgumentException.class, () -> MrcEngine.restore(new byte[] {1, 2, 3}));
+        byte[] good = new MrcEngine(1, MrcConfig.exact()).snapshot();
+        assertThrows(IllegalArgumentException.class,
+                () -> MrcEngine.restore(Arrays.copyOf(good, good.length - 3)));
+        assertArrayEquals(good, MrcEngine.restore(good).snapshot());
+    }
+
+    @Test
+    void fixedSizeStateStaysUnderTwoMebibytesWhateverTheFootprint() {
+        MrcEngine e = new MrcEngine(9, MrcConfig.fixedSize(8192).withTemporalPeriod(1_000_000));
+        for (long p = 0; p < 3_000_000; p++) {
+            e.setClock(p);
+            e.accept(p % 2_000_000);
+        }
+        long retained = e.retainedBytes();
+        int snapshot = e.snapshot().length;
+        System.out.printf("fixed-size 8192: retained %d bytes, snapshot %d bytes%n", retained, snapshot);
+        assertTrue(retained <= 2 << 20, "retained " + retained);
+        assertTrue(snapshot <= 256 << 10, "snapshot " + snapshot);
+    }
+}

@@ -1,0 +1,117 @@
+package io.tierscope.app;
+
+import io.tierscope.avro.IngestStats;
+import io.tierscope.cli.ShutdownSignal;
+import io.tierscope.collector.produce.MetricsSnapshot;
+import io.tierscope.collector.produce.SyntheticFleet;
+import io.tierscope.platform.Platform;
+import io.tierscope.platform.PlatformConfig;
+import io.tierscope.platform.Platforms;
+import io.tierscope.streams.StreamsAppConfig;
+import io.tierscope.streams.StreamsRunner;
+import io.tierscope.topics.Topic;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tierscope demo}: the whole pipeline on one machine. Starts (or, with
+ * KAFKA_BOOTSTRAP_SERVERS and SCHEMA_REGISTRY_URL set, uses) a Kafka broker and a schema
+ * registry, runs the topology, drives a synthetic fleet of VMs through the collector, and
+ * prints what the topology publishes.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run the whole pipeline on this machine: embedded Kafka + schema registry (unless",
+                "KAFKA_BOOTSTRAP_SERVERS and SCHEMA_REGISTRY_URL are set), the stream topology, a synthetic",
+                "fleet of VMs through the collector; prints per-VM results as they are published."})
+public final class DemoCommand implements Callable<Integer> {
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Stop after this many seconds (default: run until Ctrl-C).")
+    private long durationSeconds;
+
+    @Option(names = "--vms", defaultValue = "4", description = "Synthetic VMs (default: ${DEFAULT-VALUE}).")
+    private int vms;
+
+    @Option(names = "--rate", paramLabel = "SAMPLES/S", defaultValue = "20000",
+            description = "Samples per second per VM (default: ${DEFAULT-VALUE}).")
+    private double rate;
+
+    @Option(names = "--window-seconds", defaultValue = "10",
+            description = "Tumbling window of the per-VM outputs, 10 to 3600 (default: ${DEFAULT-VALUE}).")
+    private long windowSeconds;
+
+    @Option(names = "--scan-period-ms", defaultValue = "1000",
+            description = "A/D scan period of the synthetic VMs (default: ${DEFAULT-VALUE}).")
+    private int scanPeriodMs;
+
+    @Option(names = "--data-dir", defaultValue = "data/demo", paramLabel = "DIR",
+            description = "Broker, registry and stream state live here; a second run reuses them (default: ${DEFAULT-VALUE}).")
+    private Path dataDir;
+
+    @Option(names = "--kafka-port", defaultValue = "0", description = "Embedded broker port (default: a free one).")
+    private int kafkaPort;
+
+    @Option(names = "--registry-port", defaultValue = "0", description = "Embedded registry port (default: a free one).")
+    private int registryPort;
+
+    @Override
+    public Integer call() throws Exception {
+        if (durationSeconds < 0 || vms < 1 || rate < 0) {
+            throw new IllegalArgumentException("--duration must be >= 0, --vms >= 1 and --rate >= 0");
+        }
+        StreamsAppConfig appConfig = new StreamsAppConfig(Duration.ofSeconds(windowSeconds), Duration.ofSeconds(2), "xwr");
+        PrintStream out = System.out;
+        Instant started = Instant.now();
+        try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(60))) {
+            out.println("tierscope demo: starting the platform (data in " + dataDir.toAbsolutePath() + ") ...");
+            PlatformConfig platformConfig = PlatformConfig.builder().dataDir(dataDir.resolve("platform"))
+                    .kafkaPort(kafkaPort).registryPort(registryPort).build();
+            try (Platform platform = Platforms.fromEnvironment(platformConfig)) {
+                out.printf("tierscope demo: Kafka at %s, schema registry at %s (%s)%n", platform.bootstrapServers(),
+                        platform.schemaRegistryUrl(), platform.embedded() ? "embedded" : "external");
+                var streamsProps = StreamsRunner.streamsProperties(platform.bootstrapServers(), "tierscope-demo",
+                        dataDir.resolve("streams"), Map.of());
+                try (StreamsRunner runner = StreamsRunner.start(streamsProps, appConfig, platform.schemaRegistryUrl(),
+                        4, (short) 1, Duration.ofMinutes(2));
+                     OutputTail tail = new OutputTail(platform.bootstrapServers(), platform.schemaRegistryUrl(), out)
+                             .follow(Topic.INGEST_STATS, IngestStats.class, DemoCommand::ingestLine)
+                             .start();
+                     SyntheticFleet fleet = SyntheticFleet.start(platform.bootstrapServers(), platform.schemaRegistryUrl(),
+                             SyntheticFleet.defaultVms(vms), rate, scanPeriodMs)) {
+                    out.printf("tierscope demo: %d synthetic VMs at %.0f samples/s each; first results after one %d s window"
+                            + " (+2 s grace)%s%n", vms, rate, windowSeconds,
+                            durationSeconds > 0 ? "; stopping after " + durationSeconds + " s" : "; Ctrl-C stops");
+                    boolean interrupted = signal.await(durationSeconds > 0
+                            ? Duration.ofSeconds(durationSeconds).minus(Duration.between(started, Instant.now())) : null);
+                    out.println("tierscope demo: " + (interrupted ? "interrupted" : "duration reached") + ", stopping ...");
+                    MetricsSnapshot collected = fleet.stop();
+                    out.println("tierscope demo: collector " + collected.format());
+                    out.println("tierscope demo: " + tail.printed() + " result lines printed");
+                    if (tail.printed() == 0) {
+                        out.println("tierscope demo: no results arrived; run longer than one window (--duration > "
+                                + (windowSeconds + 2) + ")");
+                        return 1;
+                    }
+                }
+            }
+        }
+        out.println("tierscope demo: stopped cleanly");
+        return 0;
+    }
+
+    static String ingestLine(IngestStats s) {
+        return String.format(Locale.ROOT, "[%s-%s] %-8s ingest  %7d batches %10d samples  dropped %d  late %d",
+                CLOCK.format(Instant.ofEpochMilli(s.getWindowStartMs())), CLOCK.format(Instant.ofEpochMilli(s.getWindowEndMs())),
+                s.getVmId(), s.getBatches(), s.getSamples(), s.getDroppedAtSource(), s.getLateBatches());
+    }
+}

@@ -1,0 +1,235 @@
+package io.tierscope.app;
+
+import io.tierscope.analytics.mrc.MissRatioCurve;
+import io.tierscope.analytics.mrc.MrcConfig;
+import io.tierscope.analytics.mrc.MrcEngine;
+import io.tierscope.workload.AccessBatch;
+import io.tierscope.workload.AccessReader;
+import io.tierscope.workload.trace.TraceFormat;
+import io.tierscope.workload.trace.TraceFormatException;
+import java.io.BufferedWriter;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tierscope mrc}: the MRC engine offline over a trace file. Writes CSV
+ * {@code size_pages,size_bytes,miss_ratio} on the standard grid (log-spaced from 1 page plus a
+ * linear grid up to the footprint); with several VMs in the trace a leading {@code vm} column
+ * holds each VM's curve, VMs in order of first appearance. Exit codes: 0 done, 1 unreadable or
+ * malformed input, 2 bad arguments.
+ */
+@Command(name = "mrc", mixinStandardHelpOptions = true,
+        description = "Compute miss-ratio curves (LRU) from a page-access trace.",
+        footer = {"", "Formats: csv     page[,xwr[,vm]] per line",
+            "         lackey  valgrind --tool=lackey --trace-mem=yes output",
+            "         bin     Tierscope binary trace",
+            ".gz input is decompressed transparently. Several VMs: a leading vm column.",
+            "Exit codes: 0 ok, 1 unreadable or malformed input, 2 bad arguments."})
+public final class MrcCommand implements Callable<Integer> {
+    static final int EXIT_INPUT = 1;
+    private static final int BATCH = 1 << 14;
+    private static final long PROGRESS_NANOS = 500_000_000L;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--trace", required = true, paramLabel = "FILE", description = "Trace file to read.")
+    Path trace;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "csv, lackey or bin (default: from the extension, else the content).")
+    String format;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Sampling sampling = new Sampling();
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the CSV here instead of standard output.")
+    Path out;
+
+    @Option(names = "--page-size", paramLabel = "BYTES", defaultValue = "4096",
+            description = "Bytes per page for size_bytes (default: ${DEFAULT-VALUE}).")
+    int pageSize;
+
+    static final class Sampling {
+        @Option(names = "--exact", description = "Every page (default).")
+        boolean exact;
+
+        @Option(names = "--sample-rate", paramLabel = "R", description = "SHARDS fixed-rate sampling at rate R in (0, 1].")
+        Double rate;
+
+        @Option(names = "--sample-size", paramLabel = "S", description = "SHARDS fixed-size sampling, at most S pages per VM.")
+        Integer size;
+    }
+
+    /** A command line for this command alone whose bad-argument errors are one line (exit 2). */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new MrcCommand());
+        cl.setParameterExceptionHandler(MrcCommand::oneLineParameterError);
+        return cl;
+    }
+
+    /** Parameter-error handler printing {@code tierscope mrc: <message>} and returning exit code 2. */
+    public static int oneLineParameterError(ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        cl.getErr().println("tierscope " + cl.getCommandName() + ": " + e.getMessage()
+                + " (see --help)");
+        return cl.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        MrcConfig config = config();
+        TraceFormat fmt;
+        try {
+            fmt = format != null ? TraceFormat.parse(format) : TraceFormat.detect(trace);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        } catch (NoSuchFileException | AccessDeniedException e) {
+            return inputError(unreadable(e));
+        }
+        List<String> names = new ArrayList<>();
+        List<MrcEngine> engines = new ArrayList<>();
+        long references;
+        try (AccessReader reader = fmt.open(trace)) {
+            references = run(reader, config, names, engines);
+        } catch (TraceFormatException e) {
+            return inputError(e.getMessage());
+        } catch (NoSuchFileException | AccessDeniedException e) {
+            return inputError(unreadable(e));
+        } catch (IOException e) {
+            return inputError("cannot read " + trace + ": " + e.getMessage());
+        }
+        if (references == 0) {
+            return inputError(trace + " holds no accesses");
+        }
+        try {
+            writeCsv(names, engines);
+        } catch (IOException e) {
+            return inputError("cannot write " + (out != null ? out : "standard output") + ": " + e.getMessage());
+        }
+        return 0;
+    }
+
+    private MrcConfig config() {
+        MrcConfig config;
+        if (sampling.rate != null) {
+            if (!(sampling.rate > 0 && sampling.rate <= 1)) {
+                throw new ParameterException(spec.commandLine(), "--sample-rate must be in (0, 1], got " + sampling.rate);
+            }
+            config = MrcConfig.fixedRate(sampling.rate);
+        } else if (sampling.size != null) {
+            if (sampling.size < 1) {
+                throw new ParameterException(spec.commandLine(), "--sample-size must be >= 1, got " + sampling.size);
+            }
+            config = MrcConfig.fixedSize(sampling.size);
+        } else {
+            config = MrcConfig.exact();
+        }
+        if (pageSize < 1) {
+            throw new ParameterException(spec.commandLine(), "--page-size must be positive, got " + pageSize);
+        }
+        return config.withPageSize(pageSize);
+    }
+
+    private long run(AccessReader reader, MrcConfig config, List<String> names, List<MrcEngine> engines)
+            throws IOException {
+        // Progress only for a person watching a terminal, never into redirected output.
+        boolean progress = System.console() != null;
+        AccessBatch batch = new AccessBatch(BATCH);
+        long references = 0;
+        long start = System.nanoTime();
+        long lastReport = start;
+        int n;
+        while ((n = reader.read(batch)) > 0) {
+            while (engines.size() < reader.vmCount()) {
+                String name = reader.vmName(engines.size());
+                names.add(name);
+                engines.add(MrcEngine.forVm(name, config));
+            }
+            int[] vm = batch.vm;
+            long[] gfn = batch.gfn;
+            for (int i = 0; i < n; i++) {
+                engines.get(vm[i]).accept(gfn[i]);
+            }
+            references += n;
+            if (progress && System.nanoTime() - lastReport > PROGRESS_NANOS) {
+                lastReport = System.nanoTime();
+                double seconds = (lastReport - start) / 1e9;
+                spec.commandLine().getErr().printf(Locale.ROOT, "\r%,d references, %.1f M/s", references, references / seconds / 1e6);
+            }
+        }
+        if (progress && lastReport != start) {
+            spec.commandLine().getErr().println();
+        }
+        return references;
+    }
+
+    private void writeCsv(List<String> names, List<MrcEngine> engines) throws IOException {
+        boolean several = engines.size() > 1;
+        try (PrintWriter w = new PrintWriter(openOut())) {
+            w.print(several ? "vm,size_pages,size_bytes,miss_ratio\n" : "size_pages,size_bytes,miss_ratio\n");
+            for (int v = 0; v < engines.size(); v++) {
+                MissRatioCurve c = engines.get(v).curve(MrcEngine.Histogram.CUMULATIVE);
+                String prefix = several ? csvField(names.get(v)) + "," : "";
+                for (int i = 0; i < c.points(); i++) {
+                    w.print(prefix + c.sizePages()[i] + "," + c.sizeBytes(i) + ","
+                            + String.format(Locale.ROOT, "%.6f", c.missRatio()[i]) + "\n");
+                }
+                spec.commandLine().getErr().printf(Locale.ROOT, "%s: %,d references, footprint ~%,d pages, working set ~%,d pages, "
+                        + "cold-miss ratio %.4f, sampling rate %.5f%n", names.get(v), c.references(),
+                        Math.round(c.footprintPages()), c.workingSetPages(), c.coldMissRatio(), c.samplingRate());
+            }
+            if (w.checkError()) {
+                throw new IOException("writing the CSV failed" + (out != null ? " (" + out + ")" : ""));
+            }
+        }
+    }
+
+    private Writer openOut() throws IOException {
+        if (out == null) {
+            // Closing the CSV writer must flush standard output, not close it.
+            return new BufferedWriter(new OutputStreamWriter(new FilterOutputStream(System.out) {
+                @Override
+                public void close() throws IOException {
+                    flush();
+                }
+            }, StandardCharsets.UTF_8));
+        }
+        return Files.newBufferedWriter(out, StandardCharsets.UTF_8);
+    }
+
+    private static String csvField(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) {
+            return s;
+        }
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+
+    private String unreadable(IOException e) {
+        return e instanceof NoSuchFileException ? "no such file: " + trace : "cannot read " + trace + ": permission denied";
+    }
+
+    private int inputError(String message) {
+        spec.commandLine().getErr().println("tierscope mrc: " + message);
+        return EXIT_INPUT;
+    }
+}

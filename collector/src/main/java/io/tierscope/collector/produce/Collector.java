@@ -1,5 +1,6 @@
 package io.tierscope.collector.produce;
 
+import io.tierscope.analytics.sampling.SpatialFilter;
 import io.tierscope.collector.source.Pacer;
 import io.tierscope.collector.source.SampleFeed;
 import io.tierscope.collector.source.ScanSource;
@@ -45,7 +46,7 @@ public final class Collector implements AutoCloseable {
     private final CollectorMetrics metrics = new CollectorMetrics();
     private BatchSender sender;
     private final LongSupplier clockMs;
-    private final SpatialPrefilter prefilter;
+    private final double prefilterRate;
     private final Map<String, SampleBatcher> sampleLanes = new HashMap<>();
     private final Map<String, ScanPump> scanLanes = new HashMap<>();
     private final List<SamplePump> samplePumps = new ArrayList<>();
@@ -65,7 +66,7 @@ public final class Collector implements AutoCloseable {
         this.producerFactory = producerFactory;
         this.clockMs = clockMs;
         this.buffer = new SendBuffer(settings.bufferBytes());
-        this.prefilter = settings.prefilterRate() < 1 ? new SpatialPrefilter(settings.prefilterRate()) : null;
+        this.prefilterRate = settings.prefilterRate();
         metrics.bufferGauge(buffer::reservedBytes);
     }
 
@@ -109,7 +110,10 @@ public final class Collector implements AutoCloseable {
 
             @Override
             public LongPredicate filter(String vmId) {
-                return prefilter == null ? null : prefilter.forVm(vmId);
+                // The streams app's SHARDS samplers use the same hash (SpatialHash), so a page kept
+                // here is one they would sample at this rate too: the host cuts its Kafka volume at
+                // the source without changing what a sampler at a rate <= this one sees.
+                return prefilterRate >= 1 ? null : SpatialFilter.forRate(vmId, prefilterRate)::test;
             }
         };
         SamplePump pump = new SamplePump(feed, lanes, pacer, MAX_BLOCK, metrics, clockMs);

@@ -217,7 +217,8 @@ public final class Collector implements AutoCloseable {
             drain(deadline);
             buffer.close();
             sender.drainAndStop();
-            joinQuietly(senderThread, deadline);
+            // At least a moment to hand what is queued to the producer, even past the deadline.
+            joinQuietly(senderThread, Math.max(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(1)));
             if (senderThread.isAlive()) {
                 senderThread.interrupt();
                 joinQuietly(senderThread, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
@@ -323,12 +324,16 @@ public final class Collector implements AutoCloseable {
             }
         }
         if (forced) {
-            // Pumps blocked on a full buffer: refuse further entries (their batches count as
-            // dropped) and wake them; then interrupt sources that wait inside a scan period.
-            buffer.close();
+            // Wake pumps sleeping in a pace or a scan period; their open batches still go out.
             threads.forEach(Thread::interrupt);
-            for (Thread t : threads) {
-                joinQuietly(t, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+            long grace = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            threads.forEach(t -> joinQuietly(t, grace));
+            if (threads.stream().anyMatch(Thread::isAlive)) {
+                // Still blocked on a full buffer (broker away): refuse further entries, which the
+                // pumps count as dropped, and let them finish.
+                buffer.close();
+                long last = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                threads.forEach(t -> joinQuietly(t, last));
             }
         }
     }

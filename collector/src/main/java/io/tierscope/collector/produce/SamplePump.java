@@ -86,6 +86,7 @@ final class SamplePump implements Runnable {
                 }
                 pacer.acquire(n);
                 deliver(block, n, clockMs.getAsLong());
+                collectSourceDrops();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -93,10 +94,16 @@ final class SamplePump implements Runnable {
             failure = e;
             LOG.error("sample feed of VM(s) {} failed: {}", vmIds(), e.getMessage(), e);
         } finally {
+            // A stop that interrupted a pacing sleep must not cost the samples already read: seal
+            // them uninterrupted (a closed buffer still refuses them, and that is counted).
+            boolean interrupted = Thread.interrupted();
             collectSourceDrops();
             long now = clockMs.getAsLong();
             for (SampleBatcher b : batchers) {
                 b.flush(now);
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

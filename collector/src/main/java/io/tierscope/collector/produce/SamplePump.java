@@ -1,7 +1,7 @@
 package io.tierscope.collector.produce;
 
+import io.tierscope.workload.AccessBatch;
 import io.tierscope.collector.source.Pacer;
-import io.tierscope.collector.source.SampleBlock;
 import io.tierscope.collector.source.SampleFeed;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +70,7 @@ final class SamplePump implements Runnable {
 
     @Override
     public void run() {
-        SampleBlock block = new SampleBlock(blockSize);
+        AccessBatch block = new AccessBatch(blockSize);
         try {
             while (!stopRequested && !Thread.currentThread().isInterrupted()) {
                 int n = feed.read(block);
@@ -108,7 +108,7 @@ final class SamplePump implements Runnable {
         }
     }
 
-    private void deliver(SampleBlock block, int n, long nowMs) {
+    private void deliver(AccessBatch block, int n, long nowMs) {
         metrics.samplesRead.add(n);
         if (feed.vmCount() > batchers.length) {
             openNewLanes();

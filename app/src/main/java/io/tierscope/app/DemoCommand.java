@@ -29,9 +29,10 @@ import picocli.CommandLine.Option;
  * prints what the topology publishes.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the whole pipeline on this machine: embedded Kafka + schema registry (unless",
-                "KAFKA_BOOTSTRAP_SERVERS and SCHEMA_REGISTRY_URL are set), the stream topology, a synthetic",
-                "fleet of VMs through the collector; prints per-VM results as they are published."})
+        description = {"Run the whole pipeline on this machine and print per-VM results.",
+                "Starts an embedded Kafka broker and schema registry (unless KAFKA_BOOTSTRAP_SERVERS and",
+                "SCHEMA_REGISTRY_URL are set), the stream topology, and a synthetic fleet of VMs through",
+                "the collector; prints what the topology publishes as it is published."})
 public final class DemoCommand implements Callable<Integer> {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 

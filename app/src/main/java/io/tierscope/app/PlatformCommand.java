@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
  * that {@code collect}, {@code streams} and the demo can run as separate processes against them.
  */
 @Command(name = "platform", mixinStandardHelpOptions = true,
-        description = {"Run the embedded Kafka broker (KRaft) and schema registry until Ctrl-C, create the",
-                "Tierscope topics, and print the environment to point the other commands at them."})
+        description = {"Run the embedded Kafka broker and schema registry until Ctrl-C.",
+                "Creates the Tierscope topics and prints the environment that points the other commands",
+                "at them."})
 public final class PlatformCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "data/platform", paramLabel = "DIR",
             description = "Broker log dirs and registry database (default: ${DEFAULT-VALUE}); reused across runs.")

@@ -53,7 +53,7 @@ final class BatchSender implements Runnable {
     private void send(Outgoing entry) {
         long sentAt = System.nanoTime();
         try {
-            producer.send(new ProducerRecord<>(entry.topic(), entry.key(), entry.value()),
+            producer.send(new ProducerRecord<>(entry.topic(), null, entry.eventTimeMs(), entry.key(), entry.value()),
                     (metadata, error) -> completed(entry, sentAt, metadata, error));
         } catch (RuntimeException e) {
             // Serialization, a closed producer or max.block.ms expiring: the record never left.

@@ -1,5 +1,7 @@
 package io.tierscope.collector.produce;
 
+import io.tierscope.avro.AdScan;
+import io.tierscope.avro.SampleBatch;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -13,12 +15,15 @@ final class Outgoing {
     private final String topic;
     private final VmLane lane;
     private final SpecificRecord value;
+    private final long eventTimeMs;
     private final int sampleCount;
     private final boolean scan;
     private final int weightBytes;
 
-    private Outgoing(String topic, VmLane lane, SpecificRecord value, int sampleCount, boolean scan, int payloadBytes) {
+    private Outgoing(String topic, VmLane lane, SpecificRecord value, long eventTimeMs, int sampleCount, boolean scan,
+                     int payloadBytes) {
         this.topic = topic;
+        this.eventTimeMs = eventTimeMs;
         this.lane = lane;
         this.value = value;
         this.sampleCount = sampleCount;
@@ -26,12 +31,12 @@ final class Outgoing {
         this.weightBytes = payloadBytes + RECORD_OVERHEAD_BYTES;
     }
 
-    static Outgoing samples(String topic, VmLane lane, SpecificRecord batch, int sampleCount, int payloadBytes) {
-        return new Outgoing(topic, lane, batch, sampleCount, false, payloadBytes);
+    static Outgoing samples(String topic, VmLane lane, SampleBatch batch, int sampleCount, int payloadBytes) {
+        return new Outgoing(topic, lane, batch, batch.getEndTimeMs(), sampleCount, false, payloadBytes);
     }
 
-    static Outgoing scan(String topic, VmLane lane, SpecificRecord scan, int payloadBytes) {
-        return new Outgoing(topic, lane, scan, 0, true, payloadBytes);
+    static Outgoing scan(String topic, VmLane lane, AdScan scan, int payloadBytes) {
+        return new Outgoing(topic, lane, scan, scan.getTimeMs(), 0, true, payloadBytes);
     }
 
     String topic() {
@@ -49,6 +54,14 @@ final class Outgoing {
 
     SpecificRecord value() {
         return value;
+    }
+
+    /**
+     * The record's event time, sent as its Kafka timestamp (CreateTime), so that the stream
+     * app's stream time follows the data's own clock: a replay of yesterday's trace is not late.
+     */
+    long eventTimeMs() {
+        return eventTimeMs;
     }
 
     int sampleCount() {

@@ -1,10 +1,13 @@
 package io.tierscope.streams;
 
+import io.tierscope.avro.AdScan;
 import io.tierscope.avro.IngestStats;
 import io.tierscope.avro.SampleBatch;
 import io.tierscope.streams.decode.DecodeProcessor;
 import io.tierscope.streams.decode.InputChecks;
 import io.tierscope.streams.decode.Validator;
+import io.tierscope.streams.heat.HeatScanChecks;
+import io.tierscope.streams.heat.HeatTopology;
 import io.tierscope.streams.ingest.IngestStatsProcessor;
 import io.tierscope.streams.window.TumblingWindows;
 import io.tierscope.streams.window.VmWindowProgress;
@@ -29,6 +32,8 @@ public final class TierscopeTopology {
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
     public static final String INGEST_STATS = "ingest-stats";
     public static final String INGEST_STATS_SINK = "ingest-stats-sink";
+    public static final String SCANS_SOURCE = "scans-source";
+    public static final String DECODE_SCANS = "decode-scans";
 
     private TierscopeTopology() {
     }
@@ -41,8 +46,12 @@ public final class TierscopeTopology {
                 InputChecks::sampleBatch, SampleBatch::getEndTimeMs, List.of(INGEST_STATS));
         addIngestStats(topology, windows, serdes.value(IngestStats.class));
 
+        addDecoder(topology, Topic.AD_SCANS, SCANS_SOURCE, DECODE_SCANS, serdes.value(AdScan.class),
+                new HeatScanChecks(config.heat().chunkPages()), AdScan::getTimeMs, List.of(HeatTopology.HEAT));
+        HeatTopology.addHeat(topology, config.heat(), windows, serdes, DECODE_SCANS);
+
         topology.addSink(DEAD_LETTER_SINK, Topic.DEAD_LETTER.topicName(), new ByteArraySerializer(),
-                new ByteArraySerializer(), DECODE_SAMPLES);
+                new ByteArraySerializer(), DECODE_SAMPLES, DECODE_SCANS);
         return topology;
     }
 

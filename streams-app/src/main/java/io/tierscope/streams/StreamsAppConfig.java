@@ -24,7 +24,7 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
     public static final String HEAT_CLASSIFIER = "tierscope.heat.classifier";
     /** Missed scan periods: "idle" (count as periods without access) or "ignore". */
     public static final String HEAT_GAP_POLICY = "tierscope.heat.gap.policy";
-    /** Heat state of a chunk (and of a VM) without scans for this long, in stream time, is deleted. */
+    /** Heat state of a chunk (and of a VM) without scans for this long (scan event time) is deleted. */
     public static final String HEAT_TTL_MS = "tierscope.heat.ttl.ms";
     /** Hottest pages listed per VM in each heat summary (0 to 1000). */
     public static final String HEAT_SUMMARY_HOTTEST = "tierscope.heat.summary.hottest";

@@ -17,7 +17,7 @@ import java.util.Map;
  * @param gapPolicy      what skipped scan sequences count as. Default {@link GapPolicy#IDLE}: the
  *                       scanners clear A bits as they read them, so a lost scan's accesses are gone and
  *                       heat should age rather than freeze at its pre-outage picture.
- * @param ttl            chunks without an applied scan for this long (stream time) are deleted, and a
+ * @param ttl            chunks without an applied scan for this long (event time: the newest scan the task saw) are deleted, and a
  *                       VM with no scan at all for this long is forgotten
  * @param hottestInSummary how many of a VM's hottest pages each summary lists
  */

@@ -42,10 +42,10 @@ import org.slf4j.LoggerFactory;
  *       chunk whose states changed since it was last published (not per scan: a 1 TiB host would
  *       publish 256 MiB per period). A VM's window is summarised when the VM's first scan of a
  *       later window arrives (its states are then exactly those at the window's end), or, for a VM
- *       that went quiet, when stream time closes the window.</li>
- *   <li>TTL in stream time, not wall-clock: outputs stay a function of the input (a replay after
- *       a crash, or a topology paused by a broker outage, does not expire VMs that were alive in
- *       event time). A chunk no longer scanned for the TTL while its VM still is (memory shrank by
+ *       that went quiet, when the task's event time (newest scan of any VM) passes its end + grace.</li>
+ *   <li>TTL in event time (the newest scan time the task has seen), not wall-clock: outputs stay
+ *       a function of the input (a replay after a crash, or a topology paused by a broker outage,
+ *       does not expire VMs that were alive in event time). A chunk no longer scanned for the TTL while its VM still is (memory shrank by
  *       whole chunks) is dropped at the VM's next summary; a VM without any scan for the TTL is
  *       dropped whole. Dropped chunks get a PAGE_HEAT tombstone.</li>
  * </ul>
@@ -231,34 +231,45 @@ public final class HeatProcessor implements Processor<String, AdScan, Object, Ob
                 .build();
     }
 
-    private void onStreamTime(long streamTime) {
+    /**
+     * Closes windows of quiet VMs and drops VMs gone for the TTL. "Now" is the task's newest scan
+     * event time (the largest lastScanTimeMs of its VMs), not Kafka's stream time: that follows
+     * the records' timestamps, which a collector may set to its send time, while windows and TTL
+     * are in the scans' own time. The punctuation only says when to look.
+     */
+    private void onStreamTime(long ignoredStreamTime) {
         List<KeyValue<String, VmHeatProgress>> all = new ArrayList<>();
+        long now = Long.MIN_VALUE;
         try (KeyValueIterator<String, VmHeatProgress> it = vms.all()) {
-            it.forEachRemaining(all::add);
+            while (it.hasNext()) {
+                KeyValue<String, VmHeatProgress> kv = it.next();
+                all.add(kv);
+                now = Math.max(now, kv.value.lastScanTimeMs());
+            }
         }
         for (KeyValue<String, VmHeatProgress> kv : all) {
             VmHeatProgress p = kv.value;
-            boolean gone = p.lastScanTimeMs() + config.ttl().toMillis() <= streamTime;
-            if (p.hasOpenWindow() && (gone || windows.closed(p.openWindowStartMs(), streamTime))) {
+            boolean gone = p.lastScanTimeMs() + config.ttl().toMillis() <= now;
+            if (p.hasOpenWindow() && (gone || windows.closed(p.openWindowStartMs(), now))) {
                 p = summarize(kv.key, p);
                 vms.put(kv.key, p);
             }
             if (gone) {
-                dropVm(kv.key, streamTime);
+                dropVm(kv.key, now);
             }
         }
     }
 
-    private void dropVm(String vm, long streamTime) {
+    private void dropVm(String vm, long now) {
         List<String> keys = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = chunks.prefixScan(ChunkKeys.storePrefix(vm), keySerializer)) {
             it.forEachRemaining(kv -> keys.add(kv.key));
         }
         for (String key : keys) {
-            dropChunk(vm, key, streamTime);
+            dropChunk(vm, key, now);
         }
         vms.delete(vm);
-        LOG.info("VM {}: no scan for {} ms of stream time; dropped its heat state ({} chunks)", vm,
+        LOG.info("VM {}: no scan for {} ms of event time; dropped its heat state ({} chunks)", vm,
                 config.ttl().toMillis(), keys.size());
     }
 

@@ -28,6 +28,10 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
     public static final String HEAT_TTL_MS = "tierscope.heat.ttl.ms";
     /** Hottest pages listed per VM in each heat summary (0 to 1000). */
     public static final String HEAT_SUMMARY_HOTTEST = "tierscope.heat.summary.hottest";
+    /** What drives heat: "scans" (A/D scans, default) or "samples" (sampled pages per period). */
+    public static final String HEAT_SOURCE = "tierscope.heat.source";
+    /** With samples driving heat: the period whose sampled pages count as accessed (10 ms to 1 h, default 1000). */
+    public static final String HEAT_SAMPLE_PERIOD_MS = "tierscope.heat.sample.period.ms";
 
     public static final Duration MIN_WINDOW = Duration.ofSeconds(10);
     public static final Duration MAX_WINDOW = Duration.ofHours(1);

@@ -20,10 +20,28 @@ import java.util.Map;
  * @param ttl            chunks without an applied scan for this long (event time: the newest scan the task saw) are deleted, and a
  *                       VM with no scan at all for this long is forgotten
  * @param hottestInSummary how many of a VM's hottest pages each summary lists
+ * @param source         what drives the FSMs: A/D scans, or page-access samples grouped into periods
+ *                       (for hosts without A/D scanning, e.g. kvm-ept-sample only). One source for
+ *                       the whole application: the two number their periods differently, so they
+ *                       cannot drive the same chunk.
+ * @param samplePeriod   with {@link Source#SAMPLES}: the period whose sampled pages form one
+ *                       accessed bitmap (a batch belongs to the period of its end time)
  */
-public record HeatConfig(int chunkPages, HeatTable classifier, GapPolicy gapPolicy, Duration ttl, int hottestInSummary) {
+public record HeatConfig(int chunkPages, HeatTable classifier, GapPolicy gapPolicy, Duration ttl, int hottestInSummary,
+                         Source source, Duration samplePeriod) {
     public static final int MAX_CHUNK_PAGES = 65_536;
     public static final int MAX_HOTTEST = 1000;
+
+    /** What drives the heat FSMs. */
+    public enum Source {
+        SCANS,
+        SAMPLES
+    }
+
+    /** Scan-driven heat. */
+    public HeatConfig(int chunkPages, HeatTable classifier, GapPolicy gapPolicy, Duration ttl, int hottestInSummary) {
+        this(chunkPages, classifier, gapPolicy, ttl, hottestInSummary, Source.SCANS, Duration.ofSeconds(1));
+    }
 
     public HeatConfig {
         if (chunkPages < 8 || chunkPages > MAX_CHUNK_PAGES || chunkPages % 8 != 0) {
@@ -36,6 +54,10 @@ public record HeatConfig(int chunkPages, HeatTable classifier, GapPolicy gapPoli
         if (hottestInSummary < 0 || hottestInSummary > MAX_HOTTEST) {
             throw new IllegalArgumentException(StreamsAppConfig.HEAT_SUMMARY_HOTTEST + " must be in [0, " + MAX_HOTTEST
                     + "], got " + hottestInSummary);
+        }
+        if (samplePeriod.toMillis() < 10 || samplePeriod.toMillis() > 3_600_000) {
+            throw new IllegalArgumentException(StreamsAppConfig.HEAT_SAMPLE_PERIOD_MS + " must be in [10, 3600000], got "
+                    + samplePeriod.toMillis());
         }
     }
 
@@ -61,7 +83,22 @@ public record HeatConfig(int chunkPages, HeatTable classifier, GapPolicy gapPoli
                 classifier,
                 gapPolicy(props.get(StreamsAppConfig.HEAT_GAP_POLICY), d.gapPolicy),
                 Duration.ofMillis(longValue(props, StreamsAppConfig.HEAT_TTL_MS, d.ttl.toMillis())),
-                (int) Math.min(Integer.MAX_VALUE, longValue(props, StreamsAppConfig.HEAT_SUMMARY_HOTTEST, d.hottestInSummary)));
+                (int) Math.min(Integer.MAX_VALUE, longValue(props, StreamsAppConfig.HEAT_SUMMARY_HOTTEST, d.hottestInSummary)),
+                source(props.get(StreamsAppConfig.HEAT_SOURCE), d.source),
+                Duration.ofMillis(longValue(props, StreamsAppConfig.HEAT_SAMPLE_PERIOD_MS, d.samplePeriod.toMillis())));
+    }
+
+    private static Source source(Object value, Source fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        String v = value.toString().trim().toUpperCase(Locale.ROOT);
+        for (Source s : Source.values()) {
+            if (s.name().equals(v)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException(StreamsAppConfig.HEAT_SOURCE + " must be \"scans\" or \"samples\", got \"" + value + "\"");
     }
 
     private static GapPolicy gapPolicy(Object value, GapPolicy fallback) {

@@ -9,12 +9,14 @@ import io.tierscope.avro.AdScan;
 import io.tierscope.avro.HeatChange;
 import io.tierscope.avro.HeatSummary;
 import io.tierscope.avro.PageHeatChunk;
+import io.tierscope.avro.SampleBatch;
 import io.tierscope.streams.window.TumblingWindows;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.TreeSet;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -27,8 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A/D scans -> per (VM, gfn chunk) heat states (US 9,063,866 B1) in the changelogged
- * {@value #CHUNKS_STORE} store -> heat changes, page heat, per-VM summaries.
+ * A/D scans (or sampled pages per period) -> per (VM, gfn chunk) heat states (US 9,063,866 B1) in
+ * the changelogged {@value #CHUNKS_STORE} store -> heat changes, page heat, per-VM summaries.
  *
  * <ul>
  *   <li>A scan is cut at chunk boundaries; each piece is applied to its chunk's {@link ChunkHeat}
@@ -36,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *       the store survives a crash, so nothing else may hold state). Duplicated and reordered
  *       scans are ignored by scan sequence and change nothing, outputs included. Missed periods
  *       follow {@link HeatConfig#gapPolicy()}. A piece of another length than the chunk resizes it
- *       (VM memory grew or shrank at its end).</li>
+ *       (VM memory grew or shrank at its end). With {@link HeatConfig.Source#SAMPLES}, each closed
+ *       sampling period of a VM is such a scan of all its chunks.</li>
  *   <li>{@link HeatChange}: per applied piece and bit, the pages that became hot or went cold.</li>
  *   <li>{@link HeatSummary} once per VM per window, and with it the {@link PageHeatChunk} of every
  *       chunk whose states changed since it was last published (not per scan: a 1 TiB host would
@@ -50,9 +53,11 @@ import org.slf4j.LoggerFactory;
  *       dropped whole. Dropped chunks get a PAGE_HEAT tombstone.</li>
  * </ul>
  */
-public final class HeatProcessor implements Processor<String, AdScan, Object, Object> {
+public final class HeatProcessor implements Processor<String, Object, Object, Object> {
     public static final String CHUNKS_STORE = "heat-chunks";
     public static final String VMS_STORE = "heat-vms";
+    /** Only when samples drive heat: each VM's open sampling period. */
+    public static final String SAMPLE_PERIODS_STORE = "heat-sample-periods";
     private static final Logger LOG = LoggerFactory.getLogger(HeatProcessor.class);
 
     private final HeatConfig config;
@@ -64,6 +69,7 @@ public final class HeatProcessor implements Processor<String, AdScan, Object, Ob
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> chunks;
     private KeyValueStore<String, VmHeatProgress> vms;
+    private KeyValueStore<String, byte[]> samplePeriods;
 
     public HeatProcessor(HeatConfig config, TumblingWindows windows, String pageHeatChild, String changesChild,
                          String summaryChild) {
@@ -79,15 +85,29 @@ public final class HeatProcessor implements Processor<String, AdScan, Object, Ob
         this.context = context;
         this.chunks = context.getStateStore(CHUNKS_STORE);
         this.vms = context.getStateStore(VMS_STORE);
+        this.samplePeriods = config.source() == HeatConfig.Source.SAMPLES ? context.getStateStore(SAMPLE_PERIODS_STORE) : null;
         long every = Math.max(100, Math.min(1000, windows.sizeMs() / 4));
         context.schedule(Duration.ofMillis(every), PunctuationType.STREAM_TIME, this::onStreamTime);
     }
 
     @Override
-    public void process(Record<String, AdScan> record) {
-        String vm = record.key();
-        AdScan scan = record.value();
-        long time = scan.getTimeMs();
+    public void process(Record<String, Object> record) {
+        Object value = record.value();
+        if (value instanceof AdScan scan) {
+            onScan(record.key(), scan);
+        } else if (value instanceof SampleBatch batch) {
+            onSamples(record.key(), batch);
+        } else {
+            throw new IllegalArgumentException("heat processor got a record of type "
+                    + (value == null ? "null" : value.getClass().getName()) + " for VM " + record.key());
+        }
+    }
+
+    /** A period's place in its VM's windows; reaching a later window first summarises the open one. */
+    private record Arrival(VmHeatProgress progress, long window, boolean late) {
+    }
+
+    private Arrival arrive(String vm, long time) {
         long window = windows.startOf(time);
         VmHeatProgress p = progressOf(vm).seen(time);
         boolean late = false;
@@ -101,7 +121,12 @@ public final class HeatProcessor implements Processor<String, AdScan, Object, Ob
         } else if (window < p.openWindowStartMs() || !p.hasOpenWindow()) {
             late = true;
         }
+        return new Arrival(p, window, late);
+    }
 
+    private void onScan(String vm, AdScan scan) {
+        long time = scan.getTimeMs();
+        Arrival arrival = arrive(vm, time);
         byte[] accessed = HeatScanChecks.bytes(scan.getAccessed());
         byte[] dirty = scan.getDirty() == null ? null : HeatScanChecks.bytes(scan.getDirty());
         int count = scan.getPageCount();
@@ -114,13 +139,74 @@ public final class HeatProcessor implements Processor<String, AdScan, Object, Ob
             byte[] a = whole ? accessed : HeatBitmaps.slice(accessed, from, pages);
             byte[] d = dirty == null ? null : whole ? dirty : HeatBitmaps.slice(dirty, from, pages);
             long chunkIndex = (scan.getBaseGfn() + from) / chunkPages;
-            ScanOutcome outcome = applyPiece(vm, chunkIndex, scan.getScanSeq(), time, window, late, pages, a, d);
+            ScanOutcome outcome = applyPiece(vm, chunkIndex, scan.getScanSeq(), time, arrival.window, arrival.late, pages, a, d);
             if (outcome != null) {
                 applied = true;
                 missed = Math.max(missed, outcome.missedPeriods());
             }
         }
-        vms.put(vm, p.counted(applied, late, missed));
+        vms.put(vm, arrival.progress.counted(applied, arrival.late, missed));
+    }
+
+    /**
+     * Samples drive heat: a batch joins its VM's open sampling period (the period of its end
+     * time); a batch of a later period first closes the open one. A batch of an earlier period
+     * joins the open period (its accesses happened; dropping them would make pages look colder)
+     * and is counted late.
+     */
+    private void onSamples(String vm, SampleBatch batch) {
+        long period = Math.floorDiv(batch.getEndTimeMs(), config.samplePeriod().toMillis());
+        SamplePeriod open = openPeriod(vm);
+        if (open != null && period > open.index) {
+            closePeriod(vm, open);
+            open = null;
+        }
+        VmHeatProgress p = progressOf(vm).seen(batch.getEndTimeMs());
+        if (open != null && period < open.index) {
+            p = p.withLate();
+        }
+        if (open == null) {
+            open = SamplePeriod.empty(period);
+        }
+        samplePeriods.put(vm, open.with(batch.getSamples(), batch.getSampleCount()).toBytes());
+        vms.put(vm, p);
+    }
+
+    /**
+     * Applies a closed sampling period as one scan (sequence = period index) to every chunk the VM
+     * has and every chunk it sampled: unsampled means idle for this period, so chunks without
+     * samples cool down in step instead of freezing.
+     */
+    private void closePeriod(String vm, SamplePeriod period) {
+        long periodMs = config.samplePeriod().toMillis();
+        long time = (period.index + 1) * periodMs - 1;
+        Arrival arrival = arrive(vm, time);
+        int chunkPages = config.chunkPages();
+        TreeSet<Long> chunkIndexes = new TreeSet<>(); // one entry per chunk, not per page
+        for (long c : period.sampledChunks(chunkPages)) {
+            chunkIndexes.add(c);
+        }
+        try (KeyValueIterator<String, byte[]> it = chunks.prefixScan(ChunkKeys.storePrefix(vm), keySerializer)) {
+            it.forEachRemaining(kv -> chunkIndexes.add(chunkIndexOf(vm, kv.key)));
+        }
+        boolean applied = false;
+        long missed = 0;
+        for (long chunkIndex : chunkIndexes) {
+            byte[][] bitmaps = period.bitmaps(chunkIndex, chunkPages);
+            ScanOutcome outcome = applyPiece(vm, chunkIndex, period.index, time, arrival.window, arrival.late, chunkPages,
+                    bitmaps[0], bitmaps[1]);
+            if (outcome != null) {
+                applied = true;
+                missed = Math.max(missed, outcome.missedPeriods());
+            }
+        }
+        vms.put(vm, arrival.progress.counted(applied, arrival.late, missed));
+        samplePeriods.delete(vm);
+    }
+
+    private SamplePeriod openPeriod(String vm) {
+        byte[] bytes = samplePeriods.get(vm);
+        return bytes == null ? null : SamplePeriod.fromBytes(vm, bytes);
     }
 
     /** @return the outcome, or null when the chunk had seen this scan sequence or a newer one */
@@ -180,7 +266,7 @@ public final class HeatProcessor implements Processor<String, AdScan, Object, Ob
         SummaryBuilder summary = new SummaryBuilder(config.classifier(), start, config.hottestInSummary());
         List<String> toPublish = new ArrayList<>();
         List<String> expired = new ArrayList<>();
-        long expireBefore = p.lastScanTimeMs() - config.ttl().toMillis();
+        long expireBefore = p.lastEventTimeMs() - config.ttl().toMillis();
         try (KeyValueIterator<String, byte[]> it = chunks.prefixScan(ChunkKeys.storePrefix(vm), keySerializer)) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
@@ -233,23 +319,32 @@ public final class HeatProcessor implements Processor<String, AdScan, Object, Ob
 
     /**
      * Closes windows of quiet VMs and drops VMs gone for the TTL. "Now" is the task's newest scan
-     * event time (the largest lastScanTimeMs of its VMs), not Kafka's stream time: that follows
+     * event time (the largest lastEventTimeMs of its VMs), not Kafka's stream time: that follows
      * the records' timestamps, which a collector may set to its send time, while windows and TTL
      * are in the scans' own time. The punctuation only says when to look.
      */
     private void onStreamTime(long ignoredStreamTime) {
-        List<KeyValue<String, VmHeatProgress>> all = new ArrayList<>();
-        long now = Long.MIN_VALUE;
-        try (KeyValueIterator<String, VmHeatProgress> it = vms.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, VmHeatProgress> kv = it.next();
-                all.add(kv);
-                now = Math.max(now, kv.value.lastScanTimeMs());
+        long now = newestEventTime();
+        if (samplePeriods != null) {
+            List<KeyValue<String, byte[]>> open = new ArrayList<>();
+            try (KeyValueIterator<String, byte[]> it = samplePeriods.all()) {
+                it.forEachRemaining(open::add);
             }
+            long periodMs = config.samplePeriod().toMillis();
+            for (KeyValue<String, byte[]> kv : open) {
+                SamplePeriod period = SamplePeriod.fromBytes(kv.key, kv.value);
+                if ((period.index + 1) * periodMs + windows.graceMs() <= now) {
+                    closePeriod(kv.key, period); // the VM went quiet: its last period would otherwise wait for ever
+                }
+            }
+        }
+        List<KeyValue<String, VmHeatProgress>> all = new ArrayList<>();
+        try (KeyValueIterator<String, VmHeatProgress> it = vms.all()) {
+            it.forEachRemaining(all::add);
         }
         for (KeyValue<String, VmHeatProgress> kv : all) {
             VmHeatProgress p = kv.value;
-            boolean gone = p.lastScanTimeMs() + config.ttl().toMillis() <= now;
+            boolean gone = p.lastEventTimeMs() + config.ttl().toMillis() <= now;
             if (p.hasOpenWindow() && (gone || windows.closed(p.openWindowStartMs(), now))) {
                 p = summarize(kv.key, p);
                 vms.put(kv.key, p);
@@ -258,6 +353,16 @@ public final class HeatProcessor implements Processor<String, AdScan, Object, Ob
                 dropVm(kv.key, now);
             }
         }
+    }
+
+    private long newestEventTime() {
+        long now = Long.MIN_VALUE;
+        try (KeyValueIterator<String, VmHeatProgress> it = vms.all()) {
+            while (it.hasNext()) {
+                now = Math.max(now, it.next().value.lastEventTimeMs());
+            }
+        }
+        return now;
     }
 
     private void dropVm(String vm, long now) {
@@ -269,6 +374,9 @@ public final class HeatProcessor implements Processor<String, AdScan, Object, Ob
             dropChunk(vm, key, now);
         }
         vms.delete(vm);
+        if (samplePeriods != null) {
+            samplePeriods.delete(vm);
+        }
         LOG.info("VM {}: no scan for {} ms of event time; dropped its heat state ({} chunks)", vm,
                 config.ttl().toMillis(), keys.size());
     }

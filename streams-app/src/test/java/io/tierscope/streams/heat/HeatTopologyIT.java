@@ -14,6 +14,7 @@ import io.tierscope.avro.AdScan;
 import io.tierscope.avro.HeatChange;
 import io.tierscope.avro.HeatSummary;
 import io.tierscope.avro.PageHeatChunk;
+import io.tierscope.avro.SampleBatch;
 import io.tierscope.platform.Platform;
 import io.tierscope.platform.testing.PlatformExtension;
 import io.tierscope.schemas.serde.SchemaRegistryClient;
@@ -66,12 +67,14 @@ class HeatTopologyIT {
     private String registryUrl;
     private SchemaRegistryClient registry;
     private SpecificAvroSerializer<AdScan> serializer;
+    private SpecificAvroSerializer<SampleBatch> batchSerializer;
     private final List<Driver> drivers = new ArrayList<>();
 
     /** One driver with its topics. */
     private final class Driver implements AutoCloseable {
         final TopologyTestDriver driver;
         final TestInputTopic<byte[], byte[]> scans;
+        final TestInputTopic<byte[], byte[]> samples;
         final TestOutputTopic<String, PageHeatChunk> pageHeat;
         final TestOutputTopic<String, HeatChange> changes;
         final TestOutputTopic<String, HeatSummary> summaries;
@@ -85,6 +88,7 @@ class HeatTopologyIT {
             props.put(StreamsConfig.STATE_DIR_CONFIG, tmp.resolve(stateDir).toString());
             driver = new TopologyTestDriver(TierscopeTopology.build(config, new TopologySerdes(registryUrl)), props);
             scans = driver.createInputTopic(Topic.AD_SCANS.topicName(), new ByteArraySerializer(), new ByteArraySerializer());
+            samples = driver.createInputTopic(Topic.RAW_SAMPLES.topicName(), new ByteArraySerializer(), new ByteArraySerializer());
             pageHeat = driver.createOutputTopic(Topic.PAGE_HEAT.topicName(), new StringDeserializer(),
                     new SpecificAvroDeserializer<>(PageHeatChunk.class, registry));
             changes = driver.createOutputTopic(Topic.HEAT_CHANGES.topicName(), new StringDeserializer(),
@@ -98,6 +102,11 @@ class HeatTopologyIT {
         void send(AdScan s) {
             scans.pipeInput(s.getVmId().getBytes(StandardCharsets.UTF_8), serializer.serialize(Topic.AD_SCANS.topicName(), s),
                     s.getTimeMs());
+        }
+
+        void send(SampleBatch b) {
+            samples.pipeInput(b.getVmId().getBytes(StandardCharsets.UTF_8),
+                    batchSerializer.serialize(Topic.RAW_SAMPLES.topicName(), b), b.getEndTimeMs());
         }
 
         KeyValueStore<String, byte[]> chunkStore() {
@@ -115,6 +124,7 @@ class HeatTopologyIT {
         registryUrl = platform.schemaRegistryUrl();
         registry = new SchemaRegistryClient(registryUrl, 5000);
         serializer = new SpecificAvroSerializer<>(registry, true);
+        batchSerializer = new SpecificAvroSerializer<>(registry, true);
     }
 
     @AfterEach
@@ -131,6 +141,57 @@ class HeatTopologyIT {
 
     private Driver driver() {
         return driver(GapPolicy.IDLE);
+    }
+
+    private Driver samplesDriver() {
+        Driver d = new Driver(new HeatConfig(CHUNK, HeatTable.fsm5(), GapPolicy.IDLE, Duration.ofMillis(TTL_MS), 4,
+                HeatConfig.Source.SAMPLES, Duration.ofSeconds(1)), "state-" + drivers.size());
+        drivers.add(d);
+        return d;
+    }
+
+    @Test
+    void sampledPagesDriveTheFsmsOnePeriodAtATime() {
+        Driver d = samplesDriver();
+        long batch = 0;
+        for (int period = 0; period < 4; period++) { // two batches per period, the second repeats a page
+            d.send(Scans.samples("vm-s", batch++, period * 1_000L + 300, new long[] {3}, 70));
+            d.send(Scans.samples("vm-s", batch++, period * 1_000L + 800, new long[] {3}));
+        }
+        d.send(Scans.samples("vm-s", batch++, 11_500, new long[] {3})); // closes period 3
+        assertTrue(d.summaries.isEmpty(), "period 11 is still open");
+        d.send(Scans.samples("vm-s", batch++, 12_500, new long[] {3})); // closes period 11: window [10 s, 20 s) reached
+        HeatSummary s = d.summaries.readValue();
+        assertEquals(0, s.getWindowStartMs());
+        assertEquals(Map.of("frigid", 126L, "frigid-test", 0L, "warm-test", 0L, "warm", 0L, "sizzle", 2L), s.getPagesPerState());
+        assertEquals(List.of(3L, 70L, 0L, 1L), s.getHottestGfns());
+        assertEquals(2, s.getTouchedPages());
+        assertEquals(1, s.getWrittenPages());
+        assertEquals(4, s.getScansApplied(), "one per closed period");
+        assertEquals(List.of("1/0/ACCESSED hot=[3] cold=[]", "1/1/ACCESSED hot=[70] cold=[]", "1/1/DIRTY hot=[70] cold=[]"),
+                d.changes.readValuesToList().stream().map(HeatTopologyIT::describe).toList().subList(0, 3));
+        PageHeatChunk c1 = d.pageHeat.readKeyValuesToMap().get("vm-s#1");
+        assertEquals(CHUNK, c1.getPageCount(), "sampled chunks are whole chunks: samples do not tell a VM's size");
+    }
+
+    @Test
+    void chunksWithoutSamplesStepIdleAndAQuietVmsLastPeriodIsClosedByEventTime() {
+        Driver d = samplesDriver();
+        for (int period = 0; period < 9; period++) {
+            long page = period < 3 ? 3 : 70; // chunk 0 is sampled in periods 0-2 only
+            d.send(Scans.samples("vm-q", period, period * 1_000L + 500, new long[] {page}));
+        }
+        d.send(Scans.samples("vm-other", 0, 9_000 + 500 + 2_000, new long[] {1})); // event time passes period 8 + grace
+        List<String> changes = d.changes.readValuesToList().stream().filter(c -> c.getVmId().equals("vm-q"))
+                .map(HeatTopologyIT::describe).toList();
+        // page 3: sizzle after period 2; idle periods 3, 4, 5 take it to warm, frigid-test, frigid (cold)
+        assertTrue(changes.contains("5/0/ACCESSED hot=[] cold=[3]"), changes.toString());
+        assertTrue(changes.contains("4/1/ACCESSED hot=[70] cold=[]"), changes.toString());
+        String chunk1 = ChunkKeys.storeKey("vm-q", 1);
+        assertEquals(8, StoredChunk.fromBytes(chunk1, d.chunkStore().get(chunk1), GapPolicy.IDLE).heat.lastScanSeq(),
+                "the quiet VM's last period (8) was applied when event time passed its end + grace");
+        assertEquals(List.of(), keys(d.driver.getKeyValueStore(HeatProcessor.SAMPLE_PERIODS_STORE)).stream()
+                .filter(k -> k.equals("vm-q")).toList(), "vm-q's open period was closed");
     }
 
     @Test

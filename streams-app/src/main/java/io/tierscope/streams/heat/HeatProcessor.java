@@ -187,7 +187,7 @@ public final class HeatProcessor implements Processor<String, Object, Object, Ob
             chunkIndexes.add(c);
         }
         try (KeyValueIterator<String, byte[]> it = chunks.prefixScan(ChunkKeys.storePrefix(vm), keySerializer)) {
-            it.forEachRemaining(kv -> chunkIndexes.add(chunkIndexOf(vm, kv.key)));
+            it.forEachRemaining(kv -> chunkIndexes.add(ChunkKeys.chunkIndexOf(vm, kv.key)));
         }
         boolean applied = false;
         long missed = 0;
@@ -278,7 +278,7 @@ public final class HeatProcessor implements Processor<String, Object, Object, Ob
                 summary.add(chunk);
                 if (chunk.unpublished) {
                     toPublish.add(kv.key);
-                    long chunkIndex = chunkIndexOf(vm, kv.key);
+                    long chunkIndex = ChunkKeys.chunkIndexOf(vm, kv.key);
                     context.forward(new Record<Object, Object>(ChunkKeys.topicKey(vm, chunkIndex),
                             pageHeat(vm, chunkIndex, chunk), end - 1), pageHeatChild);
                 }
@@ -383,12 +383,8 @@ public final class HeatProcessor implements Processor<String, Object, Object, Ob
 
     private void dropChunk(String vm, String key, long timestamp) {
         chunks.delete(key);
-        context.forward(new Record<Object, Object>(ChunkKeys.topicKey(vm, chunkIndexOf(vm, key)), null, timestamp),
+        context.forward(new Record<Object, Object>(ChunkKeys.topicKey(vm, ChunkKeys.chunkIndexOf(vm, key)), null, timestamp),
                 pageHeatChild);
-    }
-
-    private static long chunkIndexOf(String vm, String storeKey) {
-        return Long.parseLong(storeKey.substring(ChunkKeys.storePrefix(vm).length()));
     }
 
     private StoredChunk load(String key) {

@@ -352,11 +352,23 @@ class HeatTopologyIT {
         d.send(scan("vm-live", 12, 2_000 + TTL_MS, CHUNK, 1)); // 30 s after vm-gone's last scan
         List<TestRecord<String, PageHeatChunk>> heat = d.pageHeat.readRecordsToList();
         assertEquals(List.of("vm-gone#0"), heat.stream().filter(r -> r.value() == null).map(TestRecord::key).toList());
-        assertEquals(List.of(), keys(d.chunkStore()).stream().filter(k -> k.startsWith("vm-gone#")).toList());
+        assertEquals(List.of(), keys(d.chunkStore()).stream().filter(k -> k.startsWith(ChunkKeys.storePrefix("vm-gone"))).toList());
         assertNull(d.driver.getKeyValueStore(HeatProcessor.VMS_STORE).get("vm-gone"));
 
         d.send(scan("vm-gone", 0, 3_000 + TTL_MS, CHUNK, 5)); // back, restarted: sequence 0 applies again
-        assertEquals(1L, keys(d.chunkStore()).stream().filter(k -> k.startsWith("vm-gone#")).count());
+        assertEquals(1L, keys(d.chunkStore()).stream().filter(k -> k.startsWith(ChunkKeys.storePrefix("vm-gone"))).count());
+    }
+
+    @Test
+    void vmIdsThatContainTheKeySeparatorKeepTheirChunksApart() {
+        Driver d = driver();
+        d.send(scan("a", 0, 1_000, CHUNK, 1));
+        d.send(scan("a#1", 0, 1_000, 0, 2 * CHUNK, new int[] {2}, null));
+        d.send(scan("a", 1, 11_000, CHUNK, 1));
+        d.send(scan("a#1", 1, 11_000, 0, 2 * CHUNK, new int[] {2}, null));
+        Map<String, HeatSummary> s = d.summaries.readKeyValuesToMap();
+        assertEquals(CHUNK, s.get("a").getPagesPerState().values().stream().mapToLong(Long::longValue).sum());
+        assertEquals(2 * CHUNK, s.get("a#1").getPagesPerState().values().stream().mapToLong(Long::longValue).sum());
     }
 
     @Test

@@ -43,7 +43,7 @@ public final class PageHeatReader {
 
     /** The VM's newest published chunk records, in chunk order (empty when it has none). */
     public List<PageHeatChunk> chunkRecords(String vmId, Duration timeout) {
-        String prefix = ChunkKeys.storePrefix(vmId);
+        String prefix = ChunkKeys.topicPrefix(vmId);
         Map<String, byte[]> latest = new HashMap<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
@@ -74,7 +74,9 @@ public final class PageHeatReader {
         TreeMap<Long, PageHeatChunk> byIndex = new TreeMap<>();
         latest.forEach((key, bytes) -> {
             PageHeatChunk chunk = deserializer.deserialize(Topic.PAGE_HEAT.topicName(), bytes);
-            byIndex.put(chunk.getChunkIndex(), chunk);
+            if (chunk.getVmId().equals(vmId)) { // "vm#2#5" also starts with VM "vm"'s prefix "vm#"
+                byIndex.put(chunk.getChunkIndex(), chunk);
+            }
         });
         return new ArrayList<>(byIndex.values());
     }

@@ -99,6 +99,12 @@ class HeatPipelineIT {
                 String[] coldest = heatOrder(platform, vm, "--coldest", "--limit", "0");
                 assertEquals(PAGES, coldest.length);
                 assertEquals(List.of("3", "4", "5", "70", "71"), List.of(coldest).subList(PAGES - 5, PAGES));
+
+                StringWriter err = new StringWriter();
+                int code = new CommandLine(new HeatCommand()).setErr(new PrintWriter(err)).execute("order", "--vm", vm + "-x",
+                        "--hottest", "--bootstrap-servers", platform.bootstrapServers(), "--schema-registry", platform.schemaRegistryUrl());
+                assertEquals(1, code);
+                assertTrue(err.toString().contains("no published page heat for VM '" + vm + "-x'"), err.toString());
             }
 
             // A new instance on an empty state dir: its stores come back from the changelogs.

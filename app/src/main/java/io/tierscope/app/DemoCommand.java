@@ -1,5 +1,6 @@
 package io.tierscope.app;
 
+import io.tierscope.avro.HeatSummary;
 import io.tierscope.avro.IngestStats;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.collector.produce.MetricsSnapshot;
@@ -16,8 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -88,6 +91,7 @@ public final class DemoCommand implements Callable<Integer> {
                         4, (short) 1, Duration.ofMinutes(2));
                      OutputTail tail = new OutputTail(platform.bootstrapServers(), platform.schemaRegistryUrl(), out)
                              .follow(Topic.INGEST_STATS, IngestStats.class, DemoCommand::ingestLine)
+                             .follow(Topic.HEAT_SUMMARY, HeatSummary.class, DemoCommand::heatLine)
                              .start();
                      SyntheticFleet fleet = SyntheticFleet.start(platform.bootstrapServers(), platform.schemaRegistryUrl(),
                              SyntheticFleet.defaultVms(vms), rate, scanPeriodMs)) {
@@ -116,5 +120,23 @@ public final class DemoCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "[%s-%s] %-8s ingest  %7d batches %10d samples  dropped %d  late %d",
                 CLOCK.format(Instant.ofEpochMilli(s.getWindowStartMs())), CLOCK.format(Instant.ofEpochMilli(s.getWindowEndMs())),
                 s.getVmId(), s.getBatches(), s.getSamples(), s.getDroppedAtSource(), s.getLateBatches());
+    }
+
+    private static final List<String> FSM_STATES = List.of("frigid", "frigid-test", "warm-test", "warm", "sizzle");
+    private static final int HOTTEST_SHOWN = 5;
+
+    /** One line per VM per window: pages per heat state, hot/cold, touched/written, the hottest pages. */
+    static String heatLine(HeatSummary s) {
+        Map<String, Long> perState = s.getPagesPerState();
+        String states = perState.keySet().containsAll(FSM_STATES)
+                ? FSM_STATES.stream().map(n -> n + " " + perState.get(n)).collect(Collectors.joining(" "))
+                : perState.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByKey().reversed())
+                        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(" "));
+        List<Long> hottest = s.getHottestGfns();
+        return String.format(Locale.ROOT, "[%s-%s] %-8s heat    %s | hot %d cold %d touched %d written %d | hottest %s%s",
+                CLOCK.format(Instant.ofEpochMilli(s.getWindowStartMs())), CLOCK.format(Instant.ofEpochMilli(s.getWindowEndMs())),
+                s.getVmId(), states, s.getHotPages(), s.getColdPages(), s.getTouchedPages(), s.getWrittenPages(),
+                hottest.subList(0, Math.min(HOTTEST_SHOWN, hottest.size())).stream().map(String::valueOf)
+                        .collect(Collectors.joining(",")), hottest.size() > HOTTEST_SHOWN ? ",..." : "");
     }
 }

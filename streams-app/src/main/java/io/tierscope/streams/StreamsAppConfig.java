@@ -1,5 +1,6 @@
 package io.tierscope.streams;
 
+import io.tierscope.streams.heat.HeatConfig;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -8,13 +9,29 @@ import java.util.Properties;
  * The streams app's own settings (Kafka Streams' settings pass through unchanged). One place
  * for every key and default; {@link #from(Map)} rejects bad values with a message naming the key.
  */
-public record StreamsAppConfig(Duration window, Duration grace, String accessFilter) {
+public record StreamsAppConfig(Duration window, Duration grace, String accessFilter, HeatConfig heat) {
     /** Tumbling window of the per-VM outputs (10 s to 1 h). */
     public static final String WINDOW_MS = "tierscope.window.ms";
     /** How long after a window's end late batches still count into it. */
     public static final String GRACE_MS = "tierscope.grace.ms";
     /** Access types that count as references: a non-empty subset of "xwr". */
     public static final String ACCESS_FILTER = "tierscope.access.filter";
+
+    // Heat topology (io.tierscope.streams.heat; parsed and checked by HeatConfig).
+    /** Pages per heat chunk (store entry, PAGE_HEAT record): a multiple of 8 in [8, 65536]; scans must start on a chunk boundary. */
+    public static final String HEAT_CHUNK_PAGES = "tierscope.heat.chunk.pages";
+    /** Heat classifier: fsm5, fsm5-conservative or history-k{k}-hot{n}. */
+    public static final String HEAT_CLASSIFIER = "tierscope.heat.classifier";
+    /** Missed scan periods: "idle" (count as periods without access) or "ignore". */
+    public static final String HEAT_GAP_POLICY = "tierscope.heat.gap.policy";
+    /** Heat state of a chunk (and of a VM) without scans for this long (scan event time) is deleted. */
+    public static final String HEAT_TTL_MS = "tierscope.heat.ttl.ms";
+    /** Hottest pages listed per VM in each heat summary (0 to 1000). */
+    public static final String HEAT_SUMMARY_HOTTEST = "tierscope.heat.summary.hottest";
+    /** What drives heat: "scans" (A/D scans, default) or "samples" (sampled pages per period). */
+    public static final String HEAT_SOURCE = "tierscope.heat.source";
+    /** With samples driving heat: the period whose sampled pages count as accessed (10 ms to 1 h, default 1000). */
+    public static final String HEAT_SAMPLE_PERIOD_MS = "tierscope.heat.sample.period.ms";
 
     public static final Duration MIN_WINDOW = Duration.ofSeconds(10);
     public static final Duration MAX_WINDOW = Duration.ofHours(1);
@@ -31,6 +48,11 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
         }
     }
 
+    /** Default heat settings ({@link HeatConfig#defaults()}). */
+    public StreamsAppConfig(Duration window, Duration grace, String accessFilter) {
+        this(window, grace, accessFilter, HeatConfig.defaults());
+    }
+
     public static StreamsAppConfig defaults() {
         return new StreamsAppConfig(Duration.ofSeconds(60), Duration.ofSeconds(5), "xwr");
     }
@@ -40,7 +62,8 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
         return new StreamsAppConfig(
                 Duration.ofMillis(longValue(props, WINDOW_MS, d.window.toMillis())),
                 Duration.ofMillis(longValue(props, GRACE_MS, d.grace.toMillis())),
-                props.get(ACCESS_FILTER) == null ? d.accessFilter : props.get(ACCESS_FILTER).toString().trim());
+                props.get(ACCESS_FILTER) == null ? d.accessFilter : props.get(ACCESS_FILTER).toString().trim(),
+                HeatConfig.from(props));
     }
 
     public static StreamsAppConfig from(Properties props) {

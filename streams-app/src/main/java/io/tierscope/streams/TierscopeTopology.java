@@ -1,14 +1,18 @@
 package io.tierscope.streams;
 
+import io.tierscope.avro.AdScan;
 import io.tierscope.avro.IngestStats;
 import io.tierscope.avro.SampleBatch;
 import io.tierscope.streams.decode.DecodeProcessor;
 import io.tierscope.streams.decode.InputChecks;
 import io.tierscope.streams.decode.Validator;
+import io.tierscope.streams.heat.HeatScanChecks;
+import io.tierscope.streams.heat.HeatTopology;
 import io.tierscope.streams.ingest.IngestStatsProcessor;
 import io.tierscope.streams.window.TumblingWindows;
 import io.tierscope.streams.window.VmWindowProgress;
 import io.tierscope.topics.Topic;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -29,6 +33,8 @@ public final class TierscopeTopology {
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
     public static final String INGEST_STATS = "ingest-stats";
     public static final String INGEST_STATS_SINK = "ingest-stats-sink";
+    public static final String SCANS_SOURCE = "scans-source";
+    public static final String DECODE_SCANS = "decode-scans";
 
     private TierscopeTopology() {
     }
@@ -38,12 +44,23 @@ public final class TierscopeTopology {
         TumblingWindows windows = TumblingWindows.of(config.window(), config.grace());
 
         addDecoder(topology, Topic.RAW_SAMPLES, SAMPLES_SOURCE, DECODE_SAMPLES, serdes.value(SampleBatch.class),
-                InputChecks::sampleBatch, SampleBatch::getEndTimeMs, List.of(INGEST_STATS));
+                InputChecks::sampleBatch, SampleBatch::getEndTimeMs,
+                plus(List.of(INGEST_STATS), HeatTopology.sampleConsumers(config.heat())));
         addIngestStats(topology, windows, serdes.value(IngestStats.class));
 
+        addDecoder(topology, Topic.AD_SCANS, SCANS_SOURCE, DECODE_SCANS, serdes.value(AdScan.class),
+                new HeatScanChecks(config.heat().chunkPages()), AdScan::getTimeMs, HeatTopology.scanConsumers(config.heat()));
+        HeatTopology.addHeat(topology, config.heat(), windows, serdes, DECODE_SCANS, DECODE_SAMPLES);
+
         topology.addSink(DEAD_LETTER_SINK, Topic.DEAD_LETTER.topicName(), new ByteArraySerializer(),
-                new ByteArraySerializer(), DECODE_SAMPLES);
+                new ByteArraySerializer(), DECODE_SAMPLES, DECODE_SCANS);
         return topology;
+    }
+
+    private static List<String> plus(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     /** source(topic, raw bytes) -> decode -> each of {@code consumers}; rejects -> {@link #DEAD_LETTER_SINK}. */

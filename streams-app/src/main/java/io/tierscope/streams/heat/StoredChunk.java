@@ -1,0 +1,111 @@
+package io.tierscope.streams.heat;
+
+import io.tierscope.analytics.heat.ChunkHeat;
+import io.tierscope.analytics.heat.GapPolicy;
+import io.tierscope.analytics.heat.HeatBitmaps;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * What the "heat-chunks" store keeps per (VM, chunk): the {@link ChunkHeat} snapshot plus the
+ * bookkeeping that must survive a crash with it (one value, so one store write per applied scan
+ * keeps them consistent): the event time of the last applied scan (chunk TTL, PAGE_HEAT.timeMs),
+ * whether the states changed since the chunk was last published, and the pages touched and
+ * written during the window {@link #windowStartMs} (the summary's touched/written counts).
+ */
+final class StoredChunk {
+    private static final byte VERSION = 1;
+    private static final int HEADER = 1 + 1 + 8 + 8 + 4;
+
+    final ChunkHeat heat;
+    long lastScanTimeMs;
+    long windowStartMs;
+    boolean unpublished;
+    byte[] touched;
+    byte[] written;
+
+    StoredChunk(ChunkHeat heat, long lastScanTimeMs, long windowStartMs, boolean unpublished) {
+        this.heat = heat;
+        this.lastScanTimeMs = lastScanTimeMs;
+        this.windowStartMs = windowStartMs;
+        this.unpublished = unpublished;
+        this.touched = new byte[HeatBitmaps.bytesFor(heat.pageCount())];
+        this.written = new byte[touched.length];
+    }
+
+    /** Grows or shrinks the chunk and its window bitmaps (pages past a new end are forgotten). */
+    void resize(int pages) {
+        heat.resize(pages);
+        touched = resized(touched, pages);
+        written = resized(written, pages);
+        unpublished = true;
+    }
+
+    private static byte[] resized(byte[] bitmap, int pages) {
+        byte[] out = Arrays.copyOf(bitmap, HeatBitmaps.bytesFor(pages));
+        if ((pages & 7) != 0) {
+            out[out.length - 1] &= (byte) ((1 << (pages & 7)) - 1);
+        }
+        return out;
+    }
+
+    /** Starts a new window's touched/written bitmaps. */
+    void startWindow(long windowStart) {
+        windowStartMs = windowStart;
+        Arrays.fill(touched, (byte) 0);
+        Arrays.fill(written, (byte) 0);
+    }
+
+    /** Adds a scan's bitmaps (same page count) to the window's. */
+    void addToWindow(byte[] accessed, byte[] dirty) {
+        for (int i = 0; i < touched.length; i++) {
+            touched[i] |= accessed[i];
+        }
+        if (dirty != null) {
+            for (int i = 0; i < written.length; i++) {
+                written[i] |= dirty[i];
+            }
+        }
+    }
+
+    byte[] toBytes() {
+        byte[] snapshot = heat.snapshot();
+        ByteBuffer out = ByteBuffer.allocate(HEADER + 2 * touched.length + snapshot.length);
+        out.put(VERSION).put((byte) (unpublished ? 1 : 0)).putLong(lastScanTimeMs).putLong(windowStartMs)
+                .putInt(touched.length).put(touched).put(written).put(snapshot);
+        return out.array();
+    }
+
+    /**
+     * @throws IllegalStateException when the bytes are not a stored chunk of this version (a
+     *                               corrupt store: restoring from the changelog is the remedy)
+     */
+    static StoredChunk fromBytes(String key, byte[] bytes, GapPolicy gapPolicy) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            byte version = in.get();
+            if (version != VERSION) {
+                throw new IllegalStateException("heat chunk " + key + " has store format " + version + ", this build reads " + VERSION);
+            }
+            boolean unpublished = in.get() != 0;
+            long lastScan = in.getLong();
+            long window = in.getLong();
+            byte[] touched = new byte[in.getInt()];
+            byte[] written = new byte[touched.length];
+            in.get(touched).get(written);
+            byte[] snapshot = new byte[in.remaining()];
+            in.get(snapshot);
+            StoredChunk chunk = new StoredChunk(ChunkHeat.restore(snapshot, gapPolicy), lastScan, window, unpublished);
+            if (chunk.touched.length != touched.length) {
+                throw new IllegalStateException("heat chunk " + key + " has window bitmaps of " + touched.length
+                        + " bytes for " + chunk.heat.pageCount() + " pages");
+            }
+            chunk.touched = touched;
+            chunk.written = written;
+            return chunk;
+        } catch (java.nio.BufferUnderflowException | NegativeArraySizeException | IllegalArgumentException e) {
+            throw new IllegalStateException("heat chunk " + key + " in the store is unreadable (" + bytes.length
+                    + " bytes): " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.tierscope.streams.heat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tierscope.analytics.heat.GapPolicy;
+import io.tierscope.streams.StreamsAppConfig;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HeatConfigTest {
+    @Test
+    void defaultsMatchTheCollectorsScanChunks() {
+        HeatConfig d = StreamsAppConfig.from(Map.of()).heat();
+        assertEquals(32_768, d.chunkPages());
+        assertEquals("fsm5", d.classifier().name());
+        assertEquals(GapPolicy.IDLE, d.gapPolicy());
+        assertEquals(Duration.ofMinutes(10), d.ttl());
+        assertEquals(8, d.hottestInSummary());
+        assertEquals(HeatConfig.Source.SCANS, d.source());
+        assertEquals(Duration.ofSeconds(1), d.samplePeriod());
+    }
+
+    @Test
+    void readsEveryKey() {
+        HeatConfig c = StreamsAppConfig.from(Map.of(StreamsAppConfig.HEAT_CHUNK_PAGES, "4096",
+                StreamsAppConfig.HEAT_CLASSIFIER, " history-k4-hot3 ", StreamsAppConfig.HEAT_GAP_POLICY, "Ignore",
+                StreamsAppConfig.HEAT_TTL_MS, "60000", StreamsAppConfig.HEAT_SUMMARY_HOTTEST, "0",
+                StreamsAppConfig.HEAT_SOURCE, "samples", StreamsAppConfig.HEAT_SAMPLE_PERIOD_MS, "250")).heat();
+        assertEquals(new HeatConfig(4096, c.classifier(), GapPolicy.IGNORE, Duration.ofMinutes(1), 0,
+                HeatConfig.Source.SAMPLES, Duration.ofMillis(250)), c);
+        assertEquals("history-k4-hot3", c.classifier().name());
+    }
+
+    @Test
+    void badValuesNameTheKey() {
+        assertMessage(StreamsAppConfig.HEAT_CHUNK_PAGES + " must be a multiple of 8 in [8, 65536], got 100",
+                Map.of(StreamsAppConfig.HEAT_CHUNK_PAGES, "100"));
+        assertMessage(StreamsAppConfig.HEAT_CHUNK_PAGES + " must be a multiple of 8 in [8, 65536], got 131072",
+                Map.of(StreamsAppConfig.HEAT_CHUNK_PAGES, "131072"));
+        assertMessage(StreamsAppConfig.HEAT_CLASSIFIER + ": unknown heat classifier 'fsm4'",
+                Map.of(StreamsAppConfig.HEAT_CLASSIFIER, "fsm4"));
+        assertMessage(StreamsAppConfig.HEAT_GAP_POLICY + " must be \"idle\" or \"ignore\", got \"skip\"",
+                Map.of(StreamsAppConfig.HEAT_GAP_POLICY, "skip"));
+        assertMessage(StreamsAppConfig.HEAT_TTL_MS + " must be > 0, got 0", Map.of(StreamsAppConfig.HEAT_TTL_MS, "0"));
+        assertMessage(StreamsAppConfig.HEAT_TTL_MS + " must be a whole number, got \"10m\"", Map.of(StreamsAppConfig.HEAT_TTL_MS, "10m"));
+        assertMessage(StreamsAppConfig.HEAT_SUMMARY_HOTTEST + " must be in [0, 1000], got 5000",
+                Map.of(StreamsAppConfig.HEAT_SUMMARY_HOTTEST, "5000"));
+        assertMessage(StreamsAppConfig.HEAT_SOURCE + " must be \"scans\" or \"samples\", got \"pml\"",
+                Map.of(StreamsAppConfig.HEAT_SOURCE, "pml"));
+        assertMessage(StreamsAppConfig.HEAT_SAMPLE_PERIOD_MS + " must be in [10, 3600000], got 5",
+                Map.of(StreamsAppConfig.HEAT_SAMPLE_PERIOD_MS, "5"));
+    }
+
+    private static void assertMessage(String expectedStart, Map<String, String> props) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StreamsAppConfig.from(props));
+        assertTrue(e.getMessage().startsWith(expectedStart), e.getMessage());
+    }
+}

@@ -12,7 +12,7 @@ import picocli.CommandLine;
 class MainTest {
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"demo", "platform", "collect", "streams", "mrc"}) {
+        for (String command : new String[] {"demo", "platform", "collect", "streams", "mrc", "heat"}) {
             StringWriter out = new StringWriter();
             CommandLine cli = Main.commandLine();
             cli.setOut(new PrintWriter(out));

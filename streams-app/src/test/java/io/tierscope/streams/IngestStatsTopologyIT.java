@@ -99,6 +99,24 @@ class IngestStatsTopologyIT {
     }
 
     @Test
+    void windowsFollowTheBatchesEventTimeNotTheKafkaTimestamp() {
+        long sendTime = 1_700_000_000_000L; // a producer stamping its send time, far after the event times
+        samples.pipeInput(key("vm-1"), serializer.serialize(Topic.RAW_SAMPLES.topicName(), batch("vm-1", 0, 1_000, 7, 0)), sendTime);
+        samples.pipeInput(key("vm-1"), serializer.serialize(Topic.RAW_SAMPLES.topicName(), batch("vm-1", 1, 5_000, 3, 0)), sendTime + 1);
+        assertTrue(stats.isEmpty(), "the window is not closed by the Kafka timestamps");
+        samples.pipeInput(key("vm-1"), serializer.serialize(Topic.RAW_SAMPLES.topicName(), batch("vm-1", 2, 12_500, 1, 0)), sendTime + 2);
+        List<TestRecord<String, IngestStats>> out = stats.readRecordsToList();
+        assertEquals(1, out.size());
+        assertEquals(2, out.get(0).value().getBatches());
+        assertEquals(10, out.get(0).value().getSamples());
+        assertEquals(0, out.get(0).value().getLateBatches());
+    }
+
+    private static byte[] key(String vm) {
+        return vm.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void undecodableAndInconsistentInputGoesToTheDeadLetterTopicWithTheReason() {
         byte[] garbage = {9, 9, 9};
         samples.pipeInput("vm-1".getBytes(StandardCharsets.UTF_8), garbage, 1_000);

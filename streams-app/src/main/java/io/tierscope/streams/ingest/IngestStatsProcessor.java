@@ -4,11 +4,9 @@ import io.tierscope.avro.IngestStats;
 import io.tierscope.avro.SampleBatch;
 import io.tierscope.streams.window.TumblingWindows;
 import io.tierscope.streams.window.VmWindowProgress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -17,8 +15,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Counts, per VM and event-time window, the sample batches and samples that arrived and the
- * samples collectors reported dropped; emits each window once, when stream time closes it.
+ * samples collectors reported dropped; emits each window once, when event time closes it.
  * Late batches are counted into the VM's next emitted window.
+ *
+ * <p>"Now" is the newest event time this task has seen, not Kafka's stream time: stream time
+ * follows the records' Kafka timestamps, which a producer may set to its send time, while the
+ * windows are in the batches' own time. After a restart the clock starts again from the newest
+ * open window, so windows close late rather than early.
  */
 public final class IngestStatsProcessor implements Processor<String, SampleBatch, String, IngestStats> {
     public static final String OPEN_WINDOWS_STORE = "ingest-open-windows";
@@ -28,6 +31,9 @@ public final class IngestStatsProcessor implements Processor<String, SampleBatch
     private ProcessorContext<String, IngestStats> context;
     private KeyValueStore<String, IngestStats> open;
     private KeyValueStore<String, VmWindowProgress> progress;
+    private long newestEventTime = Long.MIN_VALUE;
+    /** Closed windows are looked for each time the event clock crosses a multiple of this. */
+    private long checkEveryMs;
 
     public IngestStatsProcessor(TumblingWindows windows) {
         this.windows = windows;
@@ -38,16 +44,25 @@ public final class IngestStatsProcessor implements Processor<String, SampleBatch
         this.context = context;
         this.open = context.getStateStore(OPEN_WINDOWS_STORE);
         this.progress = context.getStateStore(PROGRESS_STORE);
-        long every = Math.max(100, Math.min(1000, windows.sizeMs() / 4));
-        context.schedule(Duration.ofMillis(every), PunctuationType.STREAM_TIME, this::emitClosedWindows);
+        try (KeyValueIterator<String, IngestStats> it = open.all()) {
+            it.forEachRemaining(kv -> newestEventTime = Math.max(newestEventTime, kv.value.getWindowStartMs()));
+        }
+        checkEveryMs = Math.max(100, Math.min(1000, windows.sizeMs() / 4));
     }
 
     @Override
     public void process(Record<String, SampleBatch> record) {
         String vm = record.key();
+        if (record.timestamp() > newestEventTime) {
+            long before = newestEventTime;
+            newestEventTime = record.timestamp();
+            if (before == Long.MIN_VALUE || newestEventTime / checkEveryMs != before / checkEveryMs) {
+                emitClosedWindows();
+            }
+        }
         long start = windows.startOf(record.timestamp());
         VmWindowProgress p = progressOf(vm);
-        if (windows.endOf(start) <= p.emittedUpToMs() || windows.closed(start, context.currentStreamTimeMs())) {
+        if (windows.endOf(start) <= p.emittedUpToMs() || windows.closed(start, newestEventTime)) {
             progress.put(vm, p.withLate());
             return;
         }
@@ -63,12 +78,13 @@ public final class IngestStatsProcessor implements Processor<String, SampleBatch
         open.put(key, agg);
     }
 
-    private void emitClosedWindows(long streamTime) {
+    private void emitClosedWindows() {
+        long now = newestEventTime;
         List<KeyValue<String, IngestStats>> due = new ArrayList<>();
         try (KeyValueIterator<String, IngestStats> it = open.all()) {
             while (it.hasNext()) {
                 KeyValue<String, IngestStats> kv = it.next();
-                if (windows.closed(kv.value.getWindowStartMs(), streamTime)) {
+                if (windows.closed(kv.value.getWindowStartMs(), now)) {
                     due.add(kv);
                 }
             }

@@ -1,11 +1,13 @@
 package io.tierscope.streams;
 
 import io.tierscope.avro.IngestStats;
+import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.SampleBatch;
 import io.tierscope.streams.decode.DecodeProcessor;
 import io.tierscope.streams.decode.InputChecks;
 import io.tierscope.streams.decode.Validator;
 import io.tierscope.streams.ingest.IngestStatsProcessor;
+import io.tierscope.streams.mrc.MrcTopology;
 import io.tierscope.streams.window.TumblingWindows;
 import io.tierscope.streams.window.VmWindowProgress;
 import io.tierscope.topics.Topic;
@@ -38,8 +40,9 @@ public final class TierscopeTopology {
         TumblingWindows windows = TumblingWindows.of(config.window(), config.grace());
 
         addDecoder(topology, Topic.RAW_SAMPLES, SAMPLES_SOURCE, DECODE_SAMPLES, serdes.value(SampleBatch.class),
-                InputChecks::sampleBatch, SampleBatch::getEndTimeMs, List.of(INGEST_STATS));
+                InputChecks::sampleBatch, SampleBatch::getEndTimeMs, List.of(INGEST_STATS, MrcTopology.MRC));
         addIngestStats(topology, windows, serdes.value(IngestStats.class));
+        MrcTopology.addMrc(topology, config, serdes.value(MissRatioCurve.class), DECODE_SAMPLES);
 
         topology.addSink(DEAD_LETTER_SINK, Topic.DEAD_LETTER.topicName(), new ByteArraySerializer(),
                 new ByteArraySerializer(), DECODE_SAMPLES);

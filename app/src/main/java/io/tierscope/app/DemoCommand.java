@@ -1,6 +1,6 @@
 package io.tierscope.app;
 
-import io.tierscope.avro.IngestStats;
+import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.collector.produce.MetricsSnapshot;
 import io.tierscope.collector.produce.SyntheticFleet;
@@ -14,9 +14,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,8 +30,6 @@ import picocli.CommandLine.Option;
                 "KAFKA_BOOTSTRAP_SERVERS and SCHEMA_REGISTRY_URL are set), the stream topology, a synthetic",
                 "fleet of VMs through the collector; prints per-VM results as they are published."})
 public final class DemoCommand implements Callable<Integer> {
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
-
     @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
             description = "Stop after this many seconds (default: run until Ctrl-C).")
     private long durationSeconds;
@@ -84,7 +79,7 @@ public final class DemoCommand implements Callable<Integer> {
                 try (StreamsRunner runner = StreamsRunner.start(streamsProps, appConfig, platform.schemaRegistryUrl(),
                         4, (short) 1, Duration.ofMinutes(2));
                      OutputTail tail = new OutputTail(platform.bootstrapServers(), platform.schemaRegistryUrl(), out)
-                             .follow(Topic.INGEST_STATS, IngestStats.class, DemoCommand::ingestLine)
+                             .follow(Topic.MRC_LATEST, MissRatioCurve.class, CurveLine::format)
                              .start();
                      SyntheticFleet fleet = SyntheticFleet.start(platform.bootstrapServers(), platform.schemaRegistryUrl(),
                              SyntheticFleet.defaultVms(vms), rate, scanPeriodMs)) {
@@ -107,11 +102,5 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.println("tierscope demo: stopped cleanly");
         return 0;
-    }
-
-    static String ingestLine(IngestStats s) {
-        return String.format(Locale.ROOT, "[%s-%s] %-8s ingest  %7d batches %10d samples  dropped %d  late %d",
-                CLOCK.format(Instant.ofEpochMilli(s.getWindowStartMs())), CLOCK.format(Instant.ofEpochMilli(s.getWindowEndMs())),
-                s.getVmId(), s.getBatches(), s.getSamples(), s.getDroppedAtSource(), s.getLateBatches());
     }
 }

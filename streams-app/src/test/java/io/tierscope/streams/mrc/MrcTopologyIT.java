@@ -146,8 +146,9 @@ class MrcTopologyIT {
     }
 
     @Test
-    void decayedCurveAndFixedSizeSamplingFollowTheSettings(@TempDir Path dir) {
-        MrcConfig sampled = MrcConfig.fixedSize(256).withDecay(0.25);
+    void decayedCurveFixedSizeAndTemporalSamplingFollowTheSettings(@TempDir Path dir) {
+        // Temporal sampling on event time: samples spread over each batch's [start, end] (500 ms) in 100 ms periods.
+        MrcConfig sampled = MrcConfig.fixedSize(256).withDecay(0.25).withTemporalPeriod(100);
         Run run = new Run(config("xwr", new MrcSettings(sampled, CurveKind.DECAYED)), dir);
         MrcTestBatches.Reference ref = new MrcTestBatches.Reference("vm-d", sampled, ALL);
         List<io.tierscope.analytics.mrc.MissRatioCurve[]> expected = new ArrayList<>();
@@ -339,6 +340,36 @@ class MrcTopologyIT {
         return c.getVmId() + " " + c.getKind() + " [" + c.getWindowStartMs() + "," + c.getWindowEndMs() + ") refs "
                 + c.getReferences() + " cold " + c.getColdMisses() + " late " + c.getLateBatches() + " rate "
                 + c.getSamplingRate() + " points " + c.getPoints().size();
+    }
+
+    @Test
+    void aSnapshotOfOtherSettingsOrUnreadableBytesRestartsThatVmInsteadOfStoppingTheTask(@TempDir Path dir) {
+        Run run = new Run(exact(), dir);
+        KeyValueStore<String, byte[]> engines = run.driver.getKeyValueStore(MrcProcessor.ENGINES_STORE);
+        KeyValueStore<String, MrcWindowState> windows = run.driver.getKeyValueStore(MrcProcessor.WINDOWS_STORE);
+        MrcEngine otherSettings = MrcEngine.forVm("vm-old", MrcConfig.fixedRate(0.5));
+        otherSettings.accept(new long[] {1, 2, 3, 1}, 0, 4);
+        engines.put("vm-old", otherSettings.snapshot());
+        engines.put("vm-bad", new byte[] {1, 2, 3});
+        for (String vm : List.of("vm-old", "vm-bad")) {
+            windows.put(vm, MrcWindowState.NEW_VM.opened(0));
+        }
+        Map<String, MrcTestBatches.Reference> refs = new LinkedHashMap<>();
+        for (String vm : List.of("vm-old", "vm-bad")) {
+            SampleBatch b = batch(vm, 0, 4_000, 500);
+            run.send(b);
+            refs.computeIfAbsent(vm, k -> new MrcTestBatches.Reference(k, EXACT, ALL)).feed(b);
+        }
+        run.send(batch("vm-old", 1, 14_000, 1));
+        run.send(batch("vm-bad", 1, 14_000, 1));
+        List<MissRatioCurve> h = run.historyCurves();
+        assertEquals(4, h.size());
+        for (int i = 0; i < 4; i += 2) {
+            var expected = refs.get(h.get(i).getVmId()).close(MrcEngine.Histogram.CUMULATIVE);
+            assertSameCurve(expected[0], h.get(i));
+            assertSameCurve(expected[1], h.get(i + 1));
+            assertEquals(1.0, h.get(i).getSamplingRate(), "the configured (exact) sampling applies");
+        }
     }
 
     private static Map<String, byte[]> lastPerKey(Run run, String store) {

@@ -26,9 +26,10 @@ import picocli.CommandLine.Option;
  * prints what the topology publishes.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the whole pipeline on this machine: embedded Kafka + schema registry (unless",
-                "KAFKA_BOOTSTRAP_SERVERS and SCHEMA_REGISTRY_URL are set), the stream topology, a synthetic",
-                "fleet of VMs through the collector; prints per-VM results as they are published."})
+        description = {"Run the whole pipeline on this machine and print per-VM results.",
+                "Starts an embedded Kafka broker and schema registry (unless KAFKA_BOOTSTRAP_SERVERS and",
+                "SCHEMA_REGISTRY_URL are set), the stream topology, and a synthetic fleet of VMs through",
+                "the collector; prints what the topology publishes as it is published."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
             description = "Stop after this many seconds (default: run until Ctrl-C).")
@@ -68,7 +69,9 @@ public final class DemoCommand implements Callable<Integer> {
         PrintStream out = System.out;
         Instant started = Instant.now();
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(60))) {
-            out.println("tierscope demo: starting the platform (data in " + dataDir.toAbsolutePath() + ") ...");
+            out.println("tierscope demo: " + (System.getenv(Platforms.BOOTSTRAP_ENV) == null
+                    ? "starting the embedded platform" : "using the platform named by the environment")
+                    + " (state in " + dataDir.toAbsolutePath() + ") ...");
             PlatformConfig platformConfig = PlatformConfig.builder().dataDir(dataDir.resolve("platform"))
                     .kafkaPort(kafkaPort).registryPort(registryPort).build();
             try (Platform platform = Platforms.fromEnvironment(platformConfig)) {

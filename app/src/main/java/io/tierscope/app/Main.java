@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** {@code ./tierscope}: one launcher, one subcommand per job. */
 @Command(name = "tierscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Fleet-wide guest page-access telemetry on Apache Kafka.",
-        subcommands = {DemoCommand.class, CollectCommand.class, StreamsCommand.class, MrcCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, PlatformCommand.class, CollectCommand.class, StreamsCommand.class, MrcCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

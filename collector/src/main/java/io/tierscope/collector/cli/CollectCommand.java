@@ -179,9 +179,6 @@ public final class CollectCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        if (plan.createTopics) {
-            createTopics(plan.settings, plan.partitions, plan.replicationFactor);
-        }
         Collector collector = collectorFactory.apply(plan.settings).reportTo(line -> err.println("collect: " + line));
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(45))) {
             try {
@@ -193,7 +190,16 @@ public final class CollectCommand implements Callable<Integer> {
                 }
                 throw e;
             }
-            collector.start();
+            // Local sources first (a missing device fails fast), then Kafka.
+            try {
+                if (plan.createTopics) {
+                    createTopics(plan.settings, plan.partitions, plan.replicationFactor);
+                }
+                collector.start();
+            } catch (RuntimeException | InterruptedException e) {
+                collector.stop(Duration.ofSeconds(5));
+                throw e;
+            }
             out.println("collect: " + plan.sources.size() + " source(s) on host " + plan.settings.host() + " -> "
                     + plan.settings.bootstrapServers() + (plan.duration == null ? "" : " for " + plan.duration));
             out.flush();

@@ -1,5 +1,6 @@
 package io.tierscope.collector.produce;
 
+import io.tierscope.analytics.sampling.SpatialFilter;
 import io.tierscope.collector.source.Pacer;
 import io.tierscope.collector.source.SampleFeed;
 import io.tierscope.collector.source.ScanSource;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -38,12 +40,13 @@ public final class Collector implements AutoCloseable {
     static final int MAX_BLOCK = 4096;
 
     private final CollectorSettings settings;
-    private final Producer<String, SpecificRecord> producer;
+    private final Supplier<Producer<String, SpecificRecord>> producerFactory;
+    private Producer<String, SpecificRecord> producer;
     private final SendBuffer buffer;
     private final CollectorMetrics metrics = new CollectorMetrics();
-    private final BatchSender sender;
+    private BatchSender sender;
     private final LongSupplier clockMs;
-    private final SpatialPrefilter prefilter;
+    private final double prefilterRate;
     private final Map<String, SampleBatcher> sampleLanes = new HashMap<>();
     private final Map<String, ScanPump> scanLanes = new HashMap<>();
     private final List<SamplePump> samplePumps = new ArrayList<>();
@@ -57,24 +60,27 @@ public final class Collector implements AutoCloseable {
     private MetricsSnapshot finalSnapshot;
     private boolean started;
 
-    private Collector(CollectorSettings settings, Producer<String, SpecificRecord> producer, LongSupplier clockMs) {
+    private Collector(CollectorSettings settings, Supplier<Producer<String, SpecificRecord>> producerFactory,
+                      LongSupplier clockMs) {
         this.settings = settings;
-        this.producer = producer;
+        this.producerFactory = producerFactory;
         this.clockMs = clockMs;
         this.buffer = new SendBuffer(settings.bufferBytes());
-        this.sender = new BatchSender(buffer, producer, metrics);
-        this.prefilter = settings.prefilterRate() < 1 ? new SpatialPrefilter(settings.prefilterRate()) : null;
+        this.prefilterRate = settings.prefilterRate();
         metrics.bufferGauge(buffer::reservedBytes);
     }
 
-    /** A collector with a Kafka producer configured from the settings. */
+    /**
+     * A collector with a Kafka producer configured from the settings. The producer is created by
+     * {@link #start}, so sources can be opened (and fail on local problems) before Kafka is touched.
+     */
     public static Collector create(CollectorSettings settings) {
-        return new Collector(settings, new KafkaProducer<>(settings.producerProperties()), System::currentTimeMillis);
+        return new Collector(settings, () -> new KafkaProducer<>(settings.producerProperties()), System::currentTimeMillis);
     }
 
     /** A collector over a given producer (tests use Kafka's MockProducer); it closes the producer on stop. */
     public static Collector create(CollectorSettings settings, Producer<String, SpecificRecord> producer) {
-        return new Collector(settings, producer, System::currentTimeMillis);
+        return new Collector(settings, () -> producer, System::currentTimeMillis);
     }
 
     /** Where the periodic and the final metrics lines go (default: the log at INFO). */
@@ -104,7 +110,10 @@ public final class Collector implements AutoCloseable {
 
             @Override
             public LongPredicate filter(String vmId) {
-                return prefilter == null ? null : prefilter.forVm(vmId);
+                // The streams app's SHARDS samplers use the same hash (SpatialHash), so a page kept
+                // here is one they would sample at this rate too: the host cuts its Kafka volume at
+                // the source without changing what a sampler at a rate <= this one sees.
+                return prefilterRate >= 1 ? null : SpatialFilter.forRate(vmId, prefilterRate)::test;
             }
         };
         SamplePump pump = new SamplePump(feed, lanes, pacer, MAX_BLOCK, metrics, clockMs);
@@ -131,6 +140,8 @@ public final class Collector implements AutoCloseable {
 
     public synchronized void start() {
         requireNotStarted();
+        producer = producerFactory.get();
+        sender = new BatchSender(buffer, producer, metrics);
         started = true;
         senderThread = daemon(sender, "collector-sender");
         senderThread.start();
@@ -206,7 +217,8 @@ public final class Collector implements AutoCloseable {
             drain(deadline);
             buffer.close();
             sender.drainAndStop();
-            joinQuietly(senderThread, deadline);
+            // At least a moment to hand what is queued to the producer, even past the deadline.
+            joinQuietly(senderThread, Math.max(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(1)));
             if (senderThread.isAlive()) {
                 senderThread.interrupt();
                 joinQuietly(senderThread, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
@@ -215,7 +227,9 @@ public final class Collector implements AutoCloseable {
                 reporter.shutdownNow();
             }
         }
-        producer.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        if (producer != null) {
+            producer.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
         failLeftovers();
         closeAll(feeds);
         closeAll(scanSources);
@@ -310,12 +324,16 @@ public final class Collector implements AutoCloseable {
             }
         }
         if (forced) {
-            // Pumps blocked on a full buffer: refuse further entries (their batches count as
-            // dropped) and wake them; then interrupt sources that wait inside a scan period.
-            buffer.close();
+            // Wake pumps sleeping in a pace or a scan period; their open batches still go out.
             threads.forEach(Thread::interrupt);
-            for (Thread t : threads) {
-                joinQuietly(t, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+            long grace = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            threads.forEach(t -> joinQuietly(t, grace));
+            if (threads.stream().anyMatch(Thread::isAlive)) {
+                // Still blocked on a full buffer (broker away): refuse further entries, which the
+                // pumps count as dropped, and let them finish.
+                buffer.close();
+                long last = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                threads.forEach(t -> joinQuietly(t, last));
             }
         }
     }

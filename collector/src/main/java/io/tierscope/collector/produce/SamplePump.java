@@ -1,7 +1,7 @@
 package io.tierscope.collector.produce;
 
+import io.tierscope.workload.AccessBatch;
 import io.tierscope.collector.source.Pacer;
-import io.tierscope.collector.source.SampleBlock;
 import io.tierscope.collector.source.SampleFeed;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +70,7 @@ final class SamplePump implements Runnable {
 
     @Override
     public void run() {
-        SampleBlock block = new SampleBlock(blockSize);
+        AccessBatch block = new AccessBatch(blockSize);
         try {
             while (!stopRequested && !Thread.currentThread().isInterrupted()) {
                 int n = feed.read(block);
@@ -86,6 +86,7 @@ final class SamplePump implements Runnable {
                 }
                 pacer.acquire(n);
                 deliver(block, n, clockMs.getAsLong());
+                collectSourceDrops();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -93,15 +94,21 @@ final class SamplePump implements Runnable {
             failure = e;
             LOG.error("sample feed of VM(s) {} failed: {}", vmIds(), e.getMessage(), e);
         } finally {
+            // A stop that interrupted a pacing sleep must not cost the samples already read: seal
+            // them uninterrupted (a closed buffer still refuses them, and that is counted).
+            boolean interrupted = Thread.interrupted();
             collectSourceDrops();
             long now = clockMs.getAsLong();
             for (SampleBatcher b : batchers) {
                 b.flush(now);
             }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
-    private void deliver(SampleBlock block, int n, long nowMs) {
+    private void deliver(AccessBatch block, int n, long nowMs) {
         metrics.samplesRead.add(n);
         if (feed.vmCount() > batchers.length) {
             openNewLanes();

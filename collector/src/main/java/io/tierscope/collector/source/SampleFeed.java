@@ -1,11 +1,12 @@
 package io.tierscope.collector.source;
 
+import io.tierscope.workload.AccessBatch;
 import java.io.Closeable;
 import java.io.IOException;
 
 /**
  * What one collector pump thread drains: samples of one or more VMs (a trace may interleave
- * several), read into a reusable {@link SampleBlock} whose {@code vm[i]} indexes this feed's
+ * several), read into a reusable {@link AccessBatch} whose {@code vm[i]} indexes this feed's
  * VM table. Live kernel sources, trace replay and synthetic VMs all look like this to the
  * producer side.
  */
@@ -20,7 +21,7 @@ public interface SampleFeed extends Closeable {
      * @return the number of samples, 0 when none are available right now (live sources), or
      *         {@link #END_OF_STREAM}
      */
-    int read(SampleBlock block) throws IOException;
+    int read(AccessBatch block) throws IOException;
 
     /** VMs seen so far; the table only grows. */
     int vmCount();

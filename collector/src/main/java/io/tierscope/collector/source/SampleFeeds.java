@@ -1,5 +1,6 @@
 package io.tierscope.collector.source;
 
+import io.tierscope.workload.AccessBatch;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Objects;
@@ -15,7 +16,7 @@ public final class SampleFeeds {
         requireVmId(vmId);
         return new SampleFeed() {
             @Override
-            public int read(SampleBlock block) throws IOException {
+            public int read(AccessBatch block) throws IOException {
                 int n = source.poll(block.gfn, block.xwr, block.capacity());
                 if (n < 0) {
                     block.setSize(0);

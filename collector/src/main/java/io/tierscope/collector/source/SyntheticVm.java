@@ -1,5 +1,6 @@
 package io.tierscope.collector.source;
 
+import io.tierscope.workload.AccessBatch;
 import io.tierscope.workload.synthetic.SyntheticWorkload;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -104,7 +105,7 @@ public final class SyntheticVm implements SampleFeed {
     }
 
     @Override
-    public int read(SampleBlock block) {
+    public int read(AccessBatch block) {
         if (totalSamples >= 0 && generated >= totalSamples) {
             finish();
             block.setSize(0);

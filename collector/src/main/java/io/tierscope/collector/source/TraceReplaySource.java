@@ -54,7 +54,7 @@ public final class TraceReplaySource implements SampleFeed {
     }
 
     @Override
-    public int read(SampleBlock block) throws IOException {
+    public int read(AccessBatch block) throws IOException {
         if (batch == null || batch.capacity() != block.capacity()) {
             batch = new AccessBatch(block.capacity());
         }

@@ -66,6 +66,10 @@ class CollectCommandTest {
             ex.getCommandLine().getErr().println("tierscope: " + ex.getMessage());
             return 2;
         });
+        cli.setExecutionExceptionHandler((ex, c, parsed) -> {
+            c.getErr().println("tierscope: collect failed: " + ex.getMessage());
+            return 1;
+        });
         return cli.execute(args);
     }
 
@@ -117,6 +121,19 @@ class CollectCommandTest {
         }
         assertEquals(2, run("--source", "synthetic", "--schema-registry", "http://x"));
         assertTrue(err.toString().contains("KAFKA_BOOTSTRAP_SERVERS"), err.toString());
+    }
+
+    @Test
+    void liveSourcesOnAHostWithoutTheKernelInterfacesFailWithWhatIsMissing() {
+        int pid = (int) ProcessHandle.current().pid();
+        assertEquals(1, runWithCluster("--source", "ept", "--pid", Integer.toString(pid),
+                "--ept-device", dir.resolve("kvm_ept_sample").toString()));
+        assertTrue(err.toString().contains("kvm-ept-sample device"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(1, runWithCluster("--source", "idle", "--pid", Integer.toString(pid),
+                "--idle-bitmap", dir.resolve("no-bitmap").toString()));
+        assertTrue(err.toString().contains("idle page tracking"), err.toString());
+        assertTrue(producers.get(0).history().isEmpty());
     }
 
     @Test

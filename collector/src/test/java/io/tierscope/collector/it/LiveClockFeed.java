@@ -1,6 +1,6 @@
 package io.tierscope.collector.it;
 
-import io.tierscope.collector.source.SampleBlock;
+import io.tierscope.workload.AccessBatch;
 import io.tierscope.collector.source.SampleFeed;
 
 /**
@@ -22,7 +22,7 @@ final class LiveClockFeed implements SampleFeed {
     }
 
     @Override
-    public int read(SampleBlock block) {
+    public int read(AccessBatch block) {
         if (produced == total) {
             block.setSize(0);
             return END_OF_STREAM;

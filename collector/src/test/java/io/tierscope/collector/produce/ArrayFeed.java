@@ -1,6 +1,6 @@
 package io.tierscope.collector.produce;
 
-import io.tierscope.collector.source.SampleBlock;
+import io.tierscope.workload.AccessBatch;
 import io.tierscope.collector.source.SampleFeed;
 
 /** A feed over fixed arrays, {@code chunk} samples per read, for tests. */
@@ -38,7 +38,7 @@ final class ArrayFeed implements SampleFeed {
     }
 
     @Override
-    public int read(SampleBlock block) {
+    public int read(AccessBatch block) {
         if (pos == gfn.length) {
             return END_OF_STREAM;
         }

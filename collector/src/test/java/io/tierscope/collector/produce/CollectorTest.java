@@ -135,6 +135,23 @@ class CollectorTest {
     }
 
     @Test
+    void stoppingASlowlyPacedFeedStillPublishesWhatItRead() throws InterruptedException {
+        MockProducer<String, SpecificRecord> producer = TestRecords.mockProducer(true);
+        ArrayFeed feed = ArrayFeed.roundRobin(new String[] {"vm-slow"}, 100, false, 1);
+        Collector collector = Collector.create(TestRecords.settings().lingerMs(60_000).build(), producer)
+                .addSamples(feed, SampleSource.TRACE, 0, 4);
+        collector.start();
+        while (collector.metrics().snapshot().samplesRead() < 2) {
+            Thread.sleep(10);
+        }
+        // The pump now sleeps in its pace (one sample per 250 ms); a short stop interrupts it.
+        MetricsSnapshot m = collector.stop(Duration.ofMillis(1));
+        assertTrue(m.samplesRead() >= 2);
+        assertEquals(m.samplesRead(), m.samplesPublished(), m.format());
+        assertEquals(0, m.samplesLost());
+    }
+
+    @Test
     void thePreFilterKeepsExactlyThePagesTheSpatialHashSamples() throws InterruptedException {
         MockProducer<String, SpecificRecord> producer = TestRecords.mockProducer(true);
         ArrayFeed feed = ArrayFeed.roundRobin(VMS, 40_000, false, 1000);

@@ -1,5 +1,6 @@
 package io.tierscope.collector.source;
 
+import io.tierscope.workload.AccessBatch;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,7 +40,7 @@ class SyntheticVmTest {
 
     private static List<long[]> drainSamples(SyntheticVm vm, int blockSize) {
         List<long[]> out = new ArrayList<>();
-        SampleBlock block = new SampleBlock(blockSize);
+        AccessBatch block = new AccessBatch(blockSize);
         int n;
         while ((n = vm.read(block)) != SampleFeed.END_OF_STREAM) {
             long[] packed = new long[n];
@@ -76,7 +77,7 @@ class SyntheticVmTest {
         byte[] xwr = new byte[25_000];
         truth.generate(gfn, xwr, 0, 25_000);
 
-        SampleBlock block = new SampleBlock(3000);
+        AccessBatch block = new AccessBatch(3000);
         List<Period> periods = new ArrayList<>();
         int n;
         while ((n = vm.read(block)) != SampleFeed.END_OF_STREAM) {
@@ -107,7 +108,7 @@ class SyntheticVmTest {
     @Test
     void unreadScansHoldTheSampleSideBackInsteadOfGrowing() throws Exception {
         SyntheticVm vm = new SyntheticVm("vm", new LoopWorkload(0, 64), 64, -1, 100, 10, 64);
-        SampleBlock block = new SampleBlock(1000);
+        AccessBatch block = new AccessBatch(1000);
         long total = 0;
         int n;
         while ((n = vm.read(block)) > 0) {
@@ -149,7 +150,7 @@ class SyntheticVmTest {
     @Test
     void aGeneratorLeavingItsSpanIsAnErrorNotASilentDrop() {
         SyntheticVm vm = new SyntheticVm("vm", new LoopWorkload(10, 100), 50, 1000, 0, 0, 64);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> vm.read(new SampleBlock(100)));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> vm.read(new AccessBatch(100)));
         assertTrue(e.getMessage().contains("outside its span [0, 50)"), e.getMessage());
     }
 

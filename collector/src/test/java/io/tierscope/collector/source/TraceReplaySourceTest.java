@@ -1,5 +1,6 @@
 package io.tierscope.collector.source;
 
+import io.tierscope.workload.AccessBatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +27,7 @@ class TraceReplaySourceTest {
     /** Every sample of a feed as "vmId:gfn:xwr". */
     private static List<String> replay(SampleFeed feed, int blockSize) throws IOException {
         List<String> out = new ArrayList<>();
-        SampleBlock block = new SampleBlock(blockSize);
+        AccessBatch block = new AccessBatch(blockSize);
         int n;
         while ((n = feed.read(block)) != SampleFeed.END_OF_STREAM) {
             for (int i = 0; i < n; i++) {

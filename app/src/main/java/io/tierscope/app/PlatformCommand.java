@@ -1,0 +1,57 @@
+package io.tierscope.app;
+
+import io.tierscope.cli.ShutdownSignal;
+import io.tierscope.platform.EmbeddedPlatform;
+import io.tierscope.platform.PlatformConfig;
+import io.tierscope.topics.TopicProvisioner;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tierscope platform}: the embedded broker and registry on their own, until Ctrl-C, so
+ * that {@code collect}, {@code streams} and the demo can run as separate processes against them.
+ */
+@Command(name = "platform", mixinStandardHelpOptions = true,
+        description = {"Run the embedded Kafka broker and schema registry until Ctrl-C.",
+                "Creates the Tierscope topics and prints the environment that points the other commands",
+                "at them."})
+public final class PlatformCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", defaultValue = "data/platform", paramLabel = "DIR",
+            description = "Broker log dirs and registry database (default: ${DEFAULT-VALUE}); reused across runs.")
+    private Path dataDir;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker port (default: ${DEFAULT-VALUE}; 0 = a free one).")
+    private int kafkaPort;
+
+    @Option(names = "--registry-port", defaultValue = "8081", description = "Registry port (default: ${DEFAULT-VALUE}; 0 = a free one).")
+    private int registryPort;
+
+    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the topics it creates (default: ${DEFAULT-VALUE}).")
+    private int partitions;
+
+    @Override
+    public Integer call() throws Exception {
+        PlatformConfig config = PlatformConfig.builder().dataDir(dataDir).kafkaPort(kafkaPort).registryPort(registryPort).build();
+        try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(60));
+             EmbeddedPlatform platform = EmbeddedPlatform.start(config)) {
+            Properties admin = new Properties();
+            admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
+            try (Admin a = Admin.create(admin)) {
+                new TopicProvisioner(a, partitions, (short) 1).ensureAll();
+            }
+            System.out.println("tierscope platform: up (data in " + dataDir.toAbsolutePath() + "); in another shell:");
+            System.out.println("  export KAFKA_BOOTSTRAP_SERVERS=" + platform.bootstrapServers());
+            System.out.println("  export SCHEMA_REGISTRY_URL=" + platform.schemaRegistryUrl());
+            System.out.println("Ctrl-C stops it.");
+            signal.await(null);
+            System.out.println("tierscope platform: stopping ...");
+        }
+        return 0;
+    }
+}

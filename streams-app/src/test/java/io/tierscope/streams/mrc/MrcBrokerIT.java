@@ -64,7 +64,7 @@ class MrcBrokerIT {
                 new MrcSettings(SAMPLING, CurveKind.CUMULATIVE));
         Properties props = StreamsRunner.streamsProperties(platform.bootstrapServers(), "mrc-it-" + UUID.randomUUID(),
                 stateDir, Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200",
-                        // close() keeps the member in the group, like a crash: the next instance waits this long.
+                        // The first instance stays in the group like a crashed one: its successor waits this long.
                         StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000",
                         StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000"));
         SchemaRegistryClient registry = new SchemaRegistryClient(platform.schemaRegistryUrl(), 10_000);
@@ -89,7 +89,7 @@ class MrcBrokerIT {
                     Duration.ofMinutes(1))) {
                 send(producer, input.subList(0, half));
                 readUntil(history, seen, 4, Duration.ofSeconds(30)); // some windows are out: stop mid-stream
-                first.close();
+                first.streams().close(Duration.ofSeconds(30)); // without leaving the group
                 first.streams().cleanUp();
             }
             assertFalse(hasStoreFiles(stateDir), "local state wiped");

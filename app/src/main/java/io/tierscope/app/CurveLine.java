@@ -21,6 +21,9 @@ final class CurveLine {
     }
 
     static String format(MissRatioCurve c) {
+        if (c == null) { // a tombstone on the latest topic: the topology dropped an idle VM's state
+            return "(an idle VM's MRC state was dropped)";
+        }
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "[%s-%s] %-8s mrc  ",
                 CLOCK.format(Instant.ofEpochMilli(c.getWindowStartMs())), CLOCK.format(Instant.ofEpochMilli(c.getWindowEndMs())),
                 c.getVmId()));

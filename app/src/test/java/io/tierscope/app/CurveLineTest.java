@@ -35,6 +35,7 @@ class CurveLineTest {
         MissRatioCurve empty = curve(1, 0, 0);
         empty.setPoints(List.of());
         assertTrue(CurveLine.format(empty).endsWith("mrc  no references"), CurveLine.format(empty));
+        assertTrue(CurveLine.format(null).contains("dropped"), "a tombstone of the latest topic");
     }
 
     @Test

@@ -29,6 +29,8 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
     public static final String MRC_DECAY = "tierscope.mrc.decay";
     /** Bytes per guest page, for curve sizes in bytes (default 4096). */
     public static final String PAGE_SIZE_BYTES = "tierscope.page.size.bytes";
+    /** Drop a VM's MRC state this long (event time) after its last window; 0 = never (default 24 h). */
+    public static final String MRC_IDLE_RETENTION_MS = "tierscope.mrc.idle.retention.ms";
 
     private static MrcSettings mrcFrom(Map<?, ?> props) {
         MrcSettings d = MrcSettings.defaults();
@@ -46,8 +48,13 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
         if (pageSize < 1 || pageSize > Integer.MAX_VALUE || Long.bitCount(pageSize) != 1) {
             throw new IllegalArgumentException(PAGE_SIZE_BYTES + " must be a power of two, got " + pageSize);
         }
+        long retention = longValue(props, MRC_IDLE_RETENTION_MS, d.idleRetentionMs());
+        if (retention < 0) {
+            throw new IllegalArgumentException(MRC_IDLE_RETENTION_MS + " must be >= 0 (0 = forever), got " + retention);
+        }
         return new MrcSettings(engine.withTemporalPeriod(period).withDecay(decay).withPageSize((int) pageSize),
-                props.get(MRC_CURVE) == null ? d.longCurve() : MrcSettings.longCurve(MRC_CURVE, props.get(MRC_CURVE).toString()));
+                props.get(MRC_CURVE) == null ? d.longCurve() : MrcSettings.longCurve(MRC_CURVE, props.get(MRC_CURVE).toString()),
+                retention);
     }
 
     private static double doubleValue(Map<?, ?> props, String key, double fallback) {

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>The LRU stack is one sequence per VM, so a VM has at most one open window: a batch of a newer
  * window closes the open one first; a batch of an older window is late - it still feeds the stack
  * (and so the curves) and is counted into the next emitted curve's {@code lateBatches}. A VM that
- * goes quiet has its window closed by a stream-time punctuator once start + size + grace has passed.
+ * goes quiet has its window closed by a stream-time punctuator once start + size + grace has passed,
+ * and its state dropped (latest curve tombstoned) once it has been silent for the idle retention.
  * Closing a window emits its WINDOW curve and the long curve (CUMULATIVE or DECAYED) to the history
  * child, and the long curve to the latest child.
  *
@@ -144,17 +145,30 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
 
     private void closeQuietWindows(long streamTime) {
         List<KeyValue<String, MrcWindowState>> due = new ArrayList<>();
+        List<KeyValue<String, MrcWindowState>> gone = new ArrayList<>();
+        long retention = settings.idleRetentionMs();
         try (KeyValueIterator<String, MrcWindowState> it = windowStates.all()) {
             while (it.hasNext()) {
                 KeyValue<String, MrcWindowState> kv = it.next();
                 if (kv.value.open() && windows.closed(kv.value.openStartMs(), streamTime)) {
                     due.add(kv);
+                } else if (!kv.value.open() && retention > 0 && kv.value.emittedUpToMs() <= streamTime - retention) {
+                    gone.add(kv);
                 }
             }
         }
         for (KeyValue<String, MrcWindowState> kv : due) {
             MrcEngine engine = engineOf(kv.key);
             save(kv.key, engine, close(kv.key, engine, kv.value));
+        }
+        for (KeyValue<String, MrcWindowState> kv : gone) {
+            String vm = kv.key;
+            LOG.info("VM {}: silent for {} ms of event time; dropping its MRC state ({} late batches since its last"
+                    + " window were never reported)", vm, retention, kv.value.pendingLate());
+            engines.remove(vm);
+            snapshots.delete(vm);
+            windowStates.delete(vm);
+            context.forward(new Record<String, MissRatioCurve>(vm, null, streamTime), latestChild);
         }
     }
 

@@ -7,11 +7,16 @@ import java.util.Locale;
 
 /**
  * What the MRC topology computes per VM: the engine's sampling, temporal period, decay and page
- * size, and which long-horizon curve (cumulative or decayed) goes to the latest topic and, next to
- * each window's curve, to the history topic.
+ * size, which long-horizon curve (cumulative or decayed) goes to the latest topic and, next to
+ * each window's curve, to the history topic, and how long the state of a VM that stopped sending
+ * is kept (VMs come and go; their stacks must not pile up).
+ *
+ * @param idleRetentionMs a VM's state is dropped (and its latest curve tombstoned) once stream time
+ *                        is this far past the end of its last window; 0 keeps it forever
  */
-public record MrcSettings(MrcConfig engine, CurveKind longCurve) {
+public record MrcSettings(MrcConfig engine, CurveKind longCurve, long idleRetentionMs) {
     public static final int DEFAULT_SAMPLE_PAGES = 8192;
+    public static final long DEFAULT_IDLE_RETENTION_MS = 24 * 3600 * 1000L;
 
     public MrcSettings {
         if (engine == null) {
@@ -20,6 +25,14 @@ public record MrcSettings(MrcConfig engine, CurveKind longCurve) {
         if (longCurve != CurveKind.CUMULATIVE && longCurve != CurveKind.DECAYED) {
             throw new IllegalArgumentException("the long curve must be CUMULATIVE or DECAYED, got " + longCurve);
         }
+        if (idleRetentionMs < 0) {
+            throw new IllegalArgumentException("idle retention must be >= 0 ms (0 = forever), got " + idleRetentionMs);
+        }
+    }
+
+    /** With the default idle retention (24 h). */
+    public MrcSettings(MrcConfig engine, CurveKind longCurve) {
+        this(engine, longCurve, DEFAULT_IDLE_RETENTION_MS);
     }
 
     /** Fixed-size sampling of 8192 pages per VM, temporal sampling off, cumulative curve, decay 0.5, 4 KiB pages. */

@@ -22,13 +22,16 @@ class MrcSettingsTest {
         assertEquals(0.5, s.engine().decay());
         assertEquals(4096, s.engine().pageSize());
         assertEquals(0, s.engine().temporalPeriod());
+        assertEquals(24 * 3600 * 1000L, s.idleRetentionMs());
     }
 
     @Test
     void everyKeyIsRead() {
         MrcSettings s = StreamsAppConfig.from(Map.of(StreamsAppConfig.MRC_SAMPLING, "rate:0.01",
                 StreamsAppConfig.MRC_TEMPORAL_PERIOD_MS, "100", StreamsAppConfig.MRC_CURVE, "Decayed",
-                StreamsAppConfig.MRC_DECAY, "0.8", StreamsAppConfig.PAGE_SIZE_BYTES, "2097152")).mrc();
+                StreamsAppConfig.MRC_DECAY, "0.8", StreamsAppConfig.PAGE_SIZE_BYTES, "2097152",
+                StreamsAppConfig.MRC_IDLE_RETENTION_MS, "0")).mrc();
+        assertEquals(0, s.idleRetentionMs());
         assertEquals(MrcConfig.Mode.FIXED_RATE, s.engine().mode());
         assertEquals(0.01, s.engine().rate());
         assertEquals(100, s.engine().temporalPeriod());
@@ -50,6 +53,7 @@ class MrcSettingsTest {
         assertRejected(StreamsAppConfig.MRC_DECAY, "0", "(0, 1]");
         assertRejected(StreamsAppConfig.MRC_DECAY, "half", "a number");
         assertRejected(StreamsAppConfig.PAGE_SIZE_BYTES, "4000", "power of two");
+        assertRejected(StreamsAppConfig.MRC_IDLE_RETENTION_MS, "-5", ">= 0");
     }
 
     private static void assertRejected(String key, String value, String hint) {

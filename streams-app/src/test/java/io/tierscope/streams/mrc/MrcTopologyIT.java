@@ -276,6 +276,31 @@ class MrcTopologyIT {
         assertEquals(11, quietAgain.getReferences(), "and its samples were not dropped");
     }
 
+    @Test
+    void aVmSilentForTheIdleRetentionIsDroppedAndItsLatestCurveTombstoned(@TempDir Path dir) {
+        Run run = new Run(config("xwr", new MrcSettings(EXACT, CurveKind.CUMULATIVE, 30_000)), dir);
+        run.send(batch("vm-gone", 0, 1_000, 100));
+        for (long t = 5_000; t < 40_000; t += 5_000) {
+            run.send(batch("vm-busy", t, t, 10));
+        }
+        KeyValueStore<String, byte[]> engines = run.driver.getKeyValueStore(MrcProcessor.ENGINES_STORE);
+        assertTrue(engines.get("vm-gone") != null, "kept until 30 s after its window [0, 10 s) ended");
+        run.latest.readKeyValuesToList();
+        run.send(batch("vm-busy", 99, 40_000, 10));
+        assertEquals(null, engines.get("vm-gone"));
+        assertEquals(null, run.driver.<String, MrcWindowState>getKeyValueStore(MrcProcessor.WINDOWS_STORE).get("vm-gone"));
+        List<KeyValue<String, MissRatioCurve>> latest = run.latest.readKeyValuesToList();
+        assertTrue(latest.contains(KeyValue.pair("vm-gone", (MissRatioCurve) null)), "tombstone: " + latest.size());
+        assertTrue(engines.get("vm-busy") != null);
+
+        run.history.readValuesToList();
+        run.send(batch("vm-gone", 1, 41_000, 100)); // back: a new stack
+        run.send(batch("vm-gone", 2, 55_000, 1));
+        MissRatioCurve again = run.historyCurves().stream()
+                .filter(c -> c.getVmId().equals("vm-gone") && c.getKind() == CurveKind.CUMULATIVE).findFirst().orElseThrow();
+        assertEquals(100, again.getReferences(), "cumulative starts over");
+    }
+
     /** Batches of three VMs over five windows, with a late one, cut in two at {@code cut}. */
     private static List<SampleBatch> workload() {
         List<SampleBatch> all = new ArrayList<>();

@@ -86,8 +86,7 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
         long start = windows.startOf(record.timestamp());
         MrcWindowState state = windowStates.get(vm);
         MrcEngine engine;
-        if (state == null) {
-            engines.remove(vm);
+        if (state == null) { // a new VM, or one whose state was dropped: whatever the cache holds is stale
             state = MrcWindowState.NEW_VM;
             engine = newEngine(vm);
         } else {

@@ -1,7 +1,7 @@
 package io.tierscope.app;
 
 import io.tierscope.avro.HeatSummary;
-import io.tierscope.avro.IngestStats;
+import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.collector.produce.MetricsSnapshot;
 import io.tierscope.collector.produce.SyntheticFleet;
@@ -15,12 +15,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,8 +32,6 @@ import picocli.CommandLine.Option;
                 "SCHEMA_REGISTRY_URL are set), the stream topology, and a synthetic fleet of VMs through",
                 "the collector; prints what the topology publishes as it is published."})
 public final class DemoCommand implements Callable<Integer> {
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
-
     @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
             description = "Stop after this many seconds (default: run until Ctrl-C).")
     private long durationSeconds;
@@ -90,8 +83,8 @@ public final class DemoCommand implements Callable<Integer> {
                 try (StreamsRunner runner = StreamsRunner.start(streamsProps, appConfig, platform.schemaRegistryUrl(),
                         4, (short) 1, Duration.ofMinutes(2));
                      OutputTail tail = new OutputTail(platform.bootstrapServers(), platform.schemaRegistryUrl(), out)
-                             .follow(Topic.INGEST_STATS, IngestStats.class, DemoCommand::ingestLine)
-                             .follow(Topic.HEAT_SUMMARY, HeatSummary.class, DemoCommand::heatLine)
+                             .follow(Topic.MRC_LATEST, MissRatioCurve.class, CurveLine::format)
+                             .follow(Topic.HEAT_SUMMARY, HeatSummary.class, HeatLine::format)
                              .start();
                      SyntheticFleet fleet = SyntheticFleet.start(platform.bootstrapServers(), platform.schemaRegistryUrl(),
                              SyntheticFleet.defaultVms(vms), rate, scanPeriodMs)) {
@@ -116,27 +109,5 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    static String ingestLine(IngestStats s) {
-        return String.format(Locale.ROOT, "[%s-%s] %-8s ingest  %7d batches %10d samples  dropped %d  late %d",
-                CLOCK.format(Instant.ofEpochMilli(s.getWindowStartMs())), CLOCK.format(Instant.ofEpochMilli(s.getWindowEndMs())),
-                s.getVmId(), s.getBatches(), s.getSamples(), s.getDroppedAtSource(), s.getLateBatches());
-    }
 
-    private static final List<String> FSM_STATES = List.of("frigid", "frigid-test", "warm-test", "warm", "sizzle");
-    private static final int HOTTEST_SHOWN = 5;
-
-    /** One line per VM per window: pages per heat state, hot/cold, touched/written, the hottest pages. */
-    static String heatLine(HeatSummary s) {
-        Map<String, Long> perState = s.getPagesPerState();
-        String states = perState.keySet().containsAll(FSM_STATES)
-                ? FSM_STATES.stream().map(n -> n + " " + perState.get(n)).collect(Collectors.joining(" "))
-                : perState.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByKey().reversed())
-                        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(" "));
-        List<Long> hottest = s.getHottestGfns();
-        return String.format(Locale.ROOT, "[%s-%s] %-8s heat    %s | hot %d cold %d touched %d written %d | hottest %s%s",
-                CLOCK.format(Instant.ofEpochMilli(s.getWindowStartMs())), CLOCK.format(Instant.ofEpochMilli(s.getWindowEndMs())),
-                s.getVmId(), states, s.getHotPages(), s.getColdPages(), s.getTouchedPages(), s.getWrittenPages(),
-                hottest.subList(0, Math.min(HOTTEST_SHOWN, hottest.size())).stream().map(String::valueOf)
-                        .collect(Collectors.joining(",")), hottest.size() > HOTTEST_SHOWN ? ",..." : "");
-    }
 }

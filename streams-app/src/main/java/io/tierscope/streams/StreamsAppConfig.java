@@ -1,6 +1,8 @@
 package io.tierscope.streams;
 
 import io.tierscope.streams.heat.HeatConfig;
+import io.tierscope.analytics.mrc.MrcConfig;
+import io.tierscope.streams.mrc.MrcSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -9,7 +11,8 @@ import java.util.Properties;
  * The streams app's own settings (Kafka Streams' settings pass through unchanged). One place
  * for every key and default; {@link #from(Map)} rejects bad values with a message naming the key.
  */
-public record StreamsAppConfig(Duration window, Duration grace, String accessFilter, HeatConfig heat) {
+public record StreamsAppConfig(Duration window, Duration grace, String accessFilter, MrcSettings mrc,
+                               HeatConfig heat) {
     /** Tumbling window of the per-VM outputs (10 s to 1 h). */
     public static final String WINDOW_MS = "tierscope.window.ms";
     /** How long after a window's end late batches still count into it. */
@@ -33,6 +36,58 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
     /** With samples driving heat: the period whose sampled pages count as accessed (10 ms to 1 h, default 1000). */
     public static final String HEAT_SAMPLE_PERIOD_MS = "tierscope.heat.sample.period.ms";
 
+    // --- MRC topology (io.tierscope.streams.mrc) ---
+    /** Spatial sampling of the per-VM MRC: exact | rate:R | size:S (default size:8192). */
+    public static final String MRC_SAMPLING = "tierscope.mrc.sampling";
+    /** Temporal sampling: a page counts at most once per this many ms of event time (0 = off, the default). */
+    public static final String MRC_TEMPORAL_PERIOD_MS = "tierscope.mrc.temporal.period.ms";
+    /** The long-horizon curve published besides each window's: cumulative (default) | decayed. */
+    public static final String MRC_CURVE = "tierscope.mrc.curve";
+    /** Decayed curve: weight of the history at every window close, in (0, 1] (default 0.5). */
+    public static final String MRC_DECAY = "tierscope.mrc.decay";
+    /** Bytes per guest page, for curve sizes in bytes (default 4096). */
+    public static final String PAGE_SIZE_BYTES = "tierscope.page.size.bytes";
+    /** Drop a VM's MRC state this long (event time) after its last window; 0 = never (default 24 h). */
+    public static final String MRC_IDLE_RETENTION_MS = "tierscope.mrc.idle.retention.ms";
+
+    private static MrcSettings mrcFrom(Map<?, ?> props) {
+        MrcSettings d = MrcSettings.defaults();
+        MrcConfig engine = props.get(MRC_SAMPLING) == null ? d.engine()
+                : MrcSettings.sampling(MRC_SAMPLING, props.get(MRC_SAMPLING).toString());
+        long period = longValue(props, MRC_TEMPORAL_PERIOD_MS, 0);
+        if (period < 0) {
+            throw new IllegalArgumentException(MRC_TEMPORAL_PERIOD_MS + " must be >= 0 (0 = off), got " + period);
+        }
+        double decay = doubleValue(props, MRC_DECAY, d.engine().decay());
+        if (!(decay > 0 && decay <= 1)) {
+            throw new IllegalArgumentException(MRC_DECAY + " must be in (0, 1], got " + decay);
+        }
+        long pageSize = longValue(props, PAGE_SIZE_BYTES, d.engine().pageSize());
+        if (pageSize < 1 || pageSize > Integer.MAX_VALUE || Long.bitCount(pageSize) != 1) {
+            throw new IllegalArgumentException(PAGE_SIZE_BYTES + " must be a power of two, got " + pageSize);
+        }
+        long retention = longValue(props, MRC_IDLE_RETENTION_MS, d.idleRetentionMs());
+        if (retention < 0) {
+            throw new IllegalArgumentException(MRC_IDLE_RETENTION_MS + " must be >= 0 (0 = forever), got " + retention);
+        }
+        return new MrcSettings(engine.withTemporalPeriod(period).withDecay(decay).withPageSize((int) pageSize),
+                props.get(MRC_CURVE) == null ? d.longCurve() : MrcSettings.longCurve(MRC_CURVE, props.get(MRC_CURVE).toString()),
+                retention);
+    }
+
+    private static double doubleValue(Map<?, ?> props, String key, double fallback) {
+        Object v = props.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Double.parseDouble(v.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number, got \"" + v + "\"");
+        }
+    }
+    // --- end MRC topology ---
+
     public static final Duration MIN_WINDOW = Duration.ofSeconds(10);
     public static final Duration MAX_WINDOW = Duration.ofHours(1);
 
@@ -46,11 +101,22 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
         if (accessFilter.isEmpty() || !accessFilter.chars().allMatch(c -> c == 'x' || c == 'w' || c == 'r')) {
             throw new IllegalArgumentException(ACCESS_FILTER + " must be a non-empty subset of \"xwr\", got \"" + accessFilter + "\"");
         }
+        if (mrc == null || heat == null) {
+            throw new IllegalArgumentException("MRC and heat settings are required");
+        }
     }
 
-    /** Default heat settings ({@link HeatConfig#defaults()}). */
+    /** Window, grace and access filter as given; every other setting at its default. */
     public StreamsAppConfig(Duration window, Duration grace, String accessFilter) {
-        this(window, grace, accessFilter, HeatConfig.defaults());
+        this(window, grace, accessFilter, MrcSettings.defaults(), HeatConfig.defaults());
+    }
+
+    public StreamsAppConfig withMrc(MrcSettings settings) {
+        return new StreamsAppConfig(window, grace, accessFilter, settings, heat);
+    }
+
+    public StreamsAppConfig withHeat(HeatConfig settings) {
+        return new StreamsAppConfig(window, grace, accessFilter, mrc, settings);
     }
 
     public static StreamsAppConfig defaults() {
@@ -63,6 +129,7 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
                 Duration.ofMillis(longValue(props, WINDOW_MS, d.window.toMillis())),
                 Duration.ofMillis(longValue(props, GRACE_MS, d.grace.toMillis())),
                 props.get(ACCESS_FILTER) == null ? d.accessFilter : props.get(ACCESS_FILTER).toString().trim(),
+                mrcFrom(props),
                 HeatConfig.from(props));
     }
 
@@ -87,7 +154,7 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
         try {
             return Long.parseLong(v.toString().trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number of milliseconds, got \"" + v + "\"");
+            throw new IllegalArgumentException(key + " must be a whole number, got \"" + v + "\"");
         }
     }
 }

@@ -2,6 +2,7 @@ package io.tierscope.streams;
 
 import io.tierscope.avro.AdScan;
 import io.tierscope.avro.IngestStats;
+import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.SampleBatch;
 import io.tierscope.streams.decode.DecodeProcessor;
 import io.tierscope.streams.decode.InputChecks;
@@ -9,6 +10,7 @@ import io.tierscope.streams.decode.Validator;
 import io.tierscope.streams.heat.HeatScanChecks;
 import io.tierscope.streams.heat.HeatTopology;
 import io.tierscope.streams.ingest.IngestStatsProcessor;
+import io.tierscope.streams.mrc.MrcTopology;
 import io.tierscope.streams.window.TumblingWindows;
 import io.tierscope.streams.window.VmWindowProgress;
 import io.tierscope.topics.Topic;
@@ -45,8 +47,9 @@ public final class TierscopeTopology {
 
         addDecoder(topology, Topic.RAW_SAMPLES, SAMPLES_SOURCE, DECODE_SAMPLES, serdes.value(SampleBatch.class),
                 InputChecks::sampleBatch, SampleBatch::getEndTimeMs,
-                plus(List.of(INGEST_STATS), HeatTopology.sampleConsumers(config.heat())));
+                plus(List.of(INGEST_STATS, MrcTopology.MRC), HeatTopology.sampleConsumers(config.heat())));
         addIngestStats(topology, windows, serdes.value(IngestStats.class));
+        MrcTopology.addMrc(topology, config, serdes.value(MissRatioCurve.class), DECODE_SAMPLES);
 
         addDecoder(topology, Topic.AD_SCANS, SCANS_SOURCE, DECODE_SCANS, serdes.value(AdScan.class),
                 new HeatScanChecks(config.heat().chunkPages()), AdScan::getTimeMs, HeatTopology.scanConsumers(config.heat()));

@@ -43,6 +43,14 @@ public final class StreamsCommand implements Callable<Integer> {
     @Option(names = "--access-filter", paramLabel = "XWR", description = "Access types counted, subset of xwr (default xwr).")
     private String accessFilter;
 
+    @Option(names = "--mrc-sampling", paramLabel = "SPEC",
+            description = "Per-VM MRC sampling: exact, rate:R or size:S (default size:8192).")
+    private String mrcSampling;
+
+    @Option(names = "--mrc-curve", paramLabel = "KIND",
+            description = "Curve published next to each window's: cumulative or decayed (default cumulative).")
+    private String mrcCurve;
+
     @Option(names = "--standby-replicas", defaultValue = "0", description = "Standby replicas of each state store (default: ${DEFAULT-VALUE}).")
     private int standbyReplicas;
 
@@ -73,6 +81,12 @@ public final class StreamsCommand implements Callable<Integer> {
         }
         if (accessFilter != null) {
             props.put(StreamsAppConfig.ACCESS_FILTER, accessFilter);
+        }
+        if (mrcSampling != null) {
+            props.put(StreamsAppConfig.MRC_SAMPLING, mrcSampling);
+        }
+        if (mrcCurve != null) {
+            props.put(StreamsAppConfig.MRC_CURVE, mrcCurve);
         }
         StreamsAppConfig appConfig = StreamsAppConfig.from(props);
         Map<String, String> overrides = new HashMap<>();

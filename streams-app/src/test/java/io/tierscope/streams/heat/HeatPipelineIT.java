@@ -67,8 +67,8 @@ class HeatPipelineIT {
     void scansThroughTheBrokerBecomeSummariesAndPageOrdersAndSurviveARestartOnEmptyState(Platform platform) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String vm = "heat-it-" + run;
-        StreamsAppConfig config = new StreamsAppConfig(Duration.ofSeconds(10), Duration.ofSeconds(1), "xwr",
-                new HeatConfig(64, HeatTable.fsm5(), GapPolicy.IDLE, Duration.ofMinutes(10), 3));
+        StreamsAppConfig config = new StreamsAppConfig(Duration.ofSeconds(10), Duration.ofSeconds(1), "xwr")
+                .withHeat(new HeatConfig(64, HeatTable.fsm5(), GapPolicy.IDLE, Duration.ofMinutes(10), 3));
         SchemaRegistryClient registry = new SchemaRegistryClient(platform.schemaRegistryUrl(), 10_000);
         ChunkHeat[] expected = {new ChunkHeat(HeatTable.fsm5(), GapPolicy.IDLE, 0, 64),
                 new ChunkHeat(HeatTable.fsm5(), GapPolicy.IDLE, 64, 32)};

@@ -81,7 +81,7 @@ class HeatTopologyIT {
         final TestOutputTopic<byte[], byte[]> deadLetters;
 
         Driver(HeatConfig heat, String stateDir) {
-            StreamsAppConfig config = new StreamsAppConfig(Duration.ofSeconds(10), Duration.ofSeconds(2), "xwr", heat);
+            StreamsAppConfig config = new StreamsAppConfig(Duration.ofSeconds(10), Duration.ofSeconds(2), "xwr").withHeat(heat);
             Properties props = new Properties();
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "heat-test");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -1,0 +1,222 @@
+package io.tierscope.streams.mrc;
+
+import io.tierscope.analytics.mrc.MrcEngine;
+import io.tierscope.avro.CurveKind;
+import io.tierscope.avro.MissRatioCurve;
+import io.tierscope.avro.SampleBatch;
+import io.tierscope.schemas.SampleCodec;
+import io.tierscope.streams.window.TumblingWindows;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per VM, one {@link MrcEngine} fed with the VM's samples (those whose access bits pass the
+ * filter) and one miss-ratio curve per event-time tumbling window.
+ *
+ * <p>The LRU stack is one sequence per VM, so a VM has at most one open window: a batch of a newer
+ * window closes the open one first; a batch of an older window is late - it still feeds the stack
+ * (and so the curves) and is counted into the next emitted curve's {@code lateBatches}. A VM that
+ * goes quiet has its window closed by a stream-time punctuator once start + size + grace has passed,
+ * and its state dropped (latest curve tombstoned) once it has been silent for the idle retention.
+ * Closing a window emits its WINDOW curve and the long curve (CUMULATIVE or DECAYED) to the history
+ * child, and the long curve to the latest child.
+ *
+ * <p>State: {@link #ENGINES_STORE} (vmId -> engine snapshot) and {@link #WINDOWS_STORE} (vmId ->
+ * {@link MrcWindowState}), both changelogged and written after every batch: under exactly-once only
+ * what the stores hold at a commit survives a crash. The engines in {@link #engines} are a cache
+ * of the store, rebuilt from it lazily (after a restore, rebalance or task revival, which re-runs
+ * {@link #init}).
+ */
+public final class MrcProcessor implements Processor<String, SampleBatch, String, MissRatioCurve> {
+    public static final String ENGINES_STORE = "mrc-engines";
+    public static final String WINDOWS_STORE = "mrc-windows";
+    private static final Logger LOG = LoggerFactory.getLogger(MrcProcessor.class);
+
+    private final MrcSettings settings;
+    private final TumblingWindows windows;
+    private final String accessFilter;
+    private final int accessMask;
+    private final String historyChild;
+    private final String latestChild;
+    private final Map<String, MrcEngine> engines = new HashMap<>();
+    private ProcessorContext<String, MissRatioCurve> context;
+    private KeyValueStore<String, byte[]> snapshots;
+    private KeyValueStore<String, MrcWindowState> windowStates;
+
+    /**
+     * @param accessFilter the access types counted ("xwr" subset), {@code accessMask} the same as xwr bits
+     */
+    public MrcProcessor(MrcSettings settings, TumblingWindows windows, String accessFilter, int accessMask,
+                        String historyChild, String latestChild) {
+        this.settings = settings;
+        this.windows = windows;
+        this.accessFilter = accessFilter;
+        this.accessMask = accessMask;
+        this.historyChild = historyChild;
+        this.latestChild = latestChild;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, MissRatioCurve> context) {
+        this.context = context;
+        this.snapshots = context.getStateStore(ENGINES_STORE);
+        this.windowStates = context.getStateStore(WINDOWS_STORE);
+        engines.clear(); // the stores may have been restored to an older state than this cache
+        long every = Math.max(100, Math.min(1000, windows.sizeMs() / 4));
+        context.schedule(Duration.ofMillis(every), PunctuationType.STREAM_TIME, this::closeQuietWindows);
+    }
+
+    @Override
+    public void process(Record<String, SampleBatch> record) {
+        String vm = record.key();
+        SampleBatch batch = record.value();
+        long start = windows.startOf(record.timestamp());
+        MrcWindowState state = windowStates.get(vm);
+        MrcEngine engine;
+        if (state == null) { // a new VM, or one whose state was dropped: whatever the cache holds is stale
+            state = MrcWindowState.NEW_VM;
+            engine = newEngine(vm);
+        } else {
+            engine = engineOf(vm);
+        }
+
+        if (state.open() && start > state.openStartMs()) {
+            state = close(vm, engine, state);
+        }
+        if (state.open() ? start < state.openStartMs() : windows.endOf(start) <= state.emittedUpToMs()) {
+            state = state.withLate();
+        } else if (!state.open()) {
+            state = state.opened(start);
+        }
+        feed(engine, batch);
+        save(vm, engine, state);
+    }
+
+    /** Offers the batch's samples that pass the access filter, in order, with interpolated event times. */
+    private void feed(MrcEngine engine, SampleBatch batch) {
+        int n = batch.getSampleCount();
+        ByteBuffer samples = SampleCodec.view(batch.getSamples(), n);
+        int base = samples.position();
+        boolean temporal = settings.engine().temporalPeriod() > 0;
+        long t0 = batch.getStartTimeMs();
+        long span = Math.max(0, batch.getEndTimeMs() - t0);
+        for (int i = 0; i < n; i++) {
+            long packed = samples.getLong(base + i * SampleCodec.BYTES_PER_SAMPLE);
+            if ((SampleCodec.xwr(packed) & accessMask) == 0) {
+                continue;
+            }
+            if (temporal) {
+                // Samples are spread over [start, end] in access order (SampleBatch doc).
+                engine.setClock(n == 1 ? t0 : t0 + span * i / (n - 1));
+            }
+            engine.accept(SampleCodec.gfn(packed));
+        }
+    }
+
+    /** Emits the VM's open window and the long curve, and starts the engine's next window. */
+    private MrcWindowState close(String vm, MrcEngine engine, MrcWindowState state) {
+        long start = state.openStartMs();
+        long end = windows.endOf(start);
+        long late = state.pendingLate();
+        MissRatioCurve window = CurveRecords.toAvro(vm, CurveKind.WINDOW, start, end, accessFilter,
+                engine.curve(MrcEngine.Histogram.WINDOW), engine.trackedPages(), late);
+        engine.closeWindow(); // the decayed histogram takes this window in here
+        MissRatioCurve longCurve = CurveRecords.toAvro(vm, settings.longCurve(), start, end, accessFilter,
+                engine.curve(settings.longHistogram()), engine.trackedPages(), late);
+        context.forward(new Record<>(vm, window, end - 1), historyChild);
+        context.forward(new Record<>(vm, longCurve, end - 1), historyChild);
+        context.forward(new Record<>(vm, longCurve, end - 1), latestChild);
+        return state.emitted(end);
+    }
+
+    private void closeQuietWindows(long streamTime) {
+        List<KeyValue<String, MrcWindowState>> due = new ArrayList<>();
+        List<KeyValue<String, MrcWindowState>> gone = new ArrayList<>();
+        long retention = settings.idleRetentionMs();
+        try (KeyValueIterator<String, MrcWindowState> it = windowStates.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, MrcWindowState> kv = it.next();
+                if (kv.value.open() && windows.closed(kv.value.openStartMs(), streamTime)) {
+                    due.add(kv);
+                } else if (!kv.value.open() && retention > 0 && kv.value.emittedUpToMs() <= streamTime - retention) {
+                    gone.add(kv);
+                }
+            }
+        }
+        for (KeyValue<String, MrcWindowState> kv : due) {
+            MrcEngine engine = engineOf(kv.key);
+            save(kv.key, engine, close(kv.key, engine, kv.value));
+        }
+        for (KeyValue<String, MrcWindowState> kv : gone) {
+            String vm = kv.key;
+            LOG.info("VM {}: silent for {} ms of event time; dropping its MRC state ({} late batches since its last"
+                    + " window were never reported)", vm, retention, kv.value.pendingLate());
+            engines.remove(vm);
+            snapshots.delete(vm);
+            windowStates.delete(vm);
+            context.forward(new Record<String, MissRatioCurve>(vm, null, streamTime), latestChild);
+        }
+    }
+
+    private MrcEngine engineOf(String vm) {
+        MrcEngine cached = engines.get(vm);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] snapshot = snapshots.get(vm);
+        MrcEngine engine;
+        if (snapshot == null) {
+            LOG.warn("VM {}: window state present but no MRC engine snapshot; starting an empty stack", vm);
+            engine = newEngine(vm);
+        } else {
+            engine = restore(vm, snapshot);
+            if (!engine.config().equals(settings.engine())) {
+                LOG.warn("VM {}: MRC settings changed from {} to {}; its stack and curves start over", vm,
+                        engine.config(), settings.engine());
+                engine = newEngine(vm);
+            }
+        }
+        engines.put(vm, engine);
+        return engine;
+    }
+
+    private MrcEngine restore(String vm, byte[] snapshot) {
+        try {
+            return MrcEngine.restore(snapshot);
+        } catch (IllegalArgumentException e) {
+            // Failing would stop the task on every retry; the fleet's other VMs matter more than this history.
+            LOG.error("VM {}: cannot read its MRC engine snapshot ({} bytes: {}); its stack and curves start over",
+                    vm, snapshot.length, e.getMessage());
+            return MrcEngine.forVm(vm, settings.engine());
+        }
+    }
+
+    private MrcEngine newEngine(String vm) {
+        MrcEngine engine = MrcEngine.forVm(vm, settings.engine());
+        engines.put(vm, engine);
+        return engine;
+    }
+
+    private void save(String vm, MrcEngine engine, MrcWindowState state) {
+        snapshots.put(vm, engine.snapshot());
+        windowStates.put(vm, state);
+    }
+
+    @Override
+    public void close() {
+        engines.clear();
+    }
+}

@@ -1,0 +1,78 @@
+package io.tierscope.streams.mrc;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tierscope.analytics.mrc.MrcConfig;
+import io.tierscope.avro.CurveKind;
+import io.tierscope.streams.StreamsAppConfig;
+import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class MrcSettingsTest {
+    @Test
+    void defaultsAreFixedSize8192CumulativeHalfDecay4KiBPagesNoTemporalSampling() {
+        MrcSettings s = StreamsAppConfig.from(Map.of()).mrc();
+        assertEquals(MrcConfig.Mode.FIXED_SIZE, s.engine().mode());
+        assertEquals(8192, s.engine().maxPages());
+        assertEquals(CurveKind.CUMULATIVE, s.longCurve());
+        assertEquals(0.5, s.engine().decay());
+        assertEquals(4096, s.engine().pageSize());
+        assertEquals(0, s.engine().temporalPeriod());
+        assertEquals(24 * 3600 * 1000L, s.idleRetentionMs());
+    }
+
+    @Test
+    void everyKeyIsRead() {
+        MrcSettings s = StreamsAppConfig.from(Map.of(StreamsAppConfig.MRC_SAMPLING, "rate:0.01",
+                StreamsAppConfig.MRC_TEMPORAL_PERIOD_MS, "100", StreamsAppConfig.MRC_CURVE, "Decayed",
+                StreamsAppConfig.MRC_DECAY, "0.8", StreamsAppConfig.PAGE_SIZE_BYTES, "2097152",
+                StreamsAppConfig.MRC_IDLE_RETENTION_MS, "0")).mrc();
+        assertEquals(0, s.idleRetentionMs());
+        assertEquals(MrcConfig.Mode.FIXED_RATE, s.engine().mode());
+        assertEquals(0.01, s.engine().rate());
+        assertEquals(100, s.engine().temporalPeriod());
+        assertEquals(CurveKind.DECAYED, s.longCurve());
+        assertEquals(0.8, s.engine().decay());
+        assertEquals(2 << 20, s.engine().pageSize());
+        assertEquals(MrcConfig.Mode.EXACT, MrcSettings.sampling("k", " exact ").mode());
+        assertEquals(100, MrcSettings.sampling("k", "size:100").maxPages());
+    }
+
+    @Test
+    void badValuesAreRejectedNamingTheKeyAndTheValue() {
+        assertRejected(StreamsAppConfig.MRC_SAMPLING, "rate:0", "(0, 1]");
+        assertRejected(StreamsAppConfig.MRC_SAMPLING, "rate:x", "\"rate:x\"");
+        assertRejected(StreamsAppConfig.MRC_SAMPLING, "size:0", ">= 1 page");
+        assertRejected(StreamsAppConfig.MRC_SAMPLING, "all", "exact, rate:R or size:S");
+        assertRejected(StreamsAppConfig.MRC_TEMPORAL_PERIOD_MS, "-1", ">= 0");
+        assertRejected(StreamsAppConfig.MRC_CURVE, "window", "cumulative or decayed");
+        assertRejected(StreamsAppConfig.MRC_DECAY, "0", "(0, 1]");
+        assertRejected(StreamsAppConfig.MRC_DECAY, "half", "a number");
+        assertRejected(StreamsAppConfig.PAGE_SIZE_BYTES, "4000", "power of two");
+        assertRejected(StreamsAppConfig.MRC_IDLE_RETENTION_MS, "-5", ">= 0");
+    }
+
+    private static void assertRejected(String key, String value, String hint) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StreamsAppConfig.from(Map.of(key, value)));
+        assertTrue(e.getMessage().contains(key) && e.getMessage().contains(hint), e.getMessage());
+    }
+
+    @Test
+    void windowStateRoundTripsAndRejectsForeignBytes() {
+        MrcWindowState s = MrcWindowState.NEW_VM.opened(20_000).withLate().withLate();
+        byte[] bytes = MrcWindowState.serde().serializer().serialize("t", s);
+        assertEquals(s, MrcWindowState.serde().deserializer().deserialize("t", bytes));
+        assertEquals(new MrcWindowState(MrcWindowState.NO_WINDOW, 30_000, 0), s.emitted(30_000));
+        bytes[0] = 9;
+        byte[] foreign = bytes;
+        SerializationException e = assertThrows(SerializationException.class,
+                () -> MrcWindowState.serde().deserializer().deserialize("t", foreign));
+        assertTrue(e.getMessage().contains("version 9"), e.getMessage());
+        assertArrayEquals(null, MrcWindowState.serde().serializer().serialize("t", null));
+    }
+}

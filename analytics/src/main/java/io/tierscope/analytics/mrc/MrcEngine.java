@@ -313,7 +313,7 @@ public final class MrcEngine {
         long[] pages = new long[n];
         long previous = 0;
         for (int i = 0; i < n; i++) {
-            pages[i] = previous + unzigzag(in.readVarLong("page " + i));
+            pages[i] = previous + unzigzag(in.readVarLong("tracked page"));
             previous = pages[i];
         }
         e.tracker.loadInLruOrder(pages, n);
@@ -326,7 +326,7 @@ public final class MrcEngine {
         if (e.temporal) {
             long current = clock / config.temporalPeriod();
             for (int i = 0; i < n; i++) {
-                long coded = unzigzag(in.readVarLong("temporal stamp " + i));
+                long coded = unzigzag(in.readVarLong("temporal stamp"));
                 e.stamps.put(pages[i], version == 1 ? coded : current - coded);
             }
         }
@@ -386,8 +386,8 @@ public final class MrcEngine {
         }
         for (int d = 1; d <= DistanceHistogram.NEAR; d++) {
             if ((nearMask & (1L << d)) != 0) {
-                h.near[d] = in.readDouble("near weight " + d);
-                h.nearSamples[d] = in.readDouble("near samples " + d);
+                h.near[d] = in.readDouble("near weight");
+                h.nearSamples[d] = in.readDouble("near samples");
             }
         }
         int nonZero = version == 1 ? in.readUnsignedShort("bucket count") : (int) Math.min(Integer.MAX_VALUE,
@@ -402,7 +402,7 @@ public final class MrcEngine {
             if (b < 0 || b >= h.counts.length) {
                 throw new IllegalArgumentException("histogram bucket " + b + " out of range in MRC snapshot");
             }
-            h.counts[b] = in.readDouble("bucket " + b);
+            h.counts[b] = in.readDouble("bucket count");
         }
     }
 

@@ -113,17 +113,70 @@ public final class MrcEngine {
         }
     }
 
+    /**
+     * Declares that the references offered from now on were pre-filtered (by the collector) with
+     * the same {@link SpatialHash} at rate {@code prefilterRate}: only pages below
+     * {@code SpatialHash.thresholdForRate(prefilterRate)} reach the engine. The engine then is a SHARDS
+     * sampler at {@code min(own rate, prefilterRate)}: an exact engine becomes fixed-rate at it, a
+     * fixed-rate one keeps the lower of the two, a fixed-size one lowers its threshold to the
+     * pre-filter's at once and only lower later. Pages above the new threshold are dropped and
+     * every later sample is weighted by the new rate (counts taken before keep their own rate, as
+     * in SHARDS §4.2). The lowest rate ever declared wins: a declared rate above the current one
+     * changes nothing, since the engine's own hash test keeps sampling below its threshold, which
+     * a stream pre-filtered at a higher rate contains in full.
+     */
+    public void declarePrefilterRate(double prefilterRate) {
+        long t = SpatialHash.thresholdForRate(prefilterRate);
+        if (t >= threshold) {
+            return;
+        }
+        flushPending();
+        if (heap != null) {
+            while (heap.size() > 0 && heap.topHash() >= t) {
+                forget(heap.topPage());
+                heap.pop();
+            }
+        } else if (tracker.size() > 0) {
+            long[] pages = tracker.pagesInLruOrder();
+            for (long page : pages) {
+                if (SpatialHash.saltedHash(salt, page) >= t) {
+                    forget(page);
+                }
+            }
+        }
+        hashing = true;
+        threshold = t;
+        rate = SpatialHash.rate(t);
+    }
+
+    /**
+     * Counts {@code references} that a pre-filter (see {@link #declarePrefilterRate}) removed
+     * before they reached the engine: they are references of the stream, so they enter the
+     * totals exactly as if offered and rejected by the engine's own hash (SHARDS_adj, §5.2).
+     * Offering the unfiltered stream, or the filtered one plus this count (before the next window
+     * close or curve), gives the same curves.
+     */
+    public void acceptFiltered(long references) {
+        if (references < 0) {
+            throw new IllegalArgumentException("filtered reference count must be >= 0, got " + references);
+        }
+        pendingReferences += references;
+    }
+
+    private void forget(long page) {
+        tracker.remove(page);
+        if (stamps != null) {
+            stamps.remove(page);
+        }
+    }
+
     /** SHARDS fixed-size: evict the largest-hash page(s) and make that hash the new threshold. */
     private void lowerThreshold() {
         flushPending();
         long top = heap.topHash();
         while (heap.size() > 0 && heap.topHash() >= top) {
-            long page = heap.topPage();
+            forget(heap.topPage());
             heap.pop();
-            tracker.remove(page);
-            if (stamps != null) {
-                stamps.remove(page);
-            }
         }
         threshold = top;
         rate = SpatialHash.rate(threshold);

@@ -10,8 +10,10 @@ import io.tierscope.analytics.sampling.SpatialHash;
  * {@code decayed = decay * decayed + window}).
  *
  * <p>Typical use per batch: {@code setClock(t)}, {@code accept(gfns, 0, n)}, then at the end of a
- * window {@code curve(Histogram.WINDOW, grid)} and {@code closeWindow()}. All state a restart
- * needs round-trips through {@link #snapshot()} / {@link #restore(byte[])}. Not thread-safe.
+ * window {@code curve(Histogram.WINDOW, grid)} and {@code closeWindow()}. A stream a collector
+ * pre-filtered with the same hash is declared with {@link #declarePrefilterRate(double)} and its
+ * removed references counted with {@link #acceptFiltered(long)}. All state a restart needs
+ * round-trips through {@link #snapshot()} / {@link #restore(byte[])}. Not thread-safe.
  */
 public final class MrcEngine {
     /** Which histogram a curve is computed from. */
@@ -22,6 +24,8 @@ public final class MrcEngine {
     private static final int VERSION = 2;
     /** Snapshot buffers shared by the engines of one stream thread (engines are not thread-safe anyway). */
     private static final ThreadLocal<SnapshotOutput> SCRATCH = ThreadLocal.withInitial(() -> new SnapshotOutput(1 << 16));
+    /** Scratch above this is let go after use: a large exact engine must not pin its snapshot size per thread. */
+    private static final long SCRATCH_KEPT_BYTES = 4L << 20;
 
     private final MrcConfig config;
     private final long vmKey;
@@ -310,7 +314,11 @@ public final class MrcEngine {
                 out.writeVarLongUnchecked(zigzag(current - stamps.get(pages[i])));
             }
         }
-        return out.toByteArray();
+        byte[] result = out.toByteArray();
+        if (out.retainedBytes() > SCRATCH_KEPT_BYTES) {
+            SCRATCH.remove();
+        }
+        return result;
     }
 
     /**

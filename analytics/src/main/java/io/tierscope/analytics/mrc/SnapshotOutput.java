@@ -76,6 +76,11 @@ final class SnapshotOutput {
         writeVarLongUnchecked(v);
     }
 
+    /** Bytes held by the reusable arrays. */
+    long retainedBytes() {
+        return buf.length + 8L * pages.length;
+    }
+
     byte[] toByteArray() {
         return Arrays.copyOf(buf, pos);
     }

@@ -33,13 +33,21 @@ class SnapshotPropertiesTest {
                 MrcConfig.fixedRate(0.5).withDecay(0.3).withPageSize(2 << 20));
     }
 
+    @Provide
+    Arbitrary<Double> prefilterRates() {
+        return Arbitraries.of(1.0, 0.5, 0.05);
+    }
+
     /** restore(snapshot(e)) must behave exactly like e from then on: same curves, same next snapshot. */
     @Property(tries = 120)
     void restoredEngineBehavesIdentically(@ForAll("traces") long[] trace, @ForAll("configs") MrcConfig config,
-                                          @ForAll @IntRange(min = 0, max = 100) int cutPercent) {
+                                          @ForAll @IntRange(min = 0, max = 100) int cutPercent,
+                                          @ForAll("prefilterRates") double prefilterRate) {
         int cut = trace.length * cutPercent / 100;
         MrcEngine original = new MrcEngine(42, config);
-        feed(original, trace, 0, cut);
+        feed(original, trace, 0, cut / 2);
+        original.declarePrefilterRate(prefilterRate); // a lowered threshold is engine state too
+        feed(original, trace, cut / 2, cut);
         MrcEngine restored = MrcEngine.restore(original.snapshot());
         feed(original, trace, cut, trace.length);
         feed(restored, trace, cut, trace.length);

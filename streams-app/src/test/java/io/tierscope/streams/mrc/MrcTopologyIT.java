@@ -186,6 +186,25 @@ class MrcTopologyIT {
         }
     }
 
+    /** With an access filter, removed samples are counted in the proportion of the batch's kept samples that pass it. */
+    @Test
+    void prefilteredSamplesCountInTheAccessFiltersProportion(@TempDir Path dir) {
+        Run run = new Run(config("w", new MrcSettings(EXACT, CurveKind.CUMULATIVE)), dir);
+        SampleBatch b = MrcTestBatches.prefiltered(batch("vm-w", 0, 5_000, 4000), 0.25);
+        int passed = 0;
+        java.nio.ByteBuffer view = SampleCodec.view(b.getSamples(), b.getSampleCount());
+        for (int i = 0; i < b.getSampleCount(); i++) {
+            passed += (SampleCodec.xwr(view.getLong(view.position() + i * 8)) & SampleCodec.WRITE) != 0 ? 1 : 0;
+        }
+        run.send(b);
+        run.send(batch("vm-w", 1, 15_000, 10)); // closes [0, 10 s)
+        MissRatioCurve window = run.historyCurves().get(0);
+        long removed = b.getPrefilteredOut();
+        assertTrue(passed > 0 && passed < b.getSampleCount(), "the filter keeps some of the batch: " + passed);
+        assertEquals(passed + Math.round((double) removed * passed / b.getSampleCount()), window.getReferences());
+        assertEquals(0.25, window.getSamplingRate(), 1e-12);
+    }
+
     @Test
     void decayedCurveFixedSizeAndTemporalSamplingFollowTheSettings(@TempDir Path dir) {
         // Temporal sampling on event time: samples spread over each batch's [start, end] (500 ms) in 100 ms periods.

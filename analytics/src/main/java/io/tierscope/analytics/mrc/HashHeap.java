@@ -36,6 +36,23 @@ final class HashHeap {
         page[i] = p;
     }
 
+    /** Adds a pair without ordering; call {@link #heapify()} before the next push, top or pop. */
+    void append(long h, long p) {
+        if (size == hash.length) {
+            hash = Arrays.copyOf(hash, size * 2);
+            page = Arrays.copyOf(page, size * 2);
+        }
+        hash[size] = h;
+        page[size++] = p;
+    }
+
+    /** Restores the heap order after {@link #append}s in linear time (Floyd's bottom-up build). */
+    void heapify() {
+        for (int i = (size >>> 1) - 1; i >= 0; i--) {
+            siftDown(i, hash[i], page[i]);
+        }
+    }
+
     long topHash() {
         return hash[0];
     }
@@ -45,9 +62,12 @@ final class HashHeap {
     }
 
     void pop() {
-        long h = hash[--size];
-        long p = page[size];
-        int i = 0;
+        size--;
+        siftDown(0, hash[size], page[size]);
+    }
+
+    /** Places (h, p) at or below {@code i}, moving larger children up. */
+    private void siftDown(int i, long h, long p) {
         while (true) {
             int child = 2 * i + 1;
             if (child >= size) {

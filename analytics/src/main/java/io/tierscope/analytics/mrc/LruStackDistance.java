@@ -20,6 +20,8 @@ public final class LruStackDistance {
     private int[] fenwick;
     private int capacity;
     private int now;
+    /** Scratch for {@link #pagesInLruOrder(long[])}: marks in the words before each word. */
+    private int[] wordBase;
 
     public LruStackDistance(int expectedPages) {
         lastTime = new PageTimeMap(expectedPages);
@@ -81,28 +83,64 @@ public final class LruStackDistance {
 
     /** The tracked pages from least to most recently used. */
     public long[] pagesInLruOrder() {
+        long[] pages = new long[size()];
+        pagesInLruOrder(pages);
+        return pages;
+    }
+
+    /**
+     * Writes the tracked pages from least to most recently used into {@code out[0, size())} and
+     * returns {@link #size()}. Linear time: a page's rank in time order is the number of marks
+     * before its time, read from per-word running counts of the mark bitmap (no sort).
+     */
+    public int pagesInLruOrder(long[] out) {
         int n = lastTime.size();
-        long[] packed = new long[n];
-        int j = 0;
+        if (out.length < n) {
+            throw new IllegalArgumentException("output holds " + out.length + " pages, " + n + " tracked");
+        }
+        computeWordBase();
         for (int i = 0; i < lastTime.capacity(); i++) {
-            if (lastTime.keyAt(i) >= 0) {
-                packed[j++] = lastTime.valueAt(i);
+            long page = lastTime.keyAt(i);
+            if (page >= 0) {
+                out[rank((int) lastTime.valueAt(i))] = page;
             }
         }
-        Arrays.sort(packed);
-        long[] timeToPage = new long[n];
-        for (int i = 0; i < lastTime.capacity(); i++) {
-            long k = lastTime.keyAt(i);
-            if (k >= 0) {
-                timeToPage[Arrays.binarySearch(packed, lastTime.valueAt(i))] = k;
-            }
+        return n;
+    }
+
+    /**
+     * Starts tracking {@code pages[0, n)} as if accessed once each in that order (least recently
+     * used first), in linear time; the structure must be empty. Equivalent to calling
+     * {@link #access} for each page, without its per-reference tree updates.
+     *
+     * @throws IllegalArgumentException if a page repeats or is negative, or pages are already tracked
+     */
+    public void loadInLruOrder(long[] pages, int n) {
+        if (lastTime.size() != 0) {
+            throw new IllegalStateException("loadInLruOrder needs an empty tracker, it has " + size() + " pages");
         }
-        return timeToPage;
+        for (int i = 0; i < n; i++) {
+            long page = pages[i];
+            if (page < 0) {
+                throw new IllegalArgumentException("negative page " + page + " at LRU position " + i);
+            }
+            int slot = lastTime.find(page);
+            if (slot >= 0) {
+                throw new IllegalArgumentException("page " + page + " repeats at LRU position " + i);
+            }
+            lastTime.insertAt(-slot - 1, page, i);
+        }
+        int wanted = capacityFor(n);
+        if (wanted > capacity) {
+            allocate(wanted);
+        }
+        markFirst(n);
     }
 
     /** Bytes held by the arrays of this structure. */
     public long retainedBytes() {
-        return lastTime.retainedBytes() + 8L * marks.length + 4L * fenwick.length;
+        // wordBase (snapshot/compaction scratch) counted whether or not allocated yet.
+        return lastTime.retainedBytes() + 8L * marks.length + 4L * fenwick.length + 4L * marks.length;
     }
 
     private void mark(int time) {
@@ -119,6 +157,23 @@ public final class LruStackDistance {
         }
     }
 
+    /** Fills {@link #wordBase}: the number of marks in the words before each word. */
+    private void computeWordBase() {
+        if (wordBase == null || wordBase.length != marks.length) {
+            wordBase = new int[marks.length];
+        }
+        int running = 0;
+        for (int w = 0; w < marks.length; w++) {
+            wordBase[w] = running;
+            running += Long.bitCount(marks[w]);
+        }
+    }
+
+    /** Number of marks at times before the marked {@code time} (its 0-based rank), after {@link #computeWordBase}. */
+    private int rank(int time) {
+        return wordBase[time >>> 6] + Long.bitCount(marks[time >>> 6] & ((1L << time) - 1));
+    }
+
     /** Number of marks at times {@code <= time}. */
     private int prefix(int time) {
         int word = time >>> 6;
@@ -132,17 +187,10 @@ public final class LruStackDistance {
     /** Renumbers live times to 0..n-1 in order and rebuilds the index, sized for >= n more accesses. */
     private void compact() {
         int n = lastTime.size();
-        long[] times = new long[n];
-        int j = 0;
+        computeWordBase();
         for (int i = 0; i < lastTime.capacity(); i++) {
             if (lastTime.keyAt(i) >= 0) {
-                times[j++] = lastTime.valueAt(i);
-            }
-        }
-        Arrays.sort(times);
-        for (int i = 0; i < lastTime.capacity(); i++) {
-            if (lastTime.keyAt(i) >= 0) {
-                lastTime.setValueAt(i, Arrays.binarySearch(times, lastTime.valueAt(i)));
+                lastTime.setValueAt(i, rank((int) lastTime.valueAt(i)));
             }
         }
         int wanted = capacityFor(n);
@@ -152,10 +200,15 @@ public final class LruStackDistance {
             Arrays.fill(marks, 0);
             Arrays.fill(fenwick, 0);
         }
-        // Marks at 0..n-1; linear-time tree build: word counts, then push each node's sum to its parent.
+        markFirst(n);
+    }
+
+    /** Marks times 0..n-1 in cleared arrays and builds the tree over them in linear time; next time is n. */
+    private void markFirst(int n) {
         for (int t = 0; t < n; t++) {
             marks[t >>> 6] |= 1L << t;
         }
+        // Word counts, then push each node's sum to its parent.
         for (int w = 0; w < marks.length; w++) {
             fenwick[w + 1] = Long.bitCount(marks[w]);
         }

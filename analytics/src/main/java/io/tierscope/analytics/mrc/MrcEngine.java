@@ -1,12 +1,6 @@
 package io.tierscope.analytics.mrc;
 
 import io.tierscope.analytics.sampling.SpatialHash;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * Per-VM miss-ratio-curve engine: spatial sampling by {@link SpatialHash} (exact, SHARDS
@@ -16,20 +10,27 @@ import java.io.UncheckedIOException;
  * {@code decayed = decay * decayed + window}).
  *
  * <p>Typical use per batch: {@code setClock(t)}, {@code accept(gfns, 0, n)}, then at the end of a
- * window {@code curve(Histogram.WINDOW, grid)} and {@code closeWindow()}. All state a restart
- * needs round-trips through {@link #snapshot()} / {@link #restore(byte[])}. Not thread-safe.
+ * window {@code curve(Histogram.WINDOW, grid)} and {@code closeWindow()}. A stream a collector
+ * pre-filtered with the same hash is declared with {@link #declarePrefilterRate(double)} and its
+ * removed references counted with {@link #acceptFiltered(long)}. All state a restart needs
+ * round-trips through {@link #snapshot()} / {@link #restore(byte[])}. Not thread-safe.
  */
 public final class MrcEngine {
     /** Which histogram a curve is computed from. */
     public enum Histogram { CUMULATIVE, WINDOW, DECAYED }
 
     private static final int MAGIC = 0x4d524353; // "MRCS"
-    private static final int VERSION = 1;
+    /** Snapshot format written; format 1 (fixed-width fields throughout) is still read. */
+    private static final int VERSION = 2;
+    /** Snapshot buffers shared by the engines of one stream thread (engines are not thread-safe anyway). */
+    private static final ThreadLocal<SnapshotOutput> SCRATCH = ThreadLocal.withInitial(() -> new SnapshotOutput(1 << 16));
+    /** Scratch above this is let go after use: a large exact engine must not pin its snapshot size per thread. */
+    private static final long SCRATCH_KEPT_BYTES = 4L << 20;
 
     private final MrcConfig config;
     private final long vmKey;
     private final long salt;
-    private final boolean hashing;
+    private boolean hashing;
     private final boolean temporal;
     private final LruStackDistance tracker;
     private final HashHeap heap;
@@ -45,6 +46,11 @@ public final class MrcEngine {
     private long pendingCounted;
 
     public MrcEngine(long vmKey, MrcConfig config) {
+        this(vmKey, config, 0);
+    }
+
+    /** An empty engine whose indexes are sized for at least {@code trackedHint} pages (restore). */
+    private MrcEngine(long vmKey, MrcConfig config, int trackedHint) {
         this.config = config;
         this.vmKey = vmKey;
         this.salt = SpatialHash.salt(vmKey);
@@ -53,7 +59,8 @@ public final class MrcEngine {
         this.threshold = config.mode() == MrcConfig.Mode.FIXED_RATE
                 ? SpatialHash.thresholdForRate(config.rate()) : SpatialHash.ALL;
         this.rate = SpatialHash.rate(threshold);
-        int expected = config.mode() == MrcConfig.Mode.FIXED_SIZE ? config.maxPages() + 1 : 1 << 12;
+        int expected = Math.max(trackedHint,
+                config.mode() == MrcConfig.Mode.FIXED_SIZE ? config.maxPages() + 1 : 1 << 12);
         this.tracker = new LruStackDistance(expected);
         this.heap = config.mode() == MrcConfig.Mode.FIXED_SIZE ? new HashHeap(expected) : null;
         this.stamps = temporal ? new PageTimeMap(expected) : null;
@@ -110,17 +117,70 @@ public final class MrcEngine {
         }
     }
 
+    /**
+     * Declares that the references offered from now on were pre-filtered (by the collector) with
+     * the same {@link SpatialHash} at rate {@code prefilterRate}: only pages below
+     * {@code SpatialHash.thresholdForRate(prefilterRate)} reach the engine. The engine then is a SHARDS
+     * sampler at {@code min(own rate, prefilterRate)}: an exact engine becomes fixed-rate at it, a
+     * fixed-rate one keeps the lower of the two, a fixed-size one lowers its threshold to the
+     * pre-filter's at once and only lower later. Pages above the new threshold are dropped and
+     * every later sample is weighted by the new rate (counts taken before keep their own rate, as
+     * in SHARDS §4.2). The lowest rate ever declared wins: a declared rate above the current one
+     * changes nothing, since the engine's own hash test keeps sampling below its threshold, which
+     * a stream pre-filtered at a higher rate contains in full.
+     */
+    public void declarePrefilterRate(double prefilterRate) {
+        long t = SpatialHash.thresholdForRate(prefilterRate);
+        if (t >= threshold) {
+            return;
+        }
+        flushPending();
+        if (heap != null) {
+            while (heap.size() > 0 && heap.topHash() >= t) {
+                forget(heap.topPage());
+                heap.pop();
+            }
+        } else if (tracker.size() > 0) {
+            long[] pages = tracker.pagesInLruOrder();
+            for (long page : pages) {
+                if (SpatialHash.saltedHash(salt, page) >= t) {
+                    forget(page);
+                }
+            }
+        }
+        hashing = true;
+        threshold = t;
+        rate = SpatialHash.rate(t);
+    }
+
+    /**
+     * Counts {@code references} that a pre-filter (see {@link #declarePrefilterRate}) removed
+     * before they reached the engine: they are references of the stream, so they enter the
+     * totals exactly as if offered and rejected by the engine's own hash (SHARDS_adj, §5.2).
+     * Offering the unfiltered stream, or the filtered one plus this count (before the next window
+     * close or curve), gives the same curves.
+     */
+    public void acceptFiltered(long references) {
+        if (references < 0) {
+            throw new IllegalArgumentException("filtered reference count must be >= 0, got " + references);
+        }
+        pendingReferences += references;
+    }
+
+    private void forget(long page) {
+        tracker.remove(page);
+        if (stamps != null) {
+            stamps.remove(page);
+        }
+    }
+
     /** SHARDS fixed-size: evict the largest-hash page(s) and make that hash the new threshold. */
     private void lowerThreshold() {
         flushPending();
         long top = heap.topHash();
         while (heap.size() > 0 && heap.topHash() >= top) {
-            long page = heap.topPage();
+            forget(heap.topPage());
             heap.pop();
-            tracker.remove(page);
-            if (stamps != null) {
-                stamps.remove(page);
-            }
         }
         threshold = top;
         rate = SpatialHash.rate(threshold);
@@ -211,138 +271,199 @@ public final class MrcEngine {
     }
 
     /**
-     * The whole engine state in a compact form: configuration, VM key, threshold, clock, pending
-     * counters, the three histograms (non-zero buckets only) and the tracked pages in LRU order
-     * (delta-coded), with their temporal stamps when temporal sampling is on.
+     * The whole engine state in a compact, versioned form (format {@value #VERSION}): configuration,
+     * VM key, threshold, clock, pending counters, the three histograms (non-zero entries only) and
+     * the tracked pages in LRU order (delta-coded varints), with their temporal stamps when
+     * temporal sampling is on. Linear in the tracked pages; a per-thread buffer is reused, so the
+     * returned array is the only allocation in steady state.
      */
     public byte[] snapshot() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(MAGIC);
-            out.writeByte(VERSION);
-            out.writeByte(config.mode().ordinal());
-            out.writeDouble(config.rate());
-            out.writeInt(config.maxPages());
-            out.writeLong(config.temporalPeriod());
-            out.writeDouble(config.decay());
-            out.writeInt(config.pageSize());
-            out.writeDouble(config.workingSetTolerance());
-            out.writeLong(vmKey);
-            out.writeLong(threshold);
-            out.writeLong(clock);
-            out.writeLong(pendingReferences);
-            out.writeLong(pendingCounted);
-            writeHistogram(out, cumulative);
-            writeHistogram(out, window);
-            writeHistogram(out, decayed);
-            long[] pages = tracker.pagesInLruOrder();
-            out.writeInt(pages.length);
-            long previous = 0;
-            for (long p : pages) {
-                writeVarLong(out, zigzag(p - previous));
-                previous = p;
-            }
-            if (temporal) {
-                for (long p : pages) {
-                    writeVarLong(out, zigzag(stamps.get(p)));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing to memory cannot fail", e);
+        SnapshotOutput out = SCRATCH.get();
+        out.reset();
+        long[] pages = out.pageScratch(tracker.size());
+        int n = tracker.pagesInLruOrder(pages);
+        out.writeInt(MAGIC);
+        out.writeByte(VERSION);
+        out.writeByte(config.mode().ordinal());
+        out.writeDouble(config.rate());
+        out.writeInt(config.maxPages());
+        out.writeLong(config.temporalPeriod());
+        out.writeDouble(config.decay());
+        out.writeInt(config.pageSize());
+        out.writeDouble(config.workingSetTolerance());
+        out.writeLong(vmKey);
+        out.writeLong(threshold);
+        out.writeLong(clock);
+        out.writeVarLong(pendingReferences);
+        out.writeVarLong(pendingCounted);
+        out.writeVarLong(n);
+        writeHistogram(out, cumulative);
+        writeHistogram(out, window);
+        writeHistogram(out, decayed);
+        out.ensure(10 * n);
+        long previous = 0;
+        for (int i = 0; i < n; i++) {
+            out.writeVarLongUnchecked(zigzag(pages[i] - previous));
+            previous = pages[i];
         }
-        return bytes.toByteArray();
-    }
-
-    /** Rebuilds an engine from {@link #snapshot()}; its fast indexes are reconstructed here. */
-    public static MrcEngine restore(byte[] snapshot) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
-            if (in.readInt() != MAGIC) {
-                throw new IllegalArgumentException("not an MRC engine snapshot (bad magic)");
-            }
-            int version = in.readUnsignedByte();
-            if (version != VERSION) {
-                throw new IllegalArgumentException("unsupported MRC snapshot version " + version);
-            }
-            int mode = in.readUnsignedByte();
-            if (mode >= MrcConfig.Mode.values().length) {
-                throw new IllegalArgumentException("unknown sampling mode " + mode + " in MRC snapshot");
-            }
-            MrcConfig config = new MrcConfig(MrcConfig.Mode.values()[mode], in.readDouble(), in.readInt(),
-                    in.readLong(), in.readDouble(), in.readInt(), in.readDouble());
-            MrcEngine e = new MrcEngine(in.readLong(), config);
-            e.threshold = in.readLong();
-            e.rate = SpatialHash.rate(e.threshold);
-            e.clock = in.readLong();
-            e.pendingReferences = in.readLong();
-            e.pendingCounted = in.readLong();
-            readHistogram(in, e.cumulative);
-            readHistogram(in, e.window);
-            readHistogram(in, e.decayed);
-            int n = in.readInt();
-            long[] pages = new long[n];
-            long previous = 0;
+        if (temporal) {
+            // Stamps are periods at or before the current one: small when written as their age.
+            long current = clock / config.temporalPeriod();
+            out.ensure(10 * n);
             for (int i = 0; i < n; i++) {
-                pages[i] = previous + unzigzag(readVarLong(in));
-                previous = pages[i];
-                e.tracker.access(pages[i]);
-                if (e.heap != null) {
-                    e.heap.push(SpatialHash.saltedHash(e.salt, pages[i]), pages[i]);
-                }
+                out.writeVarLongUnchecked(zigzag(current - stamps.get(pages[i])));
             }
-            if (e.temporal) {
-                for (long p : pages) {
-                    e.stamps.put(p, unzigzag(readVarLong(in)));
-                }
-            }
-            if (in.read() != -1) {
-                throw new IllegalArgumentException("trailing bytes after MRC snapshot");
-            }
-            return e;
-        } catch (IOException e) {
-            throw new IllegalArgumentException("truncated or corrupt MRC snapshot: " + e.getMessage(), e);
         }
+        byte[] result = out.toByteArray();
+        if (out.retainedBytes() > SCRATCH_KEPT_BYTES) {
+            SCRATCH.remove();
+        }
+        return result;
     }
 
-    private static void writeHistogram(DataOutputStream out, DistanceHistogram h) throws IOException {
+    /**
+     * Rebuilds an engine from {@link #snapshot()} (format 2, or format 1 of earlier releases);
+     * its fast indexes are rebuilt here in linear time.
+     *
+     * @throws IllegalArgumentException naming what is wrong and where, for a corrupt snapshot
+     */
+    public static MrcEngine restore(byte[] snapshot) {
+        SnapshotInput in = new SnapshotInput(snapshot);
+        if (in.readInt("magic") != MAGIC) {
+            throw new IllegalArgumentException("not an MRC engine snapshot (bad magic)");
+        }
+        int version = in.readUnsignedByte("version");
+        if (version != 1 && version != VERSION) {
+            throw new IllegalArgumentException("unsupported MRC snapshot version " + version);
+        }
+        int mode = in.readUnsignedByte("mode");
+        if (mode >= MrcConfig.Mode.values().length) {
+            throw new IllegalArgumentException("unknown sampling mode " + mode + " in MRC snapshot");
+        }
+        MrcConfig config = new MrcConfig(MrcConfig.Mode.values()[mode], in.readDouble("rate"),
+                in.readInt("maxPages"), in.readLong("temporal period"), in.readDouble("decay"),
+                in.readInt("page size"), in.readDouble("working-set tolerance"));
+        long vmKey = in.readLong("vm key");
+        long threshold = in.readLong("threshold");
+        if (threshold < 1 || threshold > SpatialHash.ALL) {
+            throw new IllegalArgumentException("threshold " + threshold + " out of range in MRC snapshot");
+        }
+        long clock = in.readLong("clock");
+        long pendingReferences = version == 1 ? in.readLong("pending references") : in.readVarLong("pending references");
+        long pendingCounted = version == 1 ? in.readLong("pending counted") : in.readVarLong("pending counted");
+        long tracked = version == 1 ? -1 : in.readVarLong("tracked pages");
+        if (tracked > snapshot.length) {
+            // Each page takes at least one byte: a larger count can only be corruption.
+            throw new IllegalArgumentException("tracked page count " + tracked + " out of range in MRC snapshot");
+        }
+        MrcEngine e = new MrcEngine(vmKey, config, (int) Math.max(0, tracked));
+        e.threshold = threshold;
+        e.rate = SpatialHash.rate(threshold);
+        e.hashing = e.hashing || threshold < SpatialHash.ALL;
+        e.clock = clock;
+        e.pendingReferences = pendingReferences;
+        e.pendingCounted = pendingCounted;
+        readHistogram(in, e.cumulative, version);
+        readHistogram(in, e.window, version);
+        readHistogram(in, e.decayed, version);
+        int n = version == 1 ? in.readInt("tracked pages") : (int) tracked;
+        if (n < 0 || n > snapshot.length) {
+            // Each page takes at least one byte: a larger count can only be corruption.
+            throw new IllegalArgumentException("tracked page count " + n + " out of range in MRC snapshot");
+        }
+        long[] pages = new long[n];
+        long previous = 0;
+        for (int i = 0; i < n; i++) {
+            pages[i] = previous + unzigzag(in.readVarLong("tracked page"));
+            previous = pages[i];
+        }
+        e.tracker.loadInLruOrder(pages, n);
+        if (e.heap != null) {
+            for (int i = 0; i < n; i++) {
+                e.heap.append(SpatialHash.saltedHash(e.salt, pages[i]), pages[i]);
+            }
+            e.heap.heapify();
+        }
+        if (e.temporal) {
+            long current = clock / config.temporalPeriod();
+            for (int i = 0; i < n; i++) {
+                long coded = unzigzag(in.readVarLong("temporal stamp"));
+                e.stamps.put(pages[i], version == 1 ? coded : current - coded);
+            }
+        }
+        if (!in.atEnd()) {
+            throw new IllegalArgumentException("trailing bytes after MRC snapshot at byte " + in.position()
+                    + " of " + snapshot.length);
+        }
+        return e;
+    }
+
+    /** Format 2: sums, a bitmask of the non-zero near entries and those entries, then non-zero buckets as (gap, count). */
+    private static void writeHistogram(SnapshotOutput out, DistanceHistogram h) {
         out.writeDouble(h.cold);
         out.writeDouble(h.samples);
         out.writeDouble(h.total);
-        out.writeLong(h.references);
+        out.writeVarLong(h.references);
         out.writeDouble(h.lastRate);
+        long nearMask = 0;
         for (int d = 1; d <= DistanceHistogram.NEAR; d++) {
-            out.writeDouble(h.near[d]);
-            out.writeDouble(h.nearSamples[d]);
+            if (h.near[d] != 0 || h.nearSamples[d] != 0) {
+                nearMask |= 1L << d;
+            }
         }
+        out.writeLong(nearMask);
+        for (int d = 1; d <= DistanceHistogram.NEAR; d++) {
+            if ((nearMask & (1L << d)) != 0) {
+                out.writeDouble(h.near[d]);
+                out.writeDouble(h.nearSamples[d]);
+            }
+        }
+        double[] counts = h.counts;
         int nonZero = 0;
-        for (double c : h.counts) {
+        for (double c : counts) {
             nonZero += c != 0 ? 1 : 0;
         }
-        out.writeShort(nonZero);
-        for (int b = 0; b < h.counts.length; b++) {
-            if (h.counts[b] != 0) {
-                out.writeShort(b);
-                out.writeDouble(h.counts[b]);
+        out.writeVarLong(nonZero);
+        out.ensure(18 * nonZero);
+        int previous = -1;
+        for (int b = 0; b < counts.length; b++) {
+            if (counts[b] != 0) {
+                out.writeVarLongUnchecked(b - previous - 1);
+                out.writeDouble(counts[b]);
+                previous = b;
             }
         }
     }
 
-    private static void readHistogram(DataInputStream in, DistanceHistogram h) throws IOException {
-        h.cold = in.readDouble();
-        h.samples = in.readDouble();
-        h.total = in.readDouble();
-        h.references = in.readLong();
-        h.lastRate = in.readDouble();
-        for (int d = 1; d <= DistanceHistogram.NEAR; d++) {
-            h.near[d] = in.readDouble();
-            h.nearSamples[d] = in.readDouble();
+    private static void readHistogram(SnapshotInput in, DistanceHistogram h, int version) {
+        h.cold = in.readDouble("cold weight");
+        h.samples = in.readDouble("samples");
+        h.total = in.readDouble("total");
+        h.references = version == 1 ? in.readLong("references") : in.readVarLong("references");
+        h.lastRate = in.readDouble("last rate");
+        long nearMask = version == 1 ? -1L : in.readLong("near mask");
+        if ((nearMask & 1) != 0 && version != 1) {
+            throw new IllegalArgumentException("near mask has bit 0 set in MRC snapshot");
         }
-        int nonZero = in.readUnsignedShort();
+        for (int d = 1; d <= DistanceHistogram.NEAR; d++) {
+            if ((nearMask & (1L << d)) != 0) {
+                h.near[d] = in.readDouble("near weight");
+                h.nearSamples[d] = in.readDouble("near samples");
+            }
+        }
+        int nonZero = version == 1 ? in.readUnsignedShort("bucket count") : (int) Math.min(Integer.MAX_VALUE,
+                in.readVarLong("bucket count"));
+        int b = -1;
         for (int i = 0; i < nonZero; i++) {
-            int b = in.readUnsignedShort();
-            if (b >= h.counts.length) {
+            if (version == 1) {
+                b = in.readUnsignedShort("bucket index");
+            } else {
+                b += 1 + (int) Math.min(DistanceHistogram.BUCKETS, in.readVarLong("bucket gap"));
+            }
+            if (b < 0 || b >= h.counts.length) {
                 throw new IllegalArgumentException("histogram bucket " + b + " out of range in MRC snapshot");
             }
-            h.counts[b] = in.readDouble();
+            h.counts[b] = in.readDouble("bucket count");
         }
     }
 
@@ -352,25 +473,5 @@ public final class MrcEngine {
 
     private static long unzigzag(long v) {
         return (v >>> 1) ^ -(v & 1);
-    }
-
-    private static void writeVarLong(DataOutputStream out, long v) throws IOException {
-        while ((v & ~0x7FL) != 0) {
-            out.writeByte((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.writeByte((int) v);
-    }
-
-    private static long readVarLong(DataInputStream in) throws IOException {
-        long v = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            int b = in.readUnsignedByte();
-            v |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
-                return v;
-            }
-        }
-        throw new IllegalArgumentException("varint longer than 10 bytes in MRC snapshot");
     }
 }

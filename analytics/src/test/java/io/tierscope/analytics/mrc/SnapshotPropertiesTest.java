@@ -2,6 +2,12 @@ package io.tierscope.analytics.mrc;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -9,6 +15,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class SnapshotPropertiesTest {
 
@@ -25,13 +33,21 @@ class SnapshotPropertiesTest {
                 MrcConfig.fixedRate(0.5).withDecay(0.3).withPageSize(2 << 20));
     }
 
+    @Provide
+    Arbitrary<Double> prefilterRates() {
+        return Arbitraries.of(1.0, 0.5, 0.05);
+    }
+
     /** restore(snapshot(e)) must behave exactly like e from then on: same curves, same next snapshot. */
     @Property(tries = 120)
     void restoredEngineBehavesIdentically(@ForAll("traces") long[] trace, @ForAll("configs") MrcConfig config,
-                                          @ForAll @IntRange(min = 0, max = 100) int cutPercent) {
+                                          @ForAll @IntRange(min = 0, max = 100) int cutPercent,
+                                          @ForAll("prefilterRates") double prefilterRate) {
         int cut = trace.length * cutPercent / 100;
         MrcEngine original = new MrcEngine(42, config);
-        feed(original, trace, 0, cut);
+        feed(original, trace, 0, cut / 2);
+        original.declarePrefilterRate(prefilterRate); // a lowered threshold is engine state too
+        feed(original, trace, cut / 2, cut);
         MrcEngine restored = MrcEngine.restore(original.snapshot());
         feed(original, trace, cut, trace.length);
         feed(restored, trace, cut, trace.length);
@@ -44,6 +60,57 @@ class SnapshotPropertiesTest {
         }
         assertEquals(original.trackedPages(), restored.trackedPages());
         assertArrayEquals(original.snapshot(), restored.snapshot());
+    }
+
+    /** Cutting a snapshot anywhere is reported as a corrupt snapshot, never an index error or a silent partial engine. */
+    @Property(tries = 60)
+    void everyTruncationIsAClearError(@ForAll("traces") long[] trace, @ForAll("configs") MrcConfig config,
+                                      @ForAll @IntRange(min = 0, max = 99) int cutPercent) {
+        MrcEngine e = new MrcEngine(7, config);
+        feed(e, trace, 0, trace.length);
+        byte[] full = e.snapshot();
+        byte[] cut = Arrays.copyOf(full, full.length * cutPercent / 100);
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> MrcEngine.restore(cut));
+        assertTrue(error.getMessage().contains("MRC") && error.getMessage().contains("snapshot"), error.getMessage());
+    }
+
+    /**
+     * Snapshots in format 1 (written by the previous release; the fixtures were produced by it from
+     * the trace below) still restore to an engine that carries on exactly like one fed directly.
+     */
+    @ParameterizedTest
+    @CsvSource({"fixed-size-256-temporal-7.v1, 5, FIXED_SIZE", "exact.v1, 6, EXACT"})
+    void formatOneSnapshotsStillRestore(String fixture, long vmKey, MrcConfig.Mode mode) throws IOException {
+        MrcConfig config = mode == MrcConfig.Mode.EXACT ? MrcConfig.exact()
+                : MrcConfig.fixedSize(256).withTemporalPeriod(7);
+        long[] trace = fixtureTrace(25_000);
+        MrcEngine direct = new MrcEngine(vmKey, config);
+        feed(direct, trace, 0, 20_000);
+        byte[] v1;
+        try (InputStream in = getClass().getResourceAsStream("/mrc-snapshots/" + fixture)) {
+            v1 = in.readAllBytes();
+        }
+        assertEquals(1, v1[4], "fixture is format 1");
+        MrcEngine restored = MrcEngine.restore(v1);
+        assertArrayEquals(direct.snapshot(), restored.snapshot());
+        feed(direct, trace, 20_000, trace.length);
+        feed(restored, trace, 20_000, trace.length);
+        for (MrcEngine.Histogram h : MrcEngine.Histogram.values()) {
+            assertArrayEquals(direct.curve(h, CacheSizeGrid.logSpaced(1, 10_000, 4)).missRatio(),
+                    restored.curve(h, CacheSizeGrid.logSpaced(1, 10_000, 4)).missRatio(), h.name());
+        }
+        assertArrayEquals(direct.snapshot(), restored.snapshot());
+    }
+
+    /** The generator the format-1 fixtures were written from: an LCG over 3000 pages, every third page hot. */
+    private static long[] fixtureTrace(int n) {
+        long[] trace = new long[n];
+        long x = 1;
+        for (int i = 0; i < n; i++) {
+            x = x * 6364136223846793005L + 1442695040888963407L;
+            trace[i] = ((x >>> 33) % 3000) * ((x >>> 20) % 3) / 2;
+        }
+        return trace;
     }
 
     /** Feeds a slice, closing a window and advancing the temporal clock as a topology would. */

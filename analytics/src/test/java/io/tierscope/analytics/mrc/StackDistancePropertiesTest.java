@@ -76,6 +76,26 @@ class StackDistancePropertiesTest {
         }
     }
 
+    /** Loading the LRU order into a fresh tracker (the restore path) gives one that measures every later distance alike. */
+    @Property(tries = 100)
+    void loadingTheLruOrderRebuildsAnEquivalentTracker(@ForAll("traces") long[] trace,
+                                                       @ForAll @IntRange(min = 0, max = 100) int cutPercent) {
+        int cut = trace.length * cutPercent / 100;
+        LruStackDistance original = new LruStackDistance(4);
+        for (int i = 0; i < cut; i++) {
+            original.access(trace[i]);
+        }
+        long[] order = new long[original.size() + 3];
+        assertEquals(original.size(), original.pagesInLruOrder(order));
+        LruStackDistance loaded = new LruStackDistance(4);
+        loaded.loadInLruOrder(order, original.size());
+        assertEquals(original.size(), loaded.size());
+        for (int i = cut; i < trace.length; i++) {
+            assertEquals(original.access(trace[i]), loaded.access(trace[i]), "reference " + i);
+        }
+        assertArrayEquals(original.pagesInLruOrder(), loaded.pagesInLruOrder());
+    }
+
     @Property(tries = 100)
     void pageTimeMapBehavesLikeHashMap(@ForAll("traces") long[] ops) {
         PageTimeMap map = new PageTimeMap(2);

@@ -28,6 +28,8 @@ import org.openjdk.jmh.annotations.TearDown;
 @Fork(1)
 public class EngineBench {
     static final int REFS = 1 << 20;
+    /** Samples per record as the collector batches them at high rates. */
+    static final int BATCH = 4000;
 
     @Param({"fixed-size-8192", "exact"})
     public String mode;
@@ -35,6 +37,7 @@ public class EngineBench {
     private long[] refs;
     private MrcEngine engine;
     private byte[] snapshot;
+    private int next;
 
     @Setup(Level.Trial)
     public void setup() {
@@ -59,6 +62,17 @@ public class EngineBench {
     public long accept() {
         engine.accept(refs, 0, REFS);
         return engine.references();
+    }
+
+    /** What the MRC processor does per record under exactly-once: feed one batch, then snapshot the engine. */
+    @Benchmark
+    public byte[] batchThenSnapshot() {
+        if (next + BATCH > REFS) {
+            next = 0;
+        }
+        engine.accept(refs, next, BATCH);
+        next += BATCH;
+        return engine.snapshot();
     }
 
     @Benchmark

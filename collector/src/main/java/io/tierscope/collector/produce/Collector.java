@@ -252,7 +252,7 @@ public final class Collector implements AutoCloseable {
                 // batchSeq is per (host, vmId): two feeds of one VM would interleave two sequences.
                 throw new IllegalArgumentException("VM " + vmId + " is fed by two sample sources on this collector");
             }
-            SampleBatcher b = new SampleBatcher(settings.host(), new VmLane(vmId), kind, samplingHz,
+            SampleBatcher b = new SampleBatcher(settings.host(), new VmLane(vmId), kind, samplingHz, prefilterRate,
                     settings.maxBatchSamples(), settings.lingerMs(), buffer, admission, metrics);
             sampleLanes.put(vmId, b);
             return b;

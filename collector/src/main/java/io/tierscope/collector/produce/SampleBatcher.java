@@ -15,6 +15,10 @@ import java.nio.ByteBuffer;
  * is dropped whole; its samples are then counted in the metrics and carried, together with any
  * losses not yet reported, in the next batch's {@code droppedSinceLastBatch}. batchSeq only
  * advances for admitted batches, so a gap on the topic means a batch failed in delivery.
+ *
+ * <p>Pre-filter: every batch carries the lane's pre-filter rate, and the samples the pre-filter
+ * removed since the previous admitted batch ({@code prefilteredOut}), so the MRC engine can count
+ * them as references (a dropped batch hands its count on, like its losses).
  */
 final class SampleBatcher {
     private static final String TOPIC = Topic.RAW_SAMPLES.topicName();
@@ -23,6 +27,7 @@ final class SampleBatcher {
     private final VmLane lane;
     private final SampleSource kind;
     private final int samplingHz;
+    private final double prefilterRate;
     private final long lingerMs;
     private final SendBuffer buffer;
     private final Admission admission;
@@ -33,9 +38,13 @@ final class SampleBatcher {
     private long startMs;
     private long endMs;
     private long nextSeq;
+    private long filteredOut;
 
-    SampleBatcher(String host, VmLane lane, SampleSource kind, int samplingHz, int maxSamples, long lingerMs,
-                  SendBuffer buffer, Admission admission, CollectorMetrics metrics) {
+    SampleBatcher(String host, VmLane lane, SampleSource kind, int samplingHz, double prefilterRate, int maxSamples,
+                  long lingerMs, SendBuffer buffer, Admission admission, CollectorMetrics metrics) {
+        if (!(prefilterRate > 0 && prefilterRate <= 1)) {
+            throw new IllegalArgumentException("pre-filter rate must be in (0, 1], got " + prefilterRate);
+        }
         if (maxSamples <= 0) {
             throw new IllegalArgumentException("max samples per batch must be positive, got " + maxSamples);
         }
@@ -46,6 +55,7 @@ final class SampleBatcher {
         this.lane = lane;
         this.kind = kind;
         this.samplingHz = samplingHz;
+        this.prefilterRate = prefilterRate;
         this.lingerMs = lingerMs;
         this.buffer = buffer;
         this.admission = admission;
@@ -72,6 +82,11 @@ final class SampleBatcher {
         }
     }
 
+    /** Counts one sample of this VM the pre-filter removed; the next batch reports it. */
+    void filteredOut() {
+        filteredOut++;
+    }
+
     /** Seals the open batch if its first sample is at least the linger time old. */
     void sealIfLingered(long nowMs) {
         if (count > 0 && nowMs - startMs >= lingerMs) {
@@ -80,11 +95,11 @@ final class SampleBatcher {
     }
 
     /**
-     * Seals the open batch; with no samples open but losses not yet reported, sends an empty
-     * batch that carries them, so a run never ends with uncounted drops.
+     * Seals the open batch; with no samples open but losses or pre-filtered samples not yet
+     * reported, sends an empty batch that carries them, so a run never ends with uncounted drops.
      */
     void flush(long nowMs) {
-        if (count > 0 || lane.droppedPending() > 0) {
+        if (count > 0 || lane.droppedPending() > 0 || filteredOut > 0) {
             seal(nowMs);
         }
     }
@@ -103,6 +118,8 @@ final class SampleBatcher {
         long last = n == 0 ? nowMs : endMs;
         count = 0;
         long dropped = lane.takeDropped();
+        long removed = filteredOut;
+        filteredOut = 0;
         ByteBuffer packed = SampleCodec.encode(gfn, xwr, n);
         SampleBatch batch = SampleBatch.newBuilder()
                 .setVmId(lane.vmId())
@@ -115,6 +132,8 @@ final class SampleBatcher {
                 .setSamples(packed)
                 .setSamplingHz(samplingHz)
                 .setDroppedSinceLastBatch(dropped)
+                .setPrefilterRate(prefilterRate)
+                .setPrefilteredOut(removed)
                 .build();
         if (admission.admit(buffer, Outgoing.samples(TOPIC, lane, batch, n, n * SampleCodec.BYTES_PER_SAMPLE))) {
             nextSeq++;
@@ -124,6 +143,7 @@ final class SampleBatcher {
                 metrics.batchesDropped.increment();
             }
             lane.addDropped(dropped + n);
+            filteredOut += removed;
         }
     }
 }

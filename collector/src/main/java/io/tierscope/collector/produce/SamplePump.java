@@ -123,6 +123,7 @@ final class SamplePump implements Runnable {
             if (filter == null || filter.test(gfn[i])) {
                 batchers[v].add(gfn[i], xwr[i], nowMs);
             } else {
+                batchers[v].filteredOut();
                 filtered++;
             }
         }

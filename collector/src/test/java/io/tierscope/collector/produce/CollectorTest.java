@@ -174,6 +174,13 @@ class CollectorTest {
             kept += expected.size();
             assertArrayEquals(expected.stream().mapToLong(Long::longValue).toArray(),
                     published(TestRecords.batchesOf(producer, VMS[v])));
+            // The streams engine needs the rate and the removed count to rescale (SampleBatch doc).
+            long removed = 0;
+            for (SampleBatch batch : TestRecords.batchesOf(producer, VMS[v])) {
+                assertEquals(0.25, batch.getPrefilterRate());
+                removed += batch.getPrefilteredOut();
+            }
+            assertEquals(expected(feed, v).length - expected.size(), removed, VMS[v]);
         }
         assertTrue(kept > 8_000 && kept < 12_000, "about a quarter kept, got " + kept);
         assertEquals(kept, m.samplesPublished());

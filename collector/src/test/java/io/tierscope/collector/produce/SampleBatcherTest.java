@@ -18,7 +18,11 @@ class SampleBatcherTest {
     private final CollectorMetrics metrics = new CollectorMetrics();
 
     private SampleBatcher batcher(SendBuffer buffer, Admission admission, long lingerMs) {
-        return new SampleBatcher("h1", new VmLane("vm-a"), SampleSource.EPT_SAMPLE, 1000, 4, lingerMs,
+        return batcher(buffer, admission, lingerMs, 1.0);
+    }
+
+    private SampleBatcher batcher(SendBuffer buffer, Admission admission, long lingerMs, double prefilterRate) {
+        return new SampleBatcher("h1", new VmLane("vm-a"), SampleSource.EPT_SAMPLE, 1000, prefilterRate, 4, lingerMs,
                 buffer, admission, metrics);
     }
 
@@ -52,6 +56,8 @@ class SampleBatcherTest {
             assertEquals(SampleSource.EPT_SAMPLE, batch.getSource());
             assertEquals(1000, batch.getSamplingHz());
             assertEquals(0, batch.getDroppedSinceLastBatch());
+            assertEquals(1.0, batch.getPrefilterRate());
+            assertEquals(0, batch.getPrefilteredOut());
             long[] packed = TestRecords.packed(batch);
             assertEquals(1000 + next, batch.getStartTimeMs());
             assertEquals(1000 + next + packed.length - 1, batch.getEndTimeMs());
@@ -131,5 +137,35 @@ class SampleBatcherTest {
         }
         assertEquals(4, metrics.samplesDropped.sum());
         assertEquals(4, b.lane().droppedPending());
+    }
+
+    @Test
+    void preFilteredSamplesAreReportedByTheNextAdmittedBatchWithTheRate() throws InterruptedException {
+        SendBuffer buffer = new SendBuffer(BATCH_OF_4);
+        SampleBatcher b = batcher(buffer, Admission.DROP, 10_000, 0.125);
+        for (int i = 0; i < 4; i++) {
+            b.filteredOut();
+            b.add(i, (byte) 1, 1000);
+        }
+        b.filteredOut();
+        for (int i = 4; i < 8; i++) {
+            b.add(i, (byte) 1, 1000); // the buffer is full: this batch is dropped and hands its count on
+        }
+        List<SampleBatch> first = drain(buffer);
+        b.filteredOut();
+        b.flush(3000); // nothing open, but one more removed sample: an empty batch carries the counts
+        List<SampleBatch> second = drain(buffer);
+        assertEquals(4, first.get(0).getPrefilteredOut());
+        assertEquals(0.125, first.get(0).getPrefilterRate());
+        assertEquals(0, second.get(0).getSampleCount());
+        assertEquals(2, second.get(0).getPrefilteredOut(), "the dropped batch's removed sample plus the last one");
+        assertEquals(0.125, second.get(0).getPrefilterRate());
+    }
+
+    @Test
+    void aPreFilterRateOutsideTheUnitIntervalIsRefused() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> batcher(new SendBuffer(1 << 20), Admission.BLOCK, 10, 0));
+        assertEquals("pre-filter rate must be in (0, 1], got 0.0", e.getMessage());
     }
 }

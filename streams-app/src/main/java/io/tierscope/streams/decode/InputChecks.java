@@ -27,6 +27,12 @@ public final class InputChecks {
         if (b.getEndTimeMs() < b.getStartTimeMs()) {
             return "endTimeMs " + b.getEndTimeMs() + " is before startTimeMs " + b.getStartTimeMs();
         }
+        if (!(b.getPrefilterRate() > 0 && b.getPrefilterRate() <= 1)) {
+            return "prefilterRate " + b.getPrefilterRate() + " is outside (0, 1]";
+        }
+        if (b.getPrefilteredOut() < 0) {
+            return "negative prefilteredOut " + b.getPrefilteredOut();
+        }
         return null;
     }
 

@@ -105,25 +105,37 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
         save(vm, engine, state);
     }
 
-    /** Offers the batch's samples that pass the access filter, in order, with interpolated event times. */
+    /**
+     * Offers the batch's samples that pass the access filter, in order, with interpolated event
+     * times. A collector's spatial pre-filter is declared first (the engine samples at or below
+     * its rate from then on) and the references it removed are counted after. The collector
+     * counts removed samples of every access type: when the access filter here drops some types,
+     * the removed ones are assumed to pass it in the same proportion as the batch's kept samples
+     * (an estimate; exact with the default filter that keeps every type).
+     */
     private void feed(MrcEngine engine, SampleBatch batch) {
+        engine.declarePrefilterRate(batch.getPrefilterRate());
         int n = batch.getSampleCount();
         ByteBuffer samples = SampleCodec.view(batch.getSamples(), n);
         int base = samples.position();
         boolean temporal = settings.engine().temporalPeriod() > 0;
         long t0 = batch.getStartTimeMs();
         long span = Math.max(0, batch.getEndTimeMs() - t0);
+        int passed = 0;
         for (int i = 0; i < n; i++) {
             long packed = samples.getLong(base + i * SampleCodec.BYTES_PER_SAMPLE);
             if ((SampleCodec.xwr(packed) & accessMask) == 0) {
                 continue;
             }
+            passed++;
             if (temporal) {
                 // Samples are spread over [start, end] in access order (SampleBatch doc).
                 engine.setClock(n == 1 ? t0 : t0 + span * i / (n - 1));
             }
             engine.accept(SampleCodec.gfn(packed));
         }
+        long removed = batch.getPrefilteredOut();
+        engine.acceptFiltered(passed == n ? removed : Math.round((double) removed * passed / n));
     }
 
     /** Emits the VM's open window and the long curve, and starts the engine's next window. */

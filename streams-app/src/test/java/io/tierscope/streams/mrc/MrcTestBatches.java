@@ -1,6 +1,7 @@
 package io.tierscope.streams.mrc;
 
 import io.tierscope.analytics.mrc.MissRatioCurve;
+import io.tierscope.analytics.sampling.SpatialFilter;
 import io.tierscope.analytics.mrc.MrcConfig;
 import io.tierscope.analytics.mrc.MrcEngine;
 import io.tierscope.avro.MrcPoint;
@@ -37,6 +38,22 @@ final class MrcTestBatches {
                 .setSamples(SampleCodec.encode(gfns, xwr, n)).build();
     }
 
+    /** Batch {@code b} as a collector with {@code --prefilter-rate rate} publishes it: kept samples, rate, removed count. */
+    static SampleBatch prefiltered(SampleBatch b, double rate) {
+        int n = b.getSampleCount();
+        ByteBuffer view = SampleCodec.view(b.getSamples(), n);
+        long[] gfns = new long[n];
+        byte[] xwr = new byte[n];
+        for (int i = 0; i < n; i++) {
+            long packed = view.getLong(view.position() + i * SampleCodec.BYTES_PER_SAMPLE);
+            gfns[i] = SampleCodec.gfn(packed);
+            xwr[i] = (byte) SampleCodec.xwr(packed);
+        }
+        int kept = SpatialFilter.forRate(b.getVmId(), rate).filter(gfns, xwr, n);
+        return SampleBatch.newBuilder(b).setSampleCount(kept).setSamples(SampleCodec.encode(gfns, xwr, kept))
+                .setPrefilterRate(rate).setPrefilteredOut(n - kept).build();
+    }
+
     /** An engine fed directly, as the topology should feed it. */
     static final class Reference {
         private final MrcEngine engine;
@@ -45,6 +62,11 @@ final class MrcTestBatches {
         Reference(String vm, MrcConfig config, int mask) {
             this.engine = MrcEngine.forVm(vm, config);
             this.mask = mask;
+        }
+
+        /** Engine access for cases the plain feed does not cover (declared pre-filter rates). */
+        MrcEngine engine() {
+            return engine;
         }
 
         void feed(SampleBatch b) {

@@ -145,6 +145,66 @@ class MrcTopologyIT {
         assertEquals(h.get(3), latest.get(1).value);
     }
 
+    /**
+     * Batches pre-filtered by the collector at R: an exact engine becomes a fixed-rate-R sampler with the
+     * true totals (equal to a fixed-rate-R engine fed the unfiltered batches); when R falls midway the
+     * lowest rate wins (equal to an engine told each batch's rate and fed the unfiltered batches).
+     */
+    @Test
+    void prefilteredBatchesGiveTheCurvesOfASamplerAtThePrefilterRate(@TempDir Path dir) {
+        Run run = new Run(exact(), dir);
+        MrcTestBatches.Reference steady = new MrcTestBatches.Reference("vm-p", MrcConfig.fixedRate(0.25), ALL);
+        MrcTestBatches.Reference changing = new MrcTestBatches.Reference("vm-q", EXACT, ALL);
+        double[] qRates = {0.5, 0.5, 0.125, 0.5};
+        List<io.tierscope.analytics.mrc.MissRatioCurve[]> expectedP = new ArrayList<>();
+        List<io.tierscope.analytics.mrc.MissRatioCurve[]> expectedQ = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            if (w > 0) {
+                expectedP.add(steady.close(MrcEngine.Histogram.CUMULATIVE));
+                expectedQ.add(changing.close(MrcEngine.Histogram.CUMULATIVE));
+            }
+            SampleBatch p = batch("vm-p", w, w * 10_000L + 5_000, 4000);
+            SampleBatch q = batch("vm-q", w, w * 10_000L + 5_000, 4000);
+            run.send(MrcTestBatches.prefiltered(p, 0.25));
+            run.send(MrcTestBatches.prefiltered(q, qRates[w]));
+            steady.feed(p);
+            changing.engine().declarePrefilterRate(qRates[w]);
+            changing.feed(q);
+        }
+        List<MissRatioCurve> h = run.historyCurves();
+        assertEquals(12, h.size());
+        for (int w = 0; w < 3; w++) {
+            List<MissRatioCurve> ofP = h.stream().filter(c -> c.getVmId().equals("vm-p")).toList();
+            List<MissRatioCurve> ofQ = h.stream().filter(c -> c.getVmId().equals("vm-q")).toList();
+            assertSameCurve(expectedP.get(w)[0], ofP.get(2 * w));
+            assertSameCurve(expectedP.get(w)[1], ofP.get(2 * w + 1));
+            assertSameCurve(expectedQ.get(w)[0], ofQ.get(2 * w));
+            assertSameCurve(expectedQ.get(w)[1], ofQ.get(2 * w + 1));
+            assertEquals(0.25, ofP.get(2 * w).getSamplingRate(), 1e-12);
+            assertEquals(4000L * (w + 1), ofP.get(2 * w + 1).getReferences(), "every reference counted, kept or not");
+            assertEquals(w < 2 ? 0.5 : 0.125, ofQ.get(2 * w + 1).getSamplingRate(), 1e-12, "lowest rate so far");
+        }
+    }
+
+    /** With an access filter, removed samples are counted in the proportion of the batch's kept samples that pass it. */
+    @Test
+    void prefilteredSamplesCountInTheAccessFiltersProportion(@TempDir Path dir) {
+        Run run = new Run(config("w", new MrcSettings(EXACT, CurveKind.CUMULATIVE)), dir);
+        SampleBatch b = MrcTestBatches.prefiltered(batch("vm-w", 0, 5_000, 4000), 0.25);
+        int passed = 0;
+        java.nio.ByteBuffer view = SampleCodec.view(b.getSamples(), b.getSampleCount());
+        for (int i = 0; i < b.getSampleCount(); i++) {
+            passed += (SampleCodec.xwr(view.getLong(view.position() + i * 8)) & SampleCodec.WRITE) != 0 ? 1 : 0;
+        }
+        run.send(b);
+        run.send(batch("vm-w", 1, 15_000, 10)); // closes [0, 10 s)
+        MissRatioCurve window = run.historyCurves().get(0);
+        long removed = b.getPrefilteredOut();
+        assertTrue(passed > 0 && passed < b.getSampleCount(), "the filter keeps some of the batch: " + passed);
+        assertEquals(passed + Math.round((double) removed * passed / b.getSampleCount()), window.getReferences());
+        assertEquals(0.25, window.getSamplingRate(), 1e-12);
+    }
+
     @Test
     void decayedCurveFixedSizeAndTemporalSamplingFollowTheSettings(@TempDir Path dir) {
         // Temporal sampling on event time: samples spread over each batch's [start, end] (500 ms) in 100 ms periods.

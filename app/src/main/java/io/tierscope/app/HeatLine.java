@@ -23,7 +23,7 @@ final class HeatLine {
                         .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(" "));
         List<Long> hottest = s.getHottestGfns();
         return WindowLabel.of(s.getWindowStartMs(), s.getWindowEndMs(), s.getVmId())
-                + String.format(Locale.ROOT, " heat %s | hot %d cold %d touched %d written %d | hottest %s%s", states, s.getHotPages(), s.getColdPages(), s.getTouchedPages(), s.getWrittenPages(),
+                + String.format(Locale.ROOT, " heat    %s | hot %d cold %d touched %d written %d | hottest %s%s", states, s.getHotPages(), s.getColdPages(), s.getTouchedPages(), s.getWrittenPages(),
                 hottest.subList(0, Math.min(HOTTEST_SHOWN, hottest.size())).stream().map(String::valueOf)
                         .collect(Collectors.joining(",")), hottest.size() > HOTTEST_SHOWN ? ",..." : "");
     }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class DemoHeatLineTest {
+class HeatLineTest {
     @Test
     void showsStatesInFsmOrderAndTheHottestFewPages() {
         Map<String, Long> perState = new HashMap<>(Map.of("sizzle", 7L, "frigid", 900L, "warm", 3L, "warm-test", 2L, "frigid-test", 1L));

@@ -9,19 +9,22 @@ import java.util.Arrays;
  * spatial sample, so they are taken out of it.
  *
  * <p>Detection is a count-min sketch with conservative update (Cormode and Muthukrishnan 2005;
- * Estan and Varghese 2002) of {@value #ROWS} rows of saturating byte counters indexed by bits of
- * the page's spatial hash, halved every {@code AGE_PERIOD} updates so it follows the recent
- * rate. A page whose estimate reaches {@value #PROMOTE} is promoted. The set holds at most
- * {@code capacity} pages; when full, a CLOCK hand over the members halves their hit counts and
- * evicts the first one below {@value #PROMOTE} (frequency-aged second chance), so members that
- * stay hot stay. A counting filter over hash bits lets a non-member reference (most of them)
- * be told apart without a map lookup.
+ * Estan and Varghese 2002) of {@value #ROWS} rows of saturating counters indexed by bits of
+ * the page's spatial hash (4-bit counts, saturating at {@value #MAX_COUNT}), halved every {@code AGE_PERIOD} updates so it follows the recent
+ * rate. A page whose estimate reaches {@value #PROMOTE} is a candidate. The set holds at most
+ * {@code capacity} pages; members count their references, aged on the same schedule. When full,
+ * a candidate replaces the coldest of a few members under a CLOCK hand only if that member's
+ * aged count is below half the candidate's: the hysteresis keeps the set from churning, since
+ * every swap costs the newcomer its history (see {@link MrcEngine} for how that is booked).
+ * A counting filter over hash bits tells most non-member references apart without a map lookup.
  */
 final class HeavySet {
     static final int ROWS = 2;
     static final int WIDTH_BITS = 15;
     static final int WIDTH = 1 << WIDTH_BITS;
     static final int PROMOTE = 12;
+    /** Counters saturate here: 4 bits each, so a snapshot packs two per byte. */
+    static final int MAX_COUNT = 15;
     static final long AGE_PERIOD = 8L * WIDTH;
     static final int VICTIM_SCAN = 16;
     private static final int FILTER_BITS = 14;
@@ -60,10 +63,6 @@ final class HeavySet {
         return size;
     }
 
-    boolean isFull() {
-        return size == capacity;
-    }
-
     /** False means certainly not a member; true means look it up. */
     boolean mayContain(long hash) {
         return filter[filterIndex(hash)] != 0;
@@ -82,7 +81,7 @@ final class HeavySet {
         int i1 = WIDTH + (int) ((hash >>> WIDTH_BITS) & (WIDTH - 1));
         int c0 = sketch[i0] & 0xff;
         int c1 = sketch[i1] & 0xff;
-        int next = Math.min(255, Math.min(c0, c1) + 1);
+        int next = Math.min(MAX_COUNT, Math.min(c0, c1) + 1);
         // Conservative update: raise only the counters below the new estimate.
         if (c0 < next) {
             sketch[i0] = (byte) next;

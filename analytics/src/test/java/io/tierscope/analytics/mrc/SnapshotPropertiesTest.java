@@ -30,7 +30,10 @@ class SnapshotPropertiesTest {
     Arbitrary<MrcConfig> configs() {
         return Arbitraries.of(MrcConfig.exact(), MrcConfig.fixedRate(0.3), MrcConfig.fixedSize(64),
                 MrcConfig.fixedSize(7).withTemporalPeriod(3), MrcConfig.exact().withTemporalPeriod(50),
-                MrcConfig.fixedRate(0.5).withDecay(0.3).withPageSize(2 << 20));
+                MrcConfig.fixedRate(0.5).withDecay(0.3).withPageSize(2 << 20),
+                // Tiny heavy heads: promotions, evictions and demotions all happen in short traces.
+                MrcConfig.fixedSize(64).withHeavyPages(3), MrcConfig.fixedRate(0.3).withHeavyPages(1),
+                MrcConfig.fixedSize(16).withHeavyPages(8).withTemporalPeriod(5), MrcConfig.fixedSize(64).withHeavyPages(0));
     }
 
     @Provide

@@ -35,7 +35,9 @@ final class HeavySet {
     final long[] pages;
     final long[] hashes;
     final int[] hits;
-    /** Per member: the reference clock and the heavy-reference clock at its latest reference. */
+    /** A member's previous reference is unknown until its first counted one after promotion. */
+    static final long UNKNOWN = Long.MIN_VALUE;
+    /** Per member: the reference clock ({@link #UNKNOWN} right after promotion) and the heavy-reference clock at its latest reference. */
     final long[] lastReference;
     final long[] lastHeavyReference;
     /** References to members so far. */
@@ -104,23 +106,25 @@ final class HeavySet {
     /**
      * Counts a reference of member {@code page} at reference clock {@code now} and returns how
      * many references to non-members came since its previous one (an upper bound of the tail
-     * pages between, exact in count, unlike the sampled estimate).
+     * pages between, exact in count, unlike the sampled estimate), or {@link Long#MAX_VALUE} for
+     * the first reference counted since promotion (its previous one was not watched).
      */
     long hit(long page, long now) {
         int slot = (int) slots.get(page);
         if (hits[slot] < Integer.MAX_VALUE) {
             hits[slot]++;
         }
-        long tailReferences = (now - lastReference[slot]) - (heavyReferences - lastHeavyReference[slot]);
+        long last = lastReference[slot];
+        long tailReferences = (now - last) - (heavyReferences - lastHeavyReference[slot]) - 1;
         heavyReferences++;
         lastReference[slot] = now;
         lastHeavyReference[slot] = heavyReferences;
-        return Math.max(0, tailReferences - 1);
+        return last == UNKNOWN ? Long.MAX_VALUE : Math.max(0, tailReferences);
     }
 
     /** Adds {@code page} (not a member, set not full). */
-    private void place(int slot, long page, long hash, int count, long now, long heavyNow) {
-        lastReference[slot] = now;
+    private void place(int slot, long page, long hash, int count, long heavyNow) {
+        lastReference[slot] = UNKNOWN;
         lastHeavyReference[slot] = heavyNow;
         pages[slot] = page;
         hashes[slot] = hash;
@@ -155,14 +159,14 @@ final class HeavySet {
     }
 
     /** Puts {@code page} into {@code slot} from {@link #slotFor}, dropping the member there if any. */
-    void put(int slot, long page, long hash, int estimate, long now) {
+    void put(int slot, long page, long hash, int estimate) {
         if (slot == size) {
             size++;
         } else {
             slots.remove(pages[slot]);
             filter[filterIndex(hashes[slot])]--;
         }
-        place(slot, page, hash, estimate, now, heavyReferences);
+        place(slot, page, hash, estimate, heavyReferences);
     }
 
     /** Empties the set (members are the caller's to demote first); the sketch is kept. */
@@ -177,13 +181,15 @@ final class HeavySet {
 
     /** Rebuilds a member from a snapshot. */
     void restoreMember(long page, long hash, int count, long reference, long heavyReference) {
+        int slot = size;
         if (size == capacity) {
             throw new IllegalArgumentException("more than " + capacity + " heavy pages in MRC snapshot");
         }
         if (contains(page)) {
             throw new IllegalArgumentException("heavy page " + page + " repeats in MRC snapshot");
         }
-        place(size++, page, hash, count, reference, heavyReference);
+        place(size++, page, hash, count, heavyReference);
+        lastReference[slot] = reference;
     }
 
     private static int filterIndex(long hash) {

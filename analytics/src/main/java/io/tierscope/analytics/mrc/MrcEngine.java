@@ -183,7 +183,7 @@ public final class MrcEngine {
         if (slot < heavy.size()) {
             demote(heavy.pages[slot], heavy.hashes[slot]);
         }
-        heavy.put(slot, gfn, h, estimate, references());
+        heavy.put(slot, gfn, h, estimate);
         if (tracked) {
             tracker.setHeavy(gfn, true);
         } else {
@@ -557,7 +557,8 @@ public final class MrcEngine {
             out.writeVarLongUnchecked(zigzag(heavy.pages[i] - previous));
             previous = heavy.pages[i];
             out.writeVarLongUnchecked(heavy.hits[i]);
-            out.writeVarLongUnchecked(now - heavy.lastReference[i]);
+            long last = heavy.lastReference[i];
+            out.writeVarLongUnchecked(last == HeavySet.UNKNOWN ? 0 : now - last + 1);
             out.writeVarLongUnchecked(heavy.heavyReferences - heavy.lastHeavyReference[i]);
         }
         // The sketch's 4-bit counters, two per byte: fixed size, and cheaper to write than gap coding.
@@ -592,7 +593,8 @@ public final class MrcEngine {
         for (int i = 0; i < size; i++) {
             page += unzigzag(in.readVarLong("heavy page"));
             long hits = in.readVarLong("heavy hits");
-            long reference = now - in.readVarLong("heavy reference age");
+            long age = in.readVarLong("heavy reference age");
+            long reference = age == 0 ? HeavySet.UNKNOWN : now - age + 1;
             long heavyReference = heavy.heavyReferences - in.readVarLong("heavy reference count age");
             if (hits > Integer.MAX_VALUE || !tracker.setHeavy(page, true)) {
                 throw new IllegalArgumentException("heavy page " + page + " (slot " + i + ") is not tracked or has "

@@ -205,4 +205,20 @@ class MrcEngineTest {
         assertEquals(0, e.heavyPages(), "no heavy head once a pre-filter was declared");
         assertArrayEquals(e.snapshot(), MrcEngine.restore(e.snapshot()).snapshot());
     }
+
+    /** At rate 1 nothing is estimated: a hybrid engine (heavy pages promoted and evicted) equals the exact one. */
+    @Test
+    void hybridAtRateOneIsExact() {
+        long[] trace = randomTrace(21, 60_000, 3_000);
+        MrcEngine exact = new MrcEngine(4, MrcConfig.exact());
+        MrcEngine hybrid = new MrcEngine(4, MrcConfig.fixedRate(1).withHeavyPages(16));
+        for (long page : trace) {
+            exact.accept(page);
+            hybrid.accept(page);
+        }
+        assertEquals(16, hybrid.heavyPages());
+        CacheSizeGrid grid = CacheSizeGrid.logSpaced(1, 4_000, 8);
+        assertArrayEquals(exact.curve(MrcEngine.Histogram.CUMULATIVE, grid).missRatio(),
+                hybrid.curve(MrcEngine.Histogram.CUMULATIVE, grid).missRatio(), 1e-12);
+    }
 }

@@ -25,6 +25,7 @@ final class HeavySet {
     static final int PROMOTE = 12;
     /** Counters saturate here: 4 bits each, so a snapshot packs two per byte. */
     static final int MAX_COUNT = 15;
+    /** A power of two, so the ageing test is a mask. */
     static final long AGE_PERIOD = 8L * WIDTH;
     static final int VICTIM_SCAN = 16;
     private static final int FILTER_BITS = 14;
@@ -91,7 +92,7 @@ final class HeavySet {
         if (c1 < next) {
             sketch[i1] = (byte) next;
         }
-        if (++updates % AGE_PERIOD == 0) {
+        if ((++updates & (AGE_PERIOD - 1)) == 0) {
             // Members' hits age on the same schedule, so the two counts stay comparable.
             for (int i = 0; i < sketch.length; i++) {
                 sketch[i] = (byte) ((sketch[i] & 0xff) >>> 1);

@@ -360,8 +360,18 @@ public final class MrcEngine {
         return tracker.heavySize();
     }
 
+    /**
+     * Pages in the spatial sample (at most S_max in fixed-size mode), heavy ones below the
+     * threshold included; heavy pages above it are tracked besides (see {@link #heavyPages()}).
+     */
     public int trackedPages() {
-        return tracker.size();
+        int aside = 0;
+        if (heavy != null) {
+            for (int i = 0; i < heavy.size(); i++) {
+                aside += heavy.hashes[i] >= threshold ? 1 : 0;
+            }
+        }
+        return tracker.size() - aside;
     }
 
     /** References offered since creation (cumulative histogram plus not yet booked). */

@@ -75,6 +75,15 @@ final class HeavySet {
         return slots.get(page) != PageTimeMap.MISSING;
     }
 
+    /** The member slot of {@code page}, or -1; checks the filter first. */
+    int slotOf(long page, long hash) {
+        if (!mayContain(hash)) {
+            return -1;
+        }
+        long slot = slots.get(page);
+        return slot == PageTimeMap.MISSING ? -1 : (int) slot;
+    }
+
     /**
      * Counts one reference of a non-member with spatial hash {@code hash} and returns its
      * estimated (aged) count; at {@link #PROMOTE} or more it is a candidate for {@link #slotFor}.
@@ -105,13 +114,12 @@ final class HeavySet {
     }
 
     /**
-     * Counts a reference of member {@code page} at reference clock {@code now} and returns how
+     * Counts a reference of the member in {@code slot} at reference clock {@code now} and returns how
      * many references to non-members came since its previous one (an upper bound of the tail
      * pages between, exact in count, unlike the sampled estimate), or {@link Long#MAX_VALUE} for
      * the first reference counted since promotion (its previous one was not watched).
      */
-    long hit(long page, long now) {
-        int slot = (int) slots.get(page);
+    long hit(int slot, long now) {
         if (hits[slot] < Integer.MAX_VALUE) {
             hits[slot]++;
         }

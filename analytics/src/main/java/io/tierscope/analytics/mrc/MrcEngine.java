@@ -14,6 +14,22 @@ import io.tierscope.analytics.sampling.SpatialHash;
  * pre-filtered with the same hash is declared with {@link #declarePrefilterRate(double)} and its
  * removed references counted with {@link #acceptFiltered(long)}. All state a restart needs
  * round-trips through {@link #snapshot()} / {@link #restore(byte[])}. Not thread-safe.
+ *
+ * <p>Hybrid sampling (sampled modes, {@link MrcConfig#heavyPages()} > 0): on skewed workloads a
+ * few hot pages carry much of the references, and whether the spatial hash happens to pick them
+ * decides most of a SHARDS curve's error. Following Carra and Neglia ("Efficient miss ratio
+ * curve computation for heavy-tailed workloads"), the hot head ({@link HeavySet}) is tracked
+ * exactly whatever its hash, weight 1, while the rest stays sampled, weight 1/R. A reuse
+ * distance is then (heavy pages between) + (sampled tail pages between) / R, both counts from
+ * one Fenwick walk ({@link LruStackDistance}). For a heavy page's reuse the tail part is also
+ * capped by the references to non-heavy pages since its previous reference, counted exactly:
+ * short reuses of hot pages, whose gaps hold few tail pages, are not blown up to ~1/R.
+ *
+ * <p>Bias, documented: a page promoted from outside the sample has no history, so its promoting
+ * reference is not measured; it is left to the SHARDS_adj correction (booked as a near reuse,
+ * which a hot page's next reference most likely is) - one reference per promotion, which the
+ * head's hysteresis keeps rare. A page leaving the head goes back to being sampled or not by its
+ * hash. The heavy pages above the threshold are tracked besides the S_max sample.
  */
 public final class MrcEngine {
     /** Which histogram a curve is computed from. */
@@ -94,26 +110,29 @@ public final class MrcEngine {
     public void accept(long gfn) {
         pendingReferences++;
         long h = 0;
+        int member = -1;
         if (hashing) {
             h = SpatialHash.saltedHash(salt, gfn);
+            if (heavy != null) {
+                member = heavy.slotOf(gfn, h);
+            }
             if (h >= threshold) {
-                if (heavy == null) {
-                    return;
-                }
-                if (!heavy.mayContain(h) || !heavy.contains(gfn)) {
-                    int estimate = heavy.offer(h);
-                    if (estimate >= HeavySet.PROMOTE) {
-                        // No earlier history: this reference is left to SHARDS_adj (booked as a
-                        // near reuse, which a hot page's next reference most likely is).
-                        promote(gfn, h, estimate, false);
+                if (member < 0) {
+                    if (heavy != null) {
+                        int estimate = heavy.offer(h);
+                        if (estimate >= HeavySet.PROMOTE) {
+                            // No earlier history: this reference is left to SHARDS_adj (see class doc).
+                            promote(gfn, h, estimate, false);
+                        }
                     }
                     return;
                 }
-            } else if (heavy != null && !(heavy.mayContain(h) && heavy.contains(gfn))) {
+            } else if (heavy != null && member < 0 && tracker.contains(gfn)) {
+                // (A sampled page's first reference is left out: it has to enter the sample first.)
                 int estimate = heavy.offer(h);
                 if (estimate >= HeavySet.PROMOTE) {
                     // A sampled page turning heavy keeps its access time: its distance stays exact.
-                    promote(gfn, h, estimate, true);
+                    member = promote(gfn, h, estimate, true);
                 }
             }
         }
@@ -132,7 +151,7 @@ public final class MrcEngine {
                 window.recordDistance(distance, rate);
                 return;
             }
-            recordHybrid(gfn, distance);
+            recordHybrid(member, distance);
             return;
         }
         cumulative.recordCold(rate);
@@ -149,13 +168,13 @@ public final class MrcEngine {
      * A reuse when some tracked pages are heavy: heavy pages between count 1 each, sampled tail
      * pages 1/R each (SHARDS scaling); a heavy page's reference weighs 1, a tail page's 1/R.
      */
-    private void recordHybrid(long gfn, long distance) {
+    private void recordHybrid(int member, long distance) {
         int heavyBetween = tracker.lastHeavyBetween();
-        if (tracker.lastWasHeavy()) {
+        if (member >= 0) {
             // Tail pages between: the SHARDS estimate ((sampled + 1) / R, the page itself as the
             // d-th sample, minus itself), capped by the tail references between, which are
             // counted exactly: a hot page's short reuses then are not pushed out to ~1/R.
-            long tailReferences = heavy.hit(gfn, references());
+            long tailReferences = heavy.hit(member, references());
             long tailBetween = distance - 1 - heavyBetween;
             double sampledEstimate = (tailBetween + 1) / rate - 1;
             long estimate = 1 + heavyBetween + Math.round(Math.min(tailReferences, sampledEstimate));
@@ -175,10 +194,11 @@ public final class MrcEngine {
     }
 
     /** Makes {@code gfn} heavy if it gets a slot (see {@link HeavySet#slotFor}), demoting the member it replaces. */
-    private void promote(long gfn, long h, int estimate, boolean tracked) {
+    /** Returns the slot {@code gfn} took, or -1 when it stays out. */
+    private int promote(long gfn, long h, int estimate, boolean tracked) {
         int slot = heavy.slotFor(estimate);
         if (slot < 0) {
-            return;
+            return -1;
         }
         if (slot < heavy.size()) {
             demote(heavy.pages[slot], heavy.hashes[slot]);
@@ -189,6 +209,7 @@ public final class MrcEngine {
         } else {
             tracker.insertHeavy(gfn);
         }
+        return slot;
     }
 
     /** A page leaving the heavy set goes back to the tail: kept as a sample below the threshold, else forgotten. */

@@ -81,6 +81,12 @@ public final class DistanceHistogram {
         counts[bucket(Math.min(v, MAX_DISTANCE))] += w;
     }
 
+    /** A reuse whose distance is already estimated in unsampled pages (hybrid sampling), with its weight. */
+    void recordWeighted(long distance, double weight) {
+        samples += 1;
+        counts[bucket(Math.min(Math.max(distance, 1), MAX_DISTANCE))] += weight;
+    }
+
     void recordCold(double rate) {
         cold += 1 / rate;
         samples += 1;

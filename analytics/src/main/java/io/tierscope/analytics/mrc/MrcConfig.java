@@ -11,15 +11,25 @@ package io.tierscope.analytics.mrc;
  * @param decay           factor applied to the decayed histogram at every window close, in (0, 1]
  * @param pageSize        bytes per page, for curve sizes in bytes
  * @param workingSetTolerance miss ratio above the cold floor accepted by the working-set estimate
+ * @param heavyPages      most pages of the heavy head a sampled engine tracks exactly (0 = plain SHARDS)
  */
 public record MrcConfig(Mode mode, double rate, int maxPages, long temporalPeriod, double decay, int pageSize,
-                        double workingSetTolerance) {
+                        double workingSetTolerance, int heavyPages) {
 
     public enum Mode { EXACT, FIXED_RATE, FIXED_SIZE }
 
     public static final int DEFAULT_PAGE_SIZE = 4096;
     public static final double DEFAULT_DECAY = 0.5;
     public static final double DEFAULT_WORKING_SET_TOLERANCE = 0.01;
+    public static final int DEFAULT_HEAVY_PAGES = 2048;
+    /** Upper bound of {@link #heavyPages}: the heavy set's counting filter holds 16-bit counts. */
+    public static final int MAX_HEAVY_PAGES = 1 << 14;
+
+    /** A configuration with the default heavy head ({@value #DEFAULT_HEAVY_PAGES} pages). */
+    public MrcConfig(Mode mode, double rate, int maxPages, long temporalPeriod, double decay, int pageSize,
+                     double workingSetTolerance) {
+        this(mode, rate, maxPages, temporalPeriod, decay, pageSize, workingSetTolerance, DEFAULT_HEAVY_PAGES);
+    }
 
     public MrcConfig {
         if (mode == null) {
@@ -43,6 +53,9 @@ public record MrcConfig(Mode mode, double rate, int maxPages, long temporalPerio
         if (!(workingSetTolerance >= 0 && workingSetTolerance < 1)) {
             throw new IllegalArgumentException("working-set tolerance must be in [0, 1), got " + workingSetTolerance);
         }
+        if (heavyPages < 0 || heavyPages > MAX_HEAVY_PAGES) {
+            throw new IllegalArgumentException("heavy pages must be in [0, " + MAX_HEAVY_PAGES + "], got " + heavyPages);
+        }
     }
 
     public static MrcConfig exact() {
@@ -59,19 +72,24 @@ public record MrcConfig(Mode mode, double rate, int maxPages, long temporalPerio
                 DEFAULT_WORKING_SET_TOLERANCE);
     }
 
+    /** Heavy head size of a sampled engine; 0 turns hybrid sampling off (plain SHARDS). */
+    public MrcConfig withHeavyPages(int pages) {
+        return new MrcConfig(mode, rate, maxPages, temporalPeriod, decay, pageSize, workingSetTolerance, pages);
+    }
+
     public MrcConfig withTemporalPeriod(long period) {
-        return new MrcConfig(mode, rate, maxPages, period, decay, pageSize, workingSetTolerance);
+        return new MrcConfig(mode, rate, maxPages, period, decay, pageSize, workingSetTolerance, heavyPages);
     }
 
     public MrcConfig withDecay(double factor) {
-        return new MrcConfig(mode, rate, maxPages, temporalPeriod, factor, pageSize, workingSetTolerance);
+        return new MrcConfig(mode, rate, maxPages, temporalPeriod, factor, pageSize, workingSetTolerance, heavyPages);
     }
 
     public MrcConfig withPageSize(int bytes) {
-        return new MrcConfig(mode, rate, maxPages, temporalPeriod, decay, bytes, workingSetTolerance);
+        return new MrcConfig(mode, rate, maxPages, temporalPeriod, decay, bytes, workingSetTolerance, heavyPages);
     }
 
     public MrcConfig withWorkingSetTolerance(double tolerance) {
-        return new MrcConfig(mode, rate, maxPages, temporalPeriod, decay, pageSize, tolerance);
+        return new MrcConfig(mode, rate, maxPages, temporalPeriod, decay, pageSize, tolerance, heavyPages);
     }
 }

@@ -14,14 +14,34 @@ import io.tierscope.analytics.sampling.SpatialHash;
  * pre-filtered with the same hash is declared with {@link #declarePrefilterRate(double)} and its
  * removed references counted with {@link #acceptFiltered(long)}. All state a restart needs
  * round-trips through {@link #snapshot()} / {@link #restore(byte[])}. Not thread-safe.
+ *
+ * <p>Hybrid sampling (sampled modes, {@link MrcConfig#heavyPages()} > 0): on skewed workloads a
+ * few hot pages carry much of the references, and whether the spatial hash happens to pick them
+ * decides most of a SHARDS curve's error. Following Carra and Neglia ("Efficient miss ratio
+ * curve computation for heavy-tailed workloads"), the hot head ({@link HeavySet}) is tracked
+ * exactly whatever its hash, weight 1, while the rest stays sampled, weight 1/R. A reuse
+ * distance is then (heavy pages between) + (sampled tail pages between) / R, both counts from
+ * one Fenwick walk ({@link LruStackDistance}). For a heavy page's reuse the tail part is also
+ * capped by the references to non-heavy pages since its previous reference, counted exactly:
+ * short reuses of hot pages, whose gaps hold few tail pages, are not blown up to ~1/R.
+ *
+ * <p>Bias, documented: a page promoted from outside the sample has no history, so its promoting
+ * reference is not measured; it is left to the SHARDS_adj correction (booked as a near reuse,
+ * which a hot page's next reference most likely is) - one reference per promotion, which the
+ * head's hysteresis keeps rare. A page leaving the head goes back to being sampled or not by its
+ * hash. The heavy pages above the threshold are tracked besides the S_max sample.
  */
 public final class MrcEngine {
     /** Which histogram a curve is computed from. */
     public enum Histogram { CUMULATIVE, WINDOW, DECAYED }
 
     private static final int MAGIC = 0x4d524353; // "MRCS"
-    /** Snapshot format written; format 1 (fixed-width fields throughout) is still read. */
-    private static final int VERSION = 2;
+    /**
+     * Snapshot format written: 3 adds the heavy head (hybrid sampling). Formats 1 (fixed-width
+     * fields) and 2 are still read; they were written by plain SHARDS engines, so they restore as
+     * such (heavyPages 0) and carry on exactly as they would have.
+     */
+    private static final int VERSION = 3;
     /** Snapshot buffers shared by the engines of one stream thread (engines are not thread-safe anyway). */
     private static final ThreadLocal<SnapshotOutput> SCRATCH = ThreadLocal.withInitial(() -> new SnapshotOutput(1 << 16));
     /** Scratch above this is let go after use: a large exact engine must not pin its snapshot size per thread. */
@@ -35,6 +55,8 @@ public final class MrcEngine {
     private final LruStackDistance tracker;
     private final HashHeap heap;
     private final PageTimeMap stamps;
+    /** Heavy head tracked exactly (hybrid sampling); null when off (exact mode, or a pre-filter was declared). */
+    private HeavySet heavy;
     private final DistanceHistogram cumulative = new DistanceHistogram();
     private final DistanceHistogram window = new DistanceHistogram();
     private final DistanceHistogram decayed = new DistanceHistogram();
@@ -64,6 +86,7 @@ public final class MrcEngine {
         this.tracker = new LruStackDistance(expected);
         this.heap = config.mode() == MrcConfig.Mode.FIXED_SIZE ? new HashHeap(expected) : null;
         this.stamps = temporal ? new PageTimeMap(expected) : null;
+        this.heavy = hashing && config.heavyPages() > 0 ? new HeavySet(config.heavyPages()) : null;
     }
 
     /** Engine for VM {@code vmId} (its {@link SpatialHash#vmKey(String)}). */
@@ -87,10 +110,30 @@ public final class MrcEngine {
     public void accept(long gfn) {
         pendingReferences++;
         long h = 0;
+        int member = -1;
         if (hashing) {
             h = SpatialHash.saltedHash(salt, gfn);
+            if (heavy != null) {
+                member = heavy.slotOf(gfn, h);
+            }
             if (h >= threshold) {
-                return;
+                if (member < 0) {
+                    if (heavy != null) {
+                        int estimate = heavy.offer(h);
+                        if (estimate >= HeavySet.PROMOTE) {
+                            // No earlier history: this reference is left to SHARDS_adj (see class doc).
+                            promote(gfn, h, estimate, false);
+                        }
+                    }
+                    return;
+                }
+            } else if (heavy != null && member < 0 && tracker.contains(gfn)) {
+                // (A sampled page's first reference is left out: it has to enter the sample first.)
+                int estimate = heavy.offer(h);
+                if (estimate >= HeavySet.PROMOTE) {
+                    // A sampled page turning heavy keeps its access time: its distance stays exact.
+                    member = promote(gfn, h, estimate, true);
+                }
             }
         }
         if (temporal) {
@@ -103,17 +146,78 @@ public final class MrcEngine {
         }
         long distance = tracker.access(gfn);
         if (distance != LruStackDistance.COLD) {
-            cumulative.recordDistance(distance, rate);
-            window.recordDistance(distance, rate);
+            if (heavy == null || tracker.heavySize() == 0) {
+                cumulative.recordDistance(distance, rate);
+                window.recordDistance(distance, rate);
+                return;
+            }
+            recordHybrid(member, distance);
             return;
         }
         cumulative.recordCold(rate);
         window.recordCold(rate);
         if (heap != null) {
             heap.push(h, gfn);
-            if (tracker.size() > config.maxPages()) {
+            if (heap.size() > config.maxPages()) {
                 lowerThreshold();
             }
+        }
+    }
+
+    /**
+     * A reuse when some tracked pages are heavy: heavy pages between count 1 each, sampled tail
+     * pages 1/R each (SHARDS scaling); a heavy page's reference weighs 1, a tail page's 1/R.
+     */
+    private void recordHybrid(int member, long distance) {
+        int heavyBetween = tracker.lastHeavyBetween();
+        if (member >= 0) {
+            // Tail pages between: the SHARDS estimate ((sampled + 1) / R, the page itself as the
+            // d-th sample, minus itself), capped by the tail references between, which are
+            // counted exactly: a hot page's short reuses then are not pushed out to ~1/R.
+            long tailReferences = heavy.hit(member, references());
+            long tailBetween = distance - 1 - heavyBetween;
+            double sampledEstimate = (tailBetween + 1) / rate - 1;
+            long estimate = 1 + heavyBetween + Math.round(Math.min(tailReferences, sampledEstimate));
+            cumulative.recordWeighted(estimate, 1);
+            window.recordWeighted(estimate, 1);
+            return;
+        }
+        long tail = distance - heavyBetween;
+        if (heavyBetween == 0) {
+            cumulative.recordDistance(tail, rate);
+            window.recordDistance(tail, rate);
+            return;
+        }
+        long estimate = heavyBetween + (long) Math.ceil(tail / rate);
+        cumulative.recordWeighted(estimate, 1 / rate);
+        window.recordWeighted(estimate, 1 / rate);
+    }
+
+    /** Makes {@code gfn} heavy if it gets a slot (see {@link HeavySet#slotFor}), demoting the member it replaces. */
+    /** Returns the slot {@code gfn} took, or -1 when it stays out. */
+    private int promote(long gfn, long h, int estimate, boolean tracked) {
+        int slot = heavy.slotFor(estimate);
+        if (slot < 0) {
+            return -1;
+        }
+        if (slot < heavy.size()) {
+            demote(heavy.pages[slot], heavy.hashes[slot]);
+        }
+        heavy.put(slot, gfn, h, estimate);
+        if (tracked) {
+            tracker.setHeavy(gfn, true);
+        } else {
+            tracker.insertHeavy(gfn);
+        }
+        return slot;
+    }
+
+    /** A page leaving the heavy set goes back to the tail: kept as a sample below the threshold, else forgotten. */
+    private void demote(long page, long h) {
+        if (h < threshold) {
+            tracker.setHeavy(page, false);
+        } else {
+            forget(page);
         }
     }
 
@@ -128,9 +232,16 @@ public final class MrcEngine {
      * in SHARDS §4.2). The lowest rate ever declared wins: a declared rate above the current one
      * changes nothing, since the engine's own hash test keeps sampling below its threshold, which
      * a stream pre-filtered at a higher rate contains in full.
+     *
+     * <p>Any declared rate below 1 ends hybrid sampling for good (see {@link #endHybrid}): the
+     * collector dropped references of pages above its threshold, hot ones included, so the heavy
+     * head can no longer be found or counted exactly.
      */
     public void declarePrefilterRate(double prefilterRate) {
         long t = SpatialHash.thresholdForRate(prefilterRate);
+        if (t < SpatialHash.ALL && heavy != null) {
+            endHybrid();
+        }
         if (t >= threshold) {
             return;
         }
@@ -167,6 +278,19 @@ public final class MrcEngine {
         pendingReferences += references;
     }
 
+    /**
+     * Ends hybrid sampling: members go back to the tail (kept if below the threshold). A
+     * pre-filtered stream lacks the references the collector dropped, so heavy pages above its
+     * threshold can be neither found nor counted; from here on the engine is plain SHARDS.
+     */
+    private void endHybrid() {
+        for (int i = 0; i < heavy.size(); i++) {
+            demote(heavy.pages[i], heavy.hashes[i]);
+        }
+        heavy.clear();
+        heavy = null;
+    }
+
     private void forget(long page) {
         tracker.remove(page);
         if (stamps != null) {
@@ -179,7 +303,10 @@ public final class MrcEngine {
         flushPending();
         long top = heap.topHash();
         while (heap.size() > 0 && heap.topHash() >= top) {
-            forget(heap.topPage());
+            // A heavy page leaves the sample but stays tracked while it is heavy.
+            if (!tracker.isHeavy(heap.topPage())) {
+                forget(heap.topPage());
+            }
             heap.pop();
         }
         threshold = top;
@@ -249,8 +376,23 @@ public final class MrcEngine {
         return threshold;
     }
 
+    /** Pages of the heavy head tracked exactly right now (hybrid sampling). */
+    public int heavyPages() {
+        return tracker.heavySize();
+    }
+
+    /**
+     * Pages in the spatial sample (at most S_max in fixed-size mode), heavy ones below the
+     * threshold included; heavy pages above it are tracked besides (see {@link #heavyPages()}).
+     */
     public int trackedPages() {
-        return tracker.size();
+        int aside = 0;
+        if (heavy != null) {
+            for (int i = 0; i < heavy.size(); i++) {
+                aside += heavy.hashes[i] >= threshold ? 1 : 0;
+            }
+        }
+        return tracker.size() - aside;
     }
 
     /** References offered since creation (cumulative histogram plus not yet booked). */
@@ -266,6 +408,9 @@ public final class MrcEngine {
         }
         if (stamps != null) {
             bytes += stamps.retainedBytes();
+        }
+        if (heavy != null) {
+            bytes += heavy.retainedBytes();
         }
         return bytes;
     }
@@ -291,6 +436,7 @@ public final class MrcEngine {
         out.writeDouble(config.decay());
         out.writeInt(config.pageSize());
         out.writeDouble(config.workingSetTolerance());
+        out.writeVarLong(config.heavyPages());
         out.writeLong(vmKey);
         out.writeLong(threshold);
         out.writeLong(clock);
@@ -314,6 +460,7 @@ public final class MrcEngine {
                 out.writeVarLongUnchecked(zigzag(current - stamps.get(pages[i])));
             }
         }
+        writeHeavy(out);
         byte[] result = out.toByteArray();
         if (out.retainedBytes() > SCRATCH_KEPT_BYTES) {
             SCRATCH.remove();
@@ -333,16 +480,30 @@ public final class MrcEngine {
             throw new IllegalArgumentException("not an MRC engine snapshot (bad magic)");
         }
         int version = in.readUnsignedByte("version");
-        if (version != 1 && version != VERSION) {
+        if (version < 1 || version > VERSION) {
             throw new IllegalArgumentException("unsupported MRC snapshot version " + version);
         }
         int mode = in.readUnsignedByte("mode");
         if (mode >= MrcConfig.Mode.values().length) {
             throw new IllegalArgumentException("unknown sampling mode " + mode + " in MRC snapshot");
         }
-        MrcConfig config = new MrcConfig(MrcConfig.Mode.values()[mode], in.readDouble("rate"),
-                in.readInt("maxPages"), in.readLong("temporal period"), in.readDouble("decay"),
-                in.readInt("page size"), in.readDouble("working-set tolerance"));
+        MrcConfig.Mode m = MrcConfig.Mode.values()[mode];
+        double rate = in.readDouble("rate");
+        int maxPages = in.readInt("maxPages");
+        long temporalPeriod = in.readLong("temporal period");
+        double decay = in.readDouble("decay");
+        int pageSize = in.readInt("page size");
+        double tolerance = in.readDouble("working-set tolerance");
+        long heavyPages = version < 3 ? 0 : in.readVarLong("heavy pages");
+        if (heavyPages > MrcConfig.MAX_HEAVY_PAGES) {
+            throw new IllegalArgumentException("heavy pages " + heavyPages + " out of range in MRC snapshot");
+        }
+        MrcConfig config;
+        try {
+            config = new MrcConfig(m, rate, maxPages, temporalPeriod, decay, pageSize, tolerance, (int) heavyPages);
+        } catch (IllegalArgumentException bad) {
+            throw new IllegalArgumentException("bad configuration in MRC snapshot: " + bad.getMessage(), bad);
+        }
         long vmKey = in.readLong("vm key");
         long threshold = in.readLong("threshold");
         if (threshold < 1 || threshold > SpatialHash.ALL) {
@@ -379,8 +540,12 @@ public final class MrcEngine {
         }
         e.tracker.loadInLruOrder(pages, n);
         if (e.heap != null) {
+            // The sample is the tracked pages below the threshold; heavy pages above it are not in it.
             for (int i = 0; i < n; i++) {
-                e.heap.append(SpatialHash.saltedHash(e.salt, pages[i]), pages[i]);
+                long h = SpatialHash.saltedHash(e.salt, pages[i]);
+                if (h < threshold) {
+                    e.heap.append(h, pages[i]);
+                }
             }
             e.heap.heapify();
         }
@@ -391,11 +556,90 @@ public final class MrcEngine {
                 e.stamps.put(pages[i], version == 1 ? coded : current - coded);
             }
         }
+        if (version >= 3) {
+            e.readHeavy(in);
+        }
         if (!in.atEnd()) {
             throw new IllegalArgumentException("trailing bytes after MRC snapshot at byte " + in.position()
                     + " of " + snapshot.length);
         }
         return e;
+    }
+
+    /**
+     * Format 3 heavy section: a presence byte (0 when hybrid sampling is off or was ended by a
+     * pre-filter), then the sketch's update count, the heavy reference clock, the CLOCK hand and
+     * the members in slot order (page delta, aged hits, reference and heavy-reference clock ages),
+     * then the sketch's counters packed two per byte.
+     */
+    private void writeHeavy(SnapshotOutput out) {
+        out.writeByte(heavy == null ? 0 : 1);
+        if (heavy == null) {
+            return;
+        }
+        long now = references();
+        out.writeVarLong(heavy.updates);
+        out.writeVarLong(heavy.heavyReferences);
+        out.writeVarLong(heavy.hand);
+        out.writeVarLong(heavy.size());
+        out.ensure(40 * heavy.size());
+        long previous = 0;
+        for (int i = 0; i < heavy.size(); i++) {
+            out.writeVarLongUnchecked(zigzag(heavy.pages[i] - previous));
+            previous = heavy.pages[i];
+            out.writeVarLongUnchecked(heavy.hits[i]);
+            long last = heavy.lastReference[i];
+            out.writeVarLongUnchecked(last == HeavySet.UNKNOWN ? 0 : now - last + 1);
+            out.writeVarLongUnchecked(heavy.heavyReferences - heavy.lastHeavyReference[i]);
+        }
+        // The sketch's 4-bit counters, two per byte: fixed size, and cheaper to write than gap coding.
+        byte[] sketch = heavy.sketch;
+        out.ensure(sketch.length / 2);
+        for (int i = 0; i < sketch.length; i += 2) {
+            out.writeByte(sketch[i] | sketch[i + 1] << 4);
+        }
+    }
+
+    private void readHeavy(SnapshotInput in) {
+        int present = in.readUnsignedByte("heavy presence");
+        if (present > 1) {
+            throw new IllegalArgumentException("heavy presence byte " + present + " in MRC snapshot");
+        }
+        if (present == 0) {
+            heavy = null;
+            return;
+        }
+        if (heavy == null) {
+            throw new IllegalArgumentException("heavy section in MRC snapshot of an engine without hybrid sampling");
+        }
+        long now = references();
+        heavy.updates = in.readVarLong("heavy sketch updates");
+        heavy.heavyReferences = in.readVarLong("heavy references");
+        long hand = in.readVarLong("heavy hand");
+        long size = in.readVarLong("heavy page count");
+        if (size > heavy.capacity() || hand > size) {
+            throw new IllegalArgumentException("heavy page count " + size + " (hand " + hand + ") out of range in MRC snapshot");
+        }
+        long page = 0;
+        for (int i = 0; i < size; i++) {
+            page += unzigzag(in.readVarLong("heavy page"));
+            long hits = in.readVarLong("heavy hits");
+            long age = in.readVarLong("heavy reference age");
+            long reference = age == 0 ? HeavySet.UNKNOWN : now - age + 1;
+            long heavyReference = heavy.heavyReferences - in.readVarLong("heavy reference count age");
+            if (hits > Integer.MAX_VALUE || !tracker.setHeavy(page, true)) {
+                throw new IllegalArgumentException("heavy page " + page + " (slot " + i + ") is not tracked or has "
+                        + hits + " hits in MRC snapshot");
+            }
+            heavy.restoreMember(page, SpatialHash.saltedHash(salt, page), (int) hits, reference, heavyReference);
+        }
+        heavy.hand = (int) hand;
+        byte[] sketch = heavy.sketch;
+        for (int i = 0; i < sketch.length; i += 2) {
+            int packed = in.readUnsignedByte("heavy sketch counters");
+            sketch[i] = (byte) (packed & 0xf);
+            sketch[i + 1] = (byte) (packed >>> 4);
+        }
     }
 
     /** Format 2: sums, a bitmask of the non-zero near entries and those entries, then non-zero buckets as (gap, count). */

@@ -30,7 +30,10 @@ class SnapshotPropertiesTest {
     Arbitrary<MrcConfig> configs() {
         return Arbitraries.of(MrcConfig.exact(), MrcConfig.fixedRate(0.3), MrcConfig.fixedSize(64),
                 MrcConfig.fixedSize(7).withTemporalPeriod(3), MrcConfig.exact().withTemporalPeriod(50),
-                MrcConfig.fixedRate(0.5).withDecay(0.3).withPageSize(2 << 20));
+                MrcConfig.fixedRate(0.5).withDecay(0.3).withPageSize(2 << 20),
+                // Tiny heavy heads: promotions, evictions and demotions all happen in short traces.
+                MrcConfig.fixedSize(64).withHeavyPages(3), MrcConfig.fixedRate(0.3).withHeavyPages(1),
+                MrcConfig.fixedSize(16).withHeavyPages(8).withTemporalPeriod(5), MrcConfig.fixedSize(64).withHeavyPages(0));
     }
 
     @Provide
@@ -81,8 +84,9 @@ class SnapshotPropertiesTest {
     @ParameterizedTest
     @CsvSource({"fixed-size-256-temporal-7.v1, 5, FIXED_SIZE", "exact.v1, 6, EXACT"})
     void formatOneSnapshotsStillRestore(String fixture, long vmKey, MrcConfig.Mode mode) throws IOException {
-        MrcConfig config = mode == MrcConfig.Mode.EXACT ? MrcConfig.exact()
-                : MrcConfig.fixedSize(256).withTemporalPeriod(7);
+        // Format 1 was written by plain SHARDS engines: they restore without a heavy head.
+        MrcConfig config = (mode == MrcConfig.Mode.EXACT ? MrcConfig.exact()
+                : MrcConfig.fixedSize(256).withTemporalPeriod(7)).withHeavyPages(0);
         long[] trace = fixtureTrace(25_000);
         MrcEngine direct = new MrcEngine(vmKey, config);
         feed(direct, trace, 0, 20_000);

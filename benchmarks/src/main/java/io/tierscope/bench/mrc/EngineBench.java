@@ -20,7 +20,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * The per-VM engine as the topology drives it (fixed-size S_max = 8192 on a 4M-page Zipf
  * footprint), plus the size and cost of its snapshot. The setup prints retained bytes and
- * snapshot bytes: the per-VM state budget is 2 MiB whatever the footprint.
+ * snapshot bytes: the per-VM state budget is 2 MiB whatever the footprint. "fixed-size-8192" is
+ * the default hybrid sampler (exact heavy head, sampled tail); "plain-8192" is SHARDS alone.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -31,7 +32,7 @@ public class EngineBench {
     /** Samples per record as the collector batches them at high rates. */
     static final int BATCH = 4000;
 
-    @Param({"fixed-size-8192", "exact"})
+    @Param({"fixed-size-8192", "plain-8192", "exact"})
     public String mode;
 
     private long[] refs;
@@ -43,7 +44,11 @@ public class EngineBench {
     public void setup() {
         refs = new long[REFS];
         ZipfWorkload zipf = new ZipfWorkload(5, 0, 4_000_000, 0.8);
-        engine = new MrcEngine(77, mode.equals("exact") ? MrcConfig.exact() : MrcConfig.fixedSize(8192));
+        engine = new MrcEngine(77, switch (mode) {
+            case "exact" -> MrcConfig.exact();
+            case "plain-8192" -> MrcConfig.fixedSize(8192).withHeavyPages(0);
+            default -> MrcConfig.fixedSize(8192);
+        });
         for (int i = 0; i < 4; i++) {
             zipf.generate(refs, new byte[REFS], 0, REFS);
             engine.accept(refs, 0, REFS);
@@ -53,8 +58,8 @@ public class EngineBench {
 
     @TearDown(Level.Trial)
     public void report() {
-        System.out.printf("%n%s: tracked %d pages, retained %d bytes, snapshot %d bytes%n", mode,
-                engine.trackedPages(), engine.retainedBytes(), engine.snapshot().length);
+        System.out.printf("%n%s: tracked %d pages (%d heavy), retained %d bytes, snapshot %d bytes%n", mode,
+                engine.trackedPages(), engine.heavyPages(), engine.retainedBytes(), engine.snapshot().length);
     }
 
     @Benchmark

@@ -47,6 +47,8 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
     public static final String MRC_DECAY = "tierscope.mrc.decay";
     /** Bytes per guest page, for curve sizes in bytes (default 4096). */
     public static final String PAGE_SIZE_BYTES = "tierscope.page.size.bytes";
+    /** Hot pages a sampled MRC engine tracks exactly beside its spatial sample, 0 to 16384 (0 = plain SHARDS; default 2048). */
+    public static final String MRC_HEAVY_PAGES = "tierscope.mrc.heavy.pages";
     /** Drop a VM's MRC state this long (event time) after its last window; 0 = never (default 24 h). */
     public static final String MRC_IDLE_RETENTION_MS = "tierscope.mrc.idle.retention.ms";
 
@@ -66,11 +68,16 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
         if (pageSize < 1 || pageSize > Integer.MAX_VALUE || Long.bitCount(pageSize) != 1) {
             throw new IllegalArgumentException(PAGE_SIZE_BYTES + " must be a power of two, got " + pageSize);
         }
+        long heavy = longValue(props, MRC_HEAVY_PAGES, d.engine().heavyPages());
+        if (heavy < 0 || heavy > MrcConfig.MAX_HEAVY_PAGES) {
+            throw new IllegalArgumentException(MRC_HEAVY_PAGES + " must be in [0, " + MrcConfig.MAX_HEAVY_PAGES + "], got " + heavy);
+        }
         long retention = longValue(props, MRC_IDLE_RETENTION_MS, d.idleRetentionMs());
         if (retention < 0) {
             throw new IllegalArgumentException(MRC_IDLE_RETENTION_MS + " must be >= 0 (0 = forever), got " + retention);
         }
-        return new MrcSettings(engine.withTemporalPeriod(period).withDecay(decay).withPageSize((int) pageSize),
+        return new MrcSettings(engine.withTemporalPeriod(period).withDecay(decay).withPageSize((int) pageSize)
+                        .withHeavyPages((int) heavy),
                 props.get(MRC_CURVE) == null ? d.longCurve() : MrcSettings.longCurve(MRC_CURVE, props.get(MRC_CURVE).toString()),
                 retention);
     }

@@ -1,5 +1,8 @@
 package io.tierscope.streams;
 
+import static io.tierscope.streams.ConfigValues.doubleValue;
+import static io.tierscope.streams.ConfigValues.longValue;
+
 import io.tierscope.streams.heat.HeatConfig;
 import io.tierscope.analytics.mrc.MrcConfig;
 import io.tierscope.streams.mrc.MrcSettings;
@@ -82,17 +85,6 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
                 retention);
     }
 
-    private static double doubleValue(Map<?, ?> props, String key, double fallback) {
-        Object v = props.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return Double.parseDouble(v.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number, got \"" + v + "\"");
-        }
-    }
     // --- end MRC topology ---
 
     public static final Duration MIN_WINDOW = Duration.ofSeconds(10);
@@ -153,15 +145,4 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
         return mask;
     }
 
-    private static long longValue(Map<?, ?> props, String key, long fallback) {
-        Object v = props.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(v.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, got \"" + v + "\"");
-        }
-    }
 }

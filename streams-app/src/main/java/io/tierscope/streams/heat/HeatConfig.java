@@ -1,5 +1,7 @@
 package io.tierscope.streams.heat;
 
+import static io.tierscope.streams.ConfigValues.longValue;
+
 import io.tierscope.analytics.heat.GapPolicy;
 import io.tierscope.analytics.heat.HeatTable;
 import io.tierscope.streams.StreamsAppConfig;
@@ -112,17 +114,5 @@ public record HeatConfig(int chunkPages, HeatTable classifier, GapPolicy gapPoli
             }
         }
         throw new IllegalArgumentException(StreamsAppConfig.HEAT_GAP_POLICY + " must be \"idle\" or \"ignore\", got \"" + value + "\"");
-    }
-
-    private static long longValue(Map<?, ?> props, String key, long fallback) {
-        Object v = props.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(v.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, got \"" + v + "\"");
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.tierscope.streams.decode;
 
 import io.tierscope.topics.DeadLetter;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
@@ -34,6 +35,10 @@ public final class DecodeProcessor<T> implements Processor<byte[], byte[], Objec
     private final String deadLetterChild;
     private final String rejectedBy;
     private ProcessorContext<Object, Object> context;
+    /** Reused for every key (a processor instance runs on one thread); reports bad UTF-8 instead of replacing it. */
+    private final CharsetDecoder keyDecoder = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
 
     public DecodeProcessor(Deserializer<T> deserializer, Validator<T> validator, EventTime<T> eventTime,
                            List<String> validChildren, String deadLetterChild, String rejectedBy) {
@@ -86,14 +91,11 @@ public final class DecodeProcessor<T> implements Processor<byte[], byte[], Objec
         }
     }
 
-    private static String decodeKey(byte[] key) throws CharacterCodingException {
+    private String decodeKey(byte[] key) throws CharacterCodingException {
         if (key == null) {
             return null;
         }
-        return StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(key)).toString();
+        return keyDecoder.decode(ByteBuffer.wrap(key)).toString();
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String reason) {

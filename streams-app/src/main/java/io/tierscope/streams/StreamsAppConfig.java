@@ -50,8 +50,11 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
     public static final String MRC_DECAY = "tierscope.mrc.decay";
     /** Bytes per guest page, for curve sizes in bytes (default 4096). */
     public static final String PAGE_SIZE_BYTES = "tierscope.page.size.bytes";
-    /** Hot pages a sampled MRC engine tracks exactly beside its spatial sample, 0 to 16384 (0 = plain SHARDS; default 2048). */
-    public static final String MRC_HEAVY_PAGES = "tierscope.mrc.heavy.pages";
+    /**
+     * K, the most recently used pages whose reuses a sampled MRC engine measures exactly beside its
+     * spatial sample, 0 to 65536 (0 = plain SHARDS; default 8192).
+     */
+    public static final String MRC_HEAD_PAGES = "tierscope.mrc.head.pages";
     /** Drop a VM's MRC state this long (event time) after its last window; 0 = never (default 24 h). */
     public static final String MRC_IDLE_RETENTION_MS = "tierscope.mrc.idle.retention.ms";
 
@@ -71,16 +74,16 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
         if (pageSize < 1 || pageSize > Integer.MAX_VALUE || Long.bitCount(pageSize) != 1) {
             throw new IllegalArgumentException(PAGE_SIZE_BYTES + " must be a power of two, got " + pageSize);
         }
-        long heavy = longValue(props, MRC_HEAVY_PAGES, d.engine().heavyPages());
-        if (heavy < 0 || heavy > MrcConfig.MAX_HEAVY_PAGES) {
-            throw new IllegalArgumentException(MRC_HEAVY_PAGES + " must be in [0, " + MrcConfig.MAX_HEAVY_PAGES + "], got " + heavy);
+        long head = longValue(props, MRC_HEAD_PAGES, d.engine().headPages());
+        if (head < 0 || head > MrcConfig.MAX_HEAD_PAGES) {
+            throw new IllegalArgumentException(MRC_HEAD_PAGES + " must be in [0, " + MrcConfig.MAX_HEAD_PAGES + "], got " + head);
         }
         long retention = longValue(props, MRC_IDLE_RETENTION_MS, d.idleRetentionMs());
         if (retention < 0) {
             throw new IllegalArgumentException(MRC_IDLE_RETENTION_MS + " must be >= 0 (0 = forever), got " + retention);
         }
         return new MrcSettings(engine.withTemporalPeriod(period).withDecay(decay).withPageSize((int) pageSize)
-                        .withHeavyPages((int) heavy),
+                        .withHeadPages((int) head),
                 props.get(MRC_CURVE) == null ? d.longCurve() : MrcSettings.longCurve(MRC_CURVE, props.get(MRC_CURVE).toString()),
                 retention);
     }

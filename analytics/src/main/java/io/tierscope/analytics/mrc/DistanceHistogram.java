@@ -19,6 +19,13 @@ import java.util.Arrays;
  * number of references offered; its gap to the summed weights is the SHARDS_adj correction
  * (§5.2), booked into the first bucket (sampled distance 1). Miss ratio at c is then
  * {@code (cold + weight above c) / total}.
+ *
+ * <p>With an exact head (see {@link MrcEngine}), reuses within the head are counted exactly,
+ * weight 1, in the same buckets; the references beyond it (or first references) are counted
+ * exactly too ({@link #farReferences}), and only how they spread over distances beyond the head
+ * comes from samples ({@link #far}, {@link #farCold}): the ratio estimator
+ * {@code farReferences * (sampled weight above c) / (sampled weight)}. The SHARDS_adj
+ * correction is then not needed for them: the count it corrects is known.
  */
 public final class DistanceHistogram {
     static final int EXACT = 128;
@@ -27,6 +34,8 @@ public final class DistanceHistogram {
     static final int BUCKETS = EXACT + (62 - 7 + 1) * SUB;
     /** Sampled distances spread at curve time rather than bucketed at d / R. */
     static final int NEAR = 32;
+    /** Bytes held by one histogram's arrays. */
+    static final long RETAINED_BYTES = 8L * (2 * BUCKETS + 2 * (NEAR + 1));
     private static final long MAX_DISTANCE = Long.MAX_VALUE >>> 1;
 
     final double[] counts = new double[BUCKETS];
@@ -42,6 +51,21 @@ public final class DistanceHistogram {
     long references;
     /** Rate of the latest sample, used to spread the SHARDS_adj correction. */
     double lastRate = 1;
+    /** Size of the exact head: far distances are kept as their part beyond it (see {@link #far}). */
+    final long headPages;
+    /** Sampled reuses beyond the exact head, by estimated distance less {@link #headPages} (weights 1/R). */
+    final double[] far = new double[BUCKETS];
+    /** Sampled first references among the references beyond the head (weights 1/R). */
+    double farCold;
+    /** Weight of all samples beyond the head: {@code farCold} plus the sum of {@link #far}. */
+    double farWeight;
+    /** References beyond the exact head (or first references), counted exactly. */
+    double farReferences;
+
+    /** A histogram for an engine whose exact head holds {@code headPages} pages (0: none). */
+    DistanceHistogram(long headPages) {
+        this.headPages = headPages;
+    }
 
     /** Bucket of integer distance v >= 0. */
     static int bucket(long v) {
@@ -87,6 +111,36 @@ public final class DistanceHistogram {
         counts[bucket(Math.min(Math.max(distance, 1), MAX_DISTANCE))] += weight;
     }
 
+    /** A reuse within the exact head: its distance is exact, its weight 1. */
+    void recordExact(long distance) {
+        samples += 1;
+        counts[bucket(distance)] += 1;
+    }
+
+    /** A reference beyond the exact head, counted whether or not its page is sampled. */
+    void recordBeyondHead() {
+        farReferences += 1;
+    }
+
+    /**
+     * A sampled reuse beyond the exact head, {@code beyond} >= 1 pages past it (estimated, in
+     * unsampled pages). Kept relative to the head, so bucket widths never blur its edge.
+     */
+    void recordFar(long beyond, double rate) {
+        double w = 1 / rate;
+        samples += 1;
+        far[bucket(Math.min(Math.max(beyond, 1), MAX_DISTANCE))] += w;
+        farWeight += w;
+    }
+
+    /** A sampled first reference beyond the exact head. */
+    void recordFarCold(double rate) {
+        double w = 1 / rate;
+        samples += 1;
+        farCold += w;
+        farWeight += w;
+    }
+
     void recordCold(double rate) {
         cold += 1 / rate;
         samples += 1;
@@ -103,6 +157,10 @@ public final class DistanceHistogram {
         Arrays.fill(counts, 0);
         Arrays.fill(near, 0);
         Arrays.fill(nearSamples, 0);
+        Arrays.fill(far, 0);
+        farCold = 0;
+        farWeight = 0;
+        farReferences = 0;
         cold = 0;
         samples = 0;
         total = 0;
@@ -113,7 +171,11 @@ public final class DistanceHistogram {
     void scale(double factor) {
         for (int i = 0; i < counts.length; i++) {
             counts[i] *= factor;
+            far[i] *= factor;
         }
+        farCold *= factor;
+        farWeight *= factor;
+        farReferences *= factor;
         for (int d = 0; d <= NEAR; d++) {
             near[d] *= factor;
             nearSamples[d] *= factor;
@@ -127,7 +189,11 @@ public final class DistanceHistogram {
     void add(DistanceHistogram o) {
         for (int i = 0; i < counts.length; i++) {
             counts[i] += o.counts[i];
+            far[i] += o.far[i];
         }
+        farCold += o.farCold;
+        farWeight += o.farWeight;
+        farReferences += o.farReferences;
         for (int d = 0; d <= NEAR; d++) {
             near[d] += o.near[d];
             nearSamples[d] += o.nearSamples[d];
@@ -141,16 +207,15 @@ public final class DistanceHistogram {
         }
     }
 
-    /** Weight of re-references whose (estimated) distance exceeds {@code c} pages. */
+    /**
+     * Weight of re-references whose (estimated) distance exceeds {@code c} pages, the references
+     * beyond the exact head among them (their reuse share by the ratio estimate; with no sample
+     * yet they all count as first references, see {@link #coldEstimate()}).
+     */
     private double above(long c, double adjustment) {
-        double above = 0;
-        int cb = bucket(Math.min(Math.max(c, 0), MAX_DISTANCE));
-        for (int b = BUCKETS - 1; b > cb; b--) {
-            above += counts[b];
-        }
-        if (counts[cb] != 0) {
-            long hi = lowerBound(cb) + width(cb) - 1;
-            above += counts[cb] * (double) (hi - c) / width(cb);
+        double above = above(counts, c);
+        if (farWeight > 0) {
+            above += farReferences * above(far, c - headPages) / farWeight;
         }
         for (int d = 1; d <= NEAR; d++) {
             double w = d == 1 ? near[1] + adjustment : near[d];
@@ -161,6 +226,28 @@ public final class DistanceHistogram {
             }
         }
         return above;
+    }
+
+    /** Weight in {@code buckets} above distance {@code c}, spread uniformly within a bucket. */
+    private static double above(double[] buckets, long c) {
+        double above = 0;
+        int cb = bucket(Math.min(Math.max(c, 0), MAX_DISTANCE));
+        for (int b = BUCKETS - 1; b > cb; b--) {
+            above += buckets[b];
+        }
+        if (buckets[cb] != 0) {
+            long hi = lowerBound(cb) + width(cb) - 1;
+            above += buckets[cb] * (double) (hi - c) / width(cb);
+        }
+        return above;
+    }
+
+    /** Estimated first references: sampled ones weighted, plus the cold share of those beyond the head. */
+    double coldEstimate() {
+        if (farReferences == 0) {
+            return cold;
+        }
+        return cold + (farWeight > 0 ? farReferences * farCold / farWeight : farReferences);
     }
 
     /** P(Binomial(c, r) < d): the chance a reuse of sampled distance d is farther than c pages. */
@@ -183,7 +270,7 @@ public final class DistanceHistogram {
 
     /** The SHARDS_adj correction: references offered minus their estimate from the samples. */
     private double adjustment() {
-        double weights = cold;
+        double weights = cold + farReferences;
         for (double v : counts) {
             weights += v;
         }
@@ -201,8 +288,9 @@ public final class DistanceHistogram {
             return out;
         }
         double adjustment = adjustment();
+        double coldEstimate = coldEstimate();
         for (int s = 0; s < sizes.length; s++) {
-            out[s] = clamp((cold + above(sizes[s], adjustment)) / total);
+            out[s] = clamp((coldEstimate + above(sizes[s], adjustment)) / total);
         }
         return out;
     }
@@ -241,16 +329,23 @@ public final class DistanceHistogram {
 
     /** Largest distance bucket in use (upper bound), 0 if none. */
     long maxDistance() {
+        long max = 0;
         for (int b = BUCKETS - 1; b >= 0; b--) {
-            if (counts[b] != 0) {
-                return lowerBound(b) + width(b) - 1;
+            if (far[b] != 0) {
+                max = headPages + lowerBound(b) + width(b) - 1;
+                break;
             }
         }
-        return 0;
+        for (int b = BUCKETS - 1; b >= 0; b--) {
+            if (counts[b] != 0) {
+                return Math.max(max, lowerBound(b) + width(b) - 1);
+            }
+        }
+        return max;
     }
 
     double coldMissRatio() {
-        return total > 0 ? clamp(cold / total) : Double.NaN;
+        return total > 0 ? clamp(coldEstimate() / total) : Double.NaN;
     }
 
     private static double clamp(double v) {

@@ -10,11 +10,9 @@ import java.util.Arrays;
  * the tree is 64x smaller than the time range and stays in cache. Times are renumbered
  * (compacted) when they run out, O(n log n) at most once every n references: O(log n) amortised.
  *
- * <p>Pages are of two classes for hybrid sampling (heavy head tracked exactly, tail sampled):
- * a second bitmap marks the times of heavy pages, and the tree holds both counts packed in one
- * long (all marks low, heavy marks high 32 bits), so one O(log n) walk yields both and a caller
- * can weight the two classes differently (Carra and Neglia, heavy-tailed MRCs: exact head,
- * sampled tail). {@link #lastHeavyBetween()} reports the heavy part of the latest distance.
+ * <p>Built {@linkplain #LruStackDistance(int, boolean) evictable}, it also knows which page is at
+ * each time, so the least recently used page can be dropped ({@link #removeOldest()}): a bounded
+ * LRU stack, as the exact head of a sampled engine needs.
  */
 public final class LruStackDistance {
     /** What {@link #access} returns for a page not tracked before (a cold miss). */
@@ -22,23 +20,27 @@ public final class LruStackDistance {
     private static final int MIN_CAPACITY = 1024;
 
     private final PageTimeMap lastTime;
-    private static final long HEAVY_FLAG = 1L << 32;
-    private static final long TIME_MASK = HEAVY_FLAG - 1;
-    private static final long HEAVY_ONE = 1L << 32;
+    private final boolean evictable;
 
     private long[] marks;
-    private long[] heavyMarks;
-    /** Packed counts per node: marks in the low 32 bits, heavy marks in the high 32. */
-    private long[] fenwick;
-    private int heavyCount;
-    private int lastHeavyBetween;
-    private boolean lastWasHeavy;
+    /** Marks per node of the tree over the words of {@link #marks}. */
+    private int[] fenwick;
+    /** Page last accessed at each time (evictable only; stale where the time is unmarked). */
+    private long[] pageAt;
+    /** No mark is at a time before this one (evictable only): where the search for the oldest starts. */
+    private int oldest;
     private int capacity;
     private int now;
     /** Scratch for {@link #pagesInLruOrder(long[])}: marks in the words before each word. */
     private int[] wordBase;
 
     public LruStackDistance(int expectedPages) {
+        this(expectedPages, false);
+    }
+
+    /** A tracker that, when {@code evictable}, can drop its least recently used page. */
+    public LruStackDistance(int expectedPages, boolean evictable) {
+        this.evictable = evictable;
         lastTime = new PageTimeMap(expectedPages);
         allocate(capacityFor(expectedPages));
     }
@@ -50,8 +52,8 @@ public final class LruStackDistance {
     private void allocate(int cap) {
         capacity = cap;
         marks = new long[cap >>> 6];
-        heavyMarks = new long[cap >>> 6];
-        fenwick = new long[marks.length + 1];
+        fenwick = new int[marks.length + 1];
+        pageAt = evictable ? new long[cap] : null;
     }
 
     /**
@@ -64,86 +66,44 @@ public final class LruStackDistance {
         }
         int time = now++;
         int slot = lastTime.find(page);
+        if (evictable) {
+            pageAt[time] = page;
+        }
         if (slot < 0) {
             lastTime.insertAt(-slot - 1, page, time);
-            mark(time, false);
-            lastHeavyBetween = 0;
-            lastWasHeavy = false;
+            mark(time);
             return COLD;
         }
-        long value = lastTime.valueAt(slot);
-        int previous = (int) (value & TIME_MASK);
-        boolean heavy = (value & HEAVY_FLAG) != 0;
-        lastTime.setValueAt(slot, (value & HEAVY_FLAG) | time);
+        int previous = (int) lastTime.valueAt(slot);
+        lastTime.setValueAt(slot, time);
         // Marks at times <= previous, the page's own included; everything else is more recent.
-        long before = prefix(previous);
-        long distance = lastTime.size() - (int) before + 1;
-        lastHeavyBetween = heavyCount - (int) (before >>> 32);
-        lastWasHeavy = heavy;
-        unmark(previous, heavy);
-        mark(time, heavy);
+        long distance = lastTime.size() - prefix(previous) + 1;
+        unmark(previous);
+        mark(time);
         return distance;
     }
 
     /**
-     * How many of the pages counted in the latest {@link #access} distance are heavy (the page
-     * itself excluded: those accessed strictly between its previous access and now); 0 after a
-     * cold access.
+     * Stops tracking the least recently used page and returns it (evictable trackers only).
+     * Amortised O(1): the search resumes where the previous one ended, since times only grow.
+     *
+     * @throws IllegalStateException when nothing is tracked or the tracker is not evictable
      */
-    public int lastHeavyBetween() {
-        return lastHeavyBetween;
-    }
-
-    /** Whether the page of the latest {@link #access} is heavy. */
-    public boolean lastWasHeavy() {
-        return lastWasHeavy;
-    }
-
-    /** Number of tracked heavy pages. */
-    public int heavySize() {
-        return heavyCount;
-    }
-
-    public boolean isHeavy(long page) {
-        long v = lastTime.get(page);
-        return v != PageTimeMap.MISSING && (v & HEAVY_FLAG) != 0;
-    }
-
-    /**
-     * Moves tracked {@code page} into the heavy class or out of it, keeping its access time;
-     * returns false when the page is not tracked.
-     */
-    public boolean setHeavy(long page, boolean heavy) {
-        int slot = lastTime.find(page);
-        if (slot < 0) {
-            return false;
+    public long removeOldest() {
+        if (!evictable || lastTime.size() == 0) {
+            throw new IllegalStateException(evictable ? "nothing tracked" : "tracker is not evictable");
         }
-        long value = lastTime.valueAt(slot);
-        boolean was = (value & HEAVY_FLAG) != 0;
-        if (was != heavy) {
-            int time = (int) (value & TIME_MASK);
-            unmark(time, was);
-            mark(time, heavy);
-            lastTime.setValueAt(slot, heavy ? value | HEAVY_FLAG : value & ~HEAVY_FLAG);
+        int w = oldest >>> 6;
+        long bits = marks[w] & (-1L << (oldest & 63));
+        while (bits == 0) {
+            bits = marks[++w];
         }
-        return true;
-    }
-
-    /**
-     * Starts tracking {@code page} (not tracked) as a heavy page accessed now, without a distance:
-     * a page promoted to the heavy class has no earlier history.
-     */
-    public void insertHeavy(long page) {
-        if (now == capacity) {
-            compact();
-        }
-        int time = now++;
-        int slot = lastTime.find(page);
-        if (slot >= 0) {
-            throw new IllegalStateException("page " + page + " is already tracked");
-        }
-        lastTime.insertAt(-slot - 1, page, HEAVY_FLAG | time);
-        mark(time, true);
+        int time = (w << 6) + Long.numberOfTrailingZeros(bits);
+        long page = pageAt[time];
+        lastTime.remove(page);
+        unmark(time);
+        oldest = time + 1;
+        return page;
     }
 
     /** Stops tracking {@code page}; returns whether it was tracked. */
@@ -152,7 +112,7 @@ public final class LruStackDistance {
         if (t == PageTimeMap.MISSING) {
             return false;
         }
-        unmark((int) (t & TIME_MASK), (t & HEAVY_FLAG) != 0);
+        unmark((int) t);
         return true;
     }
 
@@ -186,7 +146,7 @@ public final class LruStackDistance {
         for (int i = 0; i < lastTime.capacity(); i++) {
             long page = lastTime.keyAt(i);
             if (page >= 0) {
-                out[rank((int) (lastTime.valueAt(i) & TIME_MASK))] = page;
+                out[rank((int) lastTime.valueAt(i))] = page;
             }
         }
         return n;
@@ -218,38 +178,30 @@ public final class LruStackDistance {
         if (wanted > capacity) {
             allocate(wanted);
         }
+        if (evictable) {
+            System.arraycopy(pages, 0, pageAt, 0, n);
+        }
         markFirst(n);
     }
 
     /** Bytes held by the arrays of this structure. */
     public long retainedBytes() {
         // wordBase (snapshot/compaction scratch) counted whether or not allocated yet.
-        return lastTime.retainedBytes() + 16L * marks.length + 8L * fenwick.length + 4L * marks.length;
+        return lastTime.retainedBytes() + 8L * marks.length + 4L * fenwick.length + 4L * marks.length
+                + (pageAt == null ? 0 : 8L * pageAt.length);
     }
 
-    private void mark(int time, boolean heavy) {
+    private void mark(int time) {
         marks[time >>> 6] |= 1L << time;
-        long add = 1;
-        if (heavy) {
-            heavyMarks[time >>> 6] |= 1L << time;
-            heavyCount++;
-            add += HEAVY_ONE;
-        }
         for (int i = (time >>> 6) + 1; i < fenwick.length; i += i & -i) {
-            fenwick[i] += add;
+            fenwick[i]++;
         }
     }
 
-    private void unmark(int time, boolean heavy) {
+    private void unmark(int time) {
         marks[time >>> 6] &= ~(1L << time);
-        long sub = 1;
-        if (heavy) {
-            heavyMarks[time >>> 6] &= ~(1L << time);
-            heavyCount--;
-            sub += HEAVY_ONE;
-        }
         for (int i = (time >>> 6) + 1; i < fenwick.length; i += i & -i) {
-            fenwick[i] -= sub;
+            fenwick[i]--;
         }
     }
 
@@ -270,11 +222,10 @@ public final class LruStackDistance {
         return wordBase[time >>> 6] + Long.bitCount(marks[time >>> 6] & ((1L << time) - 1));
     }
 
-    /** Marks at times {@code <= time} (low 32 bits) and heavy marks among them (high 32 bits). */
-    private long prefix(int time) {
+    /** Marks at times {@code <= time}. */
+    private int prefix(int time) {
         int word = time >>> 6;
-        long keep = -1L >>> (63 - (time & 63));
-        long sum = Long.bitCount(marks[word] & keep) + ((long) Long.bitCount(heavyMarks[word] & keep) << 32);
+        int sum = Long.bitCount(marks[word] & (-1L >>> (63 - (time & 63))));
         for (int i = word; i > 0; i -= i & -i) {
             sum += fenwick[i];
         }
@@ -286,17 +237,25 @@ public final class LruStackDistance {
         int n = lastTime.size();
         computeWordBase();
         for (int i = 0; i < lastTime.capacity(); i++) {
-            if (lastTime.keyAt(i) >= 0) {
-                long v = lastTime.valueAt(i);
-                lastTime.setValueAt(i, (v & HEAVY_FLAG) | rank((int) (v & TIME_MASK)));
+            long page = lastTime.keyAt(i);
+            if (page >= 0) {
+                int rank = rank((int) lastTime.valueAt(i));
+                lastTime.setValueAt(i, rank);
+                if (evictable) {
+                    // Safe in place: pageAt is only written here, and ranks are read from the marks.
+                    pageAt[rank] = page;
+                }
             }
         }
         int wanted = capacityFor(n);
         if (wanted != capacity) {
+            long[] pages = pageAt;
             allocate(wanted);
+            if (evictable) {
+                System.arraycopy(pages, 0, pageAt, 0, n);
+            }
         } else {
             Arrays.fill(marks, 0);
-            Arrays.fill(heavyMarks, 0);
             Arrays.fill(fenwick, 0);
         }
         markFirst(n);
@@ -307,18 +266,9 @@ public final class LruStackDistance {
         for (int t = 0; t < n; t++) {
             marks[t >>> 6] |= 1L << t;
         }
-        heavyCount = 0;
-        for (int i = 0; i < lastTime.capacity(); i++) {
-            long v = lastTime.valueAt(i);
-            if (lastTime.keyAt(i) >= 0 && (v & HEAVY_FLAG) != 0) {
-                int t = (int) (v & TIME_MASK);
-                heavyMarks[t >>> 6] |= 1L << t;
-                heavyCount++;
-            }
-        }
         // Word counts, then push each node's sum to its parent.
         for (int w = 0; w < marks.length; w++) {
-            fenwick[w + 1] = Long.bitCount(marks[w]) + ((long) Long.bitCount(heavyMarks[w]) << 32);
+            fenwick[w + 1] = Long.bitCount(marks[w]);
         }
         for (int i = 1; i < fenwick.length; i++) {
             int parent = i + (i & -i);
@@ -327,5 +277,6 @@ public final class LruStackDistance {
             }
         }
         now = n;
+        oldest = 0;
     }
 }

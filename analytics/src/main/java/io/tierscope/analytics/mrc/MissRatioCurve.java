@@ -9,9 +9,10 @@ package io.tierscope.analytics.mrc;
  * @param pageSize          bytes per page
  * @param coldMissRatio     share of references that were first touches (the curve's floor)
  * @param references        references offered (before sampling)
- * @param sampledReferences references that passed the spatial (and temporal) sampler
+ * @param sampledReferences references measured: reuses within the exact head, and those that passed
+ *                          the spatial (and temporal) sampler
  * @param samplingRate      the sampler's current rate (1 for exact)
- * @param footprintPages    estimated distinct pages touched (cold samples scaled by 1/rate)
+ * @param footprintPages    estimated distinct pages touched (from the cold samples)
  * @param workingSetPages   smallest size whose miss ratio is within the tolerance of the floor
  */
 public record MissRatioCurve(long[] sizePages, double[] missRatio, int pageSize, double coldMissRatio,

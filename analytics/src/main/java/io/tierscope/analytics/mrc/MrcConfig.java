@@ -11,24 +11,25 @@ package io.tierscope.analytics.mrc;
  * @param decay           factor applied to the decayed histogram at every window close, in (0, 1]
  * @param pageSize        bytes per page, for curve sizes in bytes
  * @param workingSetTolerance miss ratio above the cold floor accepted by the working-set estimate
- * @param heavyPages      most pages of the heavy head a sampled engine tracks exactly (0 = plain SHARDS)
+ * @param headPages       K: a sampled engine measures reuses among the K most recently used pages
+ *                        exactly, sampled or not (0 = plain SHARDS); see {@link MrcEngine}
  */
 public record MrcConfig(Mode mode, double rate, int maxPages, long temporalPeriod, double decay, int pageSize,
-                        double workingSetTolerance, int heavyPages) {
+                        double workingSetTolerance, int headPages) {
 
     public enum Mode { EXACT, FIXED_RATE, FIXED_SIZE }
 
     public static final int DEFAULT_PAGE_SIZE = 4096;
     public static final double DEFAULT_DECAY = 0.5;
     public static final double DEFAULT_WORKING_SET_TOLERANCE = 0.01;
-    public static final int DEFAULT_HEAVY_PAGES = 2048;
-    /** Upper bound of {@link #heavyPages}: the heavy set's counting filter holds 16-bit counts. */
-    public static final int MAX_HEAVY_PAGES = 1 << 14;
+    public static final int DEFAULT_HEAD_PAGES = 8192;
+    /** Upper bound of {@link #headPages}: about 70 bytes per head page, so at most ~4.5 MiB per VM. */
+    public static final int MAX_HEAD_PAGES = 1 << 16;
 
-    /** A configuration with the default heavy head ({@value #DEFAULT_HEAVY_PAGES} pages). */
+    /** A configuration with the default exact head ({@value #DEFAULT_HEAD_PAGES} pages). */
     public MrcConfig(Mode mode, double rate, int maxPages, long temporalPeriod, double decay, int pageSize,
                      double workingSetTolerance) {
-        this(mode, rate, maxPages, temporalPeriod, decay, pageSize, workingSetTolerance, DEFAULT_HEAVY_PAGES);
+        this(mode, rate, maxPages, temporalPeriod, decay, pageSize, workingSetTolerance, DEFAULT_HEAD_PAGES);
     }
 
     public MrcConfig {
@@ -53,8 +54,8 @@ public record MrcConfig(Mode mode, double rate, int maxPages, long temporalPerio
         if (!(workingSetTolerance >= 0 && workingSetTolerance < 1)) {
             throw new IllegalArgumentException("working-set tolerance must be in [0, 1), got " + workingSetTolerance);
         }
-        if (heavyPages < 0 || heavyPages > MAX_HEAVY_PAGES) {
-            throw new IllegalArgumentException("heavy pages must be in [0, " + MAX_HEAVY_PAGES + "], got " + heavyPages);
+        if (headPages < 0 || headPages > MAX_HEAD_PAGES) {
+            throw new IllegalArgumentException("head pages must be in [0, " + MAX_HEAD_PAGES + "], got " + headPages);
         }
     }
 
@@ -72,24 +73,24 @@ public record MrcConfig(Mode mode, double rate, int maxPages, long temporalPerio
                 DEFAULT_WORKING_SET_TOLERANCE);
     }
 
-    /** Heavy head size of a sampled engine; 0 turns hybrid sampling off (plain SHARDS). */
-    public MrcConfig withHeavyPages(int pages) {
+    /** Exact head size of a sampled engine; 0 turns it off (plain SHARDS). */
+    public MrcConfig withHeadPages(int pages) {
         return new MrcConfig(mode, rate, maxPages, temporalPeriod, decay, pageSize, workingSetTolerance, pages);
     }
 
     public MrcConfig withTemporalPeriod(long period) {
-        return new MrcConfig(mode, rate, maxPages, period, decay, pageSize, workingSetTolerance, heavyPages);
+        return new MrcConfig(mode, rate, maxPages, period, decay, pageSize, workingSetTolerance, headPages);
     }
 
     public MrcConfig withDecay(double factor) {
-        return new MrcConfig(mode, rate, maxPages, temporalPeriod, factor, pageSize, workingSetTolerance, heavyPages);
+        return new MrcConfig(mode, rate, maxPages, temporalPeriod, factor, pageSize, workingSetTolerance, headPages);
     }
 
     public MrcConfig withPageSize(int bytes) {
-        return new MrcConfig(mode, rate, maxPages, temporalPeriod, decay, bytes, workingSetTolerance, heavyPages);
+        return new MrcConfig(mode, rate, maxPages, temporalPeriod, decay, bytes, workingSetTolerance, headPages);
     }
 
     public MrcConfig withWorkingSetTolerance(double tolerance) {
-        return new MrcConfig(mode, rate, maxPages, temporalPeriod, decay, pageSize, tolerance, heavyPages);
+        return new MrcConfig(mode, rate, maxPages, temporalPeriod, decay, pageSize, tolerance, headPages);
     }
 }

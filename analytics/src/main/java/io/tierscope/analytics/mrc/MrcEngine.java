@@ -15,21 +15,15 @@ import io.tierscope.analytics.sampling.SpatialHash;
  * removed references counted with {@link #acceptFiltered(long)}. All state a restart needs
  * round-trips through {@link #snapshot()} / {@link #restore(byte[])}. Not thread-safe.
  *
- * <p>Hybrid sampling (sampled modes, {@link MrcConfig#heavyPages()} > 0): on skewed workloads a
- * few hot pages carry much of the references, and whether the spatial hash happens to pick them
- * decides most of a SHARDS curve's error. Following Carra and Neglia ("Efficient miss ratio
- * curve computation for heavy-tailed workloads"), the hot head ({@link HeavySet}) is tracked
- * exactly whatever its hash, weight 1, while the rest stays sampled, weight 1/R. A reuse
- * distance is then (heavy pages between) + (sampled tail pages between) / R, both counts from
- * one Fenwick walk ({@link LruStackDistance}). For a heavy page's reuse the tail part is also
- * capped by the references to non-heavy pages since its previous reference, counted exactly:
- * short reuses of hot pages, whose gaps hold few tail pages, are not blown up to ~1/R.
- *
- * <p>Bias, documented: a page promoted from outside the sample has no history, so its promoting
- * reference is not measured; it is left to the SHARDS_adj correction (booked as a near reuse,
- * which a hot page's next reference most likely is) - one reference per promotion, which the
- * head's hysteresis keeps rare. A page leaving the head goes back to being sampled or not by its
- * hash. The heavy pages above the threshold are tracked besides the S_max sample.
+ * <p>Exact head (sampled modes, {@link MrcConfig#headPages()} = K > 0): the K most recently used
+ * pages of the whole stream, sampled or not, are kept in an exact bounded LRU stack. A reuse within
+ * them has its exact distance, weight 1, so the curve for caches up to K pages is exact, whatever
+ * pages the hash happens to pick: on skewed workloads those few hot pages decide most of a plain
+ * SHARDS curve's error. Every reference beyond the head is counted; the sampled ones among them
+ * give the spread of distances beyond K (ratio estimate, see {@link DistanceHistogram}), each at
+ * {@code K + 1 + (sampled pages between, less the sampled pages in the head) / R}: the head's K
+ * pages are known, only the rest is scaled. The head needs the whole stream, so a declared
+ * pre-filter or temporal sampling turns it off (plain SHARDS).
  */
 public final class MrcEngine {
     /** Which histogram a curve is computed from. */
@@ -37,11 +31,11 @@ public final class MrcEngine {
 
     private static final int MAGIC = 0x4d524353; // "MRCS"
     /**
-     * Snapshot format written: 3 adds the heavy head (hybrid sampling). Formats 1 (fixed-width
-     * fields) and 2 are still read; they were written by plain SHARDS engines, so they restore as
-     * such (heavyPages 0) and carry on exactly as they would have.
+     * Snapshot format written: 4 adds the exact head. Formats 1 and 2 (plain SHARDS) and 3 (a
+     * heavy hot set, since replaced by the exact head) are still read; they restore as plain SHARDS
+     * engines (head 0): a head starting empty would take reuses of pages seen before for far ones.
      */
-    private static final int VERSION = 3;
+    private static final int VERSION = 4;
     /** Snapshot buffers shared by the engines of one stream thread (engines are not thread-safe anyway). */
     private static final ThreadLocal<SnapshotOutput> SCRATCH = ThreadLocal.withInitial(() -> new SnapshotOutput(1 << 16));
     /** Scratch above this is let go after use: a large exact engine must not pin its snapshot size per thread. */
@@ -55,11 +49,13 @@ public final class MrcEngine {
     private final LruStackDistance tracker;
     private final HashHeap heap;
     private final PageTimeMap stamps;
-    /** Heavy head tracked exactly (hybrid sampling); null when off (exact mode, or a pre-filter was declared). */
-    private HeavySet heavy;
-    private final DistanceHistogram cumulative = new DistanceHistogram();
-    private final DistanceHistogram window = new DistanceHistogram();
-    private final DistanceHistogram decayed = new DistanceHistogram();
+    /** The exact head: the K most recently used pages; null when off (exact mode, pre-filter, temporal). */
+    private LruStackDistance head;
+    /** Head pages that are in the spatial sample (hash below the threshold). */
+    private int sampledInHead;
+    private final DistanceHistogram cumulative;
+    private final DistanceHistogram window;
+    private final DistanceHistogram decayed;
     private long threshold;
     private double rate;
     private long clock;
@@ -86,7 +82,10 @@ public final class MrcEngine {
         this.tracker = new LruStackDistance(expected);
         this.heap = config.mode() == MrcConfig.Mode.FIXED_SIZE ? new HashHeap(expected) : null;
         this.stamps = temporal ? new PageTimeMap(expected) : null;
-        this.heavy = hashing && config.heavyPages() > 0 ? new HeavySet(config.heavyPages()) : null;
+        this.cumulative = new DistanceHistogram(config.headPages());
+        this.window = new DistanceHistogram(config.headPages());
+        this.decayed = new DistanceHistogram(config.headPages());
+        this.head = hashing && !temporal && config.headPages() > 0 ? new LruStackDistance(config.headPages() + 1, true) : null;
     }
 
     /** Engine for VM {@code vmId} (its {@link SpatialHash#vmKey(String)}). */
@@ -110,30 +109,14 @@ public final class MrcEngine {
     public void accept(long gfn) {
         pendingReferences++;
         long h = 0;
-        int member = -1;
         if (hashing) {
             h = SpatialHash.saltedHash(salt, gfn);
-            if (heavy != null) {
-                member = heavy.slotOf(gfn, h);
+            if (head != null) {
+                acceptWithHead(gfn, h, h < threshold);
+                return;
             }
             if (h >= threshold) {
-                if (member < 0) {
-                    if (heavy != null) {
-                        int estimate = heavy.offer(h);
-                        if (estimate >= HeavySet.PROMOTE) {
-                            // No earlier history: this reference is left to SHARDS_adj (see class doc).
-                            promote(gfn, h, estimate, false);
-                        }
-                    }
-                    return;
-                }
-            } else if (heavy != null && member < 0 && tracker.contains(gfn)) {
-                // (A sampled page's first reference is left out: it has to enter the sample first.)
-                int estimate = heavy.offer(h);
-                if (estimate >= HeavySet.PROMOTE) {
-                    // A sampled page turning heavy keeps its access time: its distance stays exact.
-                    member = promote(gfn, h, estimate, true);
-                }
+                return;
             }
         }
         if (temporal) {
@@ -144,80 +127,67 @@ public final class MrcEngine {
             stamps.put(gfn, period);
             pendingCounted++;
         }
-        long distance = tracker.access(gfn);
+        record(tracker.access(gfn), h, gfn);
+    }
+
+    /** Books a sampled reference (plain SHARDS or exact): its distance, or a first reference. */
+    private void record(long distance, long h, long gfn) {
         if (distance != LruStackDistance.COLD) {
-            if (heavy == null || tracker.heavySize() == 0) {
-                cumulative.recordDistance(distance, rate);
-                window.recordDistance(distance, rate);
-                return;
-            }
-            recordHybrid(member, distance);
+            cumulative.recordDistance(distance, rate);
+            window.recordDistance(distance, rate);
             return;
         }
         cumulative.recordCold(rate);
         window.recordCold(rate);
+        addToSample(h, gfn);
+    }
+
+    private void acceptWithHead(long gfn, long h, boolean sampled) {
+        long near = head.access(gfn);
+        if (near != LruStackDistance.COLD) {
+            cumulative.recordExact(near);
+            window.recordExact(near);
+            if (sampled) {
+                // Keeps the sample's LRU order; the distance is known exactly already.
+                tracker.access(gfn);
+            }
+            return;
+        }
+        // Beyond the head, or a first reference: counted whether sampled or not.
+        cumulative.recordBeyondHead();
+        window.recordBeyondHead();
+        int sampledAbove = sampledInHead;
+        if (head.size() > config.headPages()) {
+            long out = head.removeOldest();
+            if (SpatialHash.saltedHash(salt, out) < threshold) {
+                sampledInHead--;
+            }
+        }
+        if (!sampled) {
+            return;
+        }
+        sampledInHead++;
+        long distance = tracker.access(gfn);
+        if (distance == LruStackDistance.COLD) {
+            cumulative.recordFarCold(rate);
+            window.recordFarCold(rate);
+            addToSample(h, gfn);
+            return;
+        }
+        // distance - 1 sampled pages between; the head's sampled pages are among them.
+        long between = Math.max(0, distance - 1 - sampledAbove);
+        long beyond = 1 + Math.round(between / rate);
+        cumulative.recordFar(beyond, rate);
+        window.recordFar(beyond, rate);
+    }
+
+    /** A first reference of a sampled page: fixed-size sampling keeps at most S_max of them. */
+    private void addToSample(long h, long gfn) {
         if (heap != null) {
             heap.push(h, gfn);
             if (heap.size() > config.maxPages()) {
                 lowerThreshold();
             }
-        }
-    }
-
-    /**
-     * A reuse when some tracked pages are heavy: heavy pages between count 1 each, sampled tail
-     * pages 1/R each (SHARDS scaling); a heavy page's reference weighs 1, a tail page's 1/R.
-     */
-    private void recordHybrid(int member, long distance) {
-        int heavyBetween = tracker.lastHeavyBetween();
-        if (member >= 0) {
-            // Tail pages between: the SHARDS estimate ((sampled + 1) / R, the page itself as the
-            // d-th sample, minus itself), capped by the tail references between, which are
-            // counted exactly: a hot page's short reuses then are not pushed out to ~1/R.
-            long tailReferences = heavy.hit(member, references());
-            long tailBetween = distance - 1 - heavyBetween;
-            double sampledEstimate = (tailBetween + 1) / rate - 1;
-            long estimate = 1 + heavyBetween + Math.round(Math.min(tailReferences, sampledEstimate));
-            cumulative.recordWeighted(estimate, 1);
-            window.recordWeighted(estimate, 1);
-            return;
-        }
-        long tail = distance - heavyBetween;
-        if (heavyBetween == 0) {
-            cumulative.recordDistance(tail, rate);
-            window.recordDistance(tail, rate);
-            return;
-        }
-        long estimate = heavyBetween + (long) Math.ceil(tail / rate);
-        cumulative.recordWeighted(estimate, 1 / rate);
-        window.recordWeighted(estimate, 1 / rate);
-    }
-
-    /** Makes {@code gfn} heavy if it gets a slot (see {@link HeavySet#slotFor}), demoting the member it replaces. */
-    /** Returns the slot {@code gfn} took, or -1 when it stays out. */
-    private int promote(long gfn, long h, int estimate, boolean tracked) {
-        int slot = heavy.slotFor(estimate);
-        if (slot < 0) {
-            return -1;
-        }
-        if (slot < heavy.size()) {
-            demote(heavy.pages[slot], heavy.hashes[slot]);
-        }
-        heavy.put(slot, gfn, h, estimate);
-        if (tracked) {
-            tracker.setHeavy(gfn, true);
-        } else {
-            tracker.insertHeavy(gfn);
-        }
-        return slot;
-    }
-
-    /** A page leaving the heavy set goes back to the tail: kept as a sample below the threshold, else forgotten. */
-    private void demote(long page, long h) {
-        if (h < threshold) {
-            tracker.setHeavy(page, false);
-        } else {
-            forget(page);
         }
     }
 
@@ -233,14 +203,13 @@ public final class MrcEngine {
      * changes nothing, since the engine's own hash test keeps sampling below its threshold, which
      * a stream pre-filtered at a higher rate contains in full.
      *
-     * <p>Any declared rate below 1 ends hybrid sampling for good (see {@link #endHybrid}): the
-     * collector dropped references of pages above its threshold, hot ones included, so the heavy
-     * head can no longer be found or counted exactly.
+     * <p>Any declared rate below 1 ends the exact head for good: the collector dropped the
+     * references of pages above its threshold, so reuses within the head can no longer be counted.
      */
     public void declarePrefilterRate(double prefilterRate) {
         long t = SpatialHash.thresholdForRate(prefilterRate);
-        if (t < SpatialHash.ALL && heavy != null) {
-            endHybrid();
+        if (t < SpatialHash.ALL) {
+            head = null;
         }
         if (t >= threshold) {
             return;
@@ -278,19 +247,6 @@ public final class MrcEngine {
         pendingReferences += references;
     }
 
-    /**
-     * Ends hybrid sampling: members go back to the tail (kept if below the threshold). A
-     * pre-filtered stream lacks the references the collector dropped, so heavy pages above its
-     * threshold can be neither found nor counted; from here on the engine is plain SHARDS.
-     */
-    private void endHybrid() {
-        for (int i = 0; i < heavy.size(); i++) {
-            demote(heavy.pages[i], heavy.hashes[i]);
-        }
-        heavy.clear();
-        heavy = null;
-    }
-
     private void forget(long page) {
         tracker.remove(page);
         if (stamps != null) {
@@ -303,9 +259,10 @@ public final class MrcEngine {
         flushPending();
         long top = heap.topHash();
         while (heap.size() > 0 && heap.topHash() >= top) {
-            // A heavy page leaves the sample but stays tracked while it is heavy.
-            if (!tracker.isHeavy(heap.topPage())) {
-                forget(heap.topPage());
+            long page = heap.topPage();
+            forget(page);
+            if (head != null && head.contains(page)) {
+                sampledInHead--;
             }
             heap.pop();
         }
@@ -340,7 +297,7 @@ public final class MrcEngine {
         DistanceHistogram h = histogram(which);
         long[] sizes = grid.pages();
         return new MissRatioCurve(sizes, h.missRatios(sizes), config.pageSize(), h.coldMissRatio(), h.references,
-                h.samples, rate, h.cold, h.workingSet(config.workingSetTolerance()));
+                h.samples, rate, h.coldEstimate(), h.workingSet(config.workingSetTolerance()));
     }
 
     /** The curve on {@link CacheSizeGrid#standard} up to the larger of the estimated footprint and largest distance. */
@@ -376,23 +333,14 @@ public final class MrcEngine {
         return threshold;
     }
 
-    /** Pages of the heavy head tracked exactly right now (hybrid sampling). */
-    public int heavyPages() {
-        return tracker.heavySize();
+    /** Pages in the exact head right now (0 when it is off). */
+    public int headPages() {
+        return head == null ? 0 : head.size();
     }
 
-    /**
-     * Pages in the spatial sample (at most S_max in fixed-size mode), heavy ones below the
-     * threshold included; heavy pages above it are tracked besides (see {@link #heavyPages()}).
-     */
+    /** Pages in the spatial sample (at most S_max in fixed-size mode). */
     public int trackedPages() {
-        int aside = 0;
-        if (heavy != null) {
-            for (int i = 0; i < heavy.size(); i++) {
-                aside += heavy.hashes[i] >= threshold ? 1 : 0;
-            }
-        }
-        return tracker.size() - aside;
+        return tracker.size();
     }
 
     /** References offered since creation (cumulative histogram plus not yet booked). */
@@ -402,24 +350,24 @@ public final class MrcEngine {
 
     /** Bytes held in memory by this engine's arrays (the per-VM state budget). */
     public long retainedBytes() {
-        long bytes = tracker.retainedBytes() + 3L * 8 * DistanceHistogram.BUCKETS;
+        long bytes = tracker.retainedBytes() + 3L * DistanceHistogram.RETAINED_BYTES;
         if (heap != null) {
             bytes += heap.retainedBytes();
         }
         if (stamps != null) {
             bytes += stamps.retainedBytes();
         }
-        if (heavy != null) {
-            bytes += heavy.retainedBytes();
+        if (head != null) {
+            bytes += head.retainedBytes();
         }
         return bytes;
     }
 
     /**
      * The whole engine state in a compact, versioned form (format {@value #VERSION}): configuration,
-     * VM key, threshold, clock, pending counters, the three histograms (non-zero entries only) and
+     * VM key, threshold, clock, pending counters, the three histograms (non-zero entries only),
      * the tracked pages in LRU order (delta-coded varints), with their temporal stamps when
-     * temporal sampling is on. Linear in the tracked pages; a per-thread buffer is reused, so the
+     * temporal sampling is on, and the exact head's pages in LRU order. Linear in the tracked pages; a per-thread buffer is reused, so the
      * returned array is the only allocation in steady state.
      */
     public byte[] snapshot() {
@@ -436,7 +384,7 @@ public final class MrcEngine {
         out.writeDouble(config.decay());
         out.writeInt(config.pageSize());
         out.writeDouble(config.workingSetTolerance());
-        out.writeVarLong(config.heavyPages());
+        out.writeVarLong(config.headPages());
         out.writeLong(vmKey);
         out.writeLong(threshold);
         out.writeLong(clock);
@@ -460,7 +408,7 @@ public final class MrcEngine {
                 out.writeVarLongUnchecked(zigzag(current - stamps.get(pages[i])));
             }
         }
-        writeHeavy(out);
+        writeHead(out);
         byte[] result = out.toByteArray();
         if (out.retainedBytes() > SCRATCH_KEPT_BYTES) {
             SCRATCH.remove();
@@ -469,7 +417,7 @@ public final class MrcEngine {
     }
 
     /**
-     * Rebuilds an engine from {@link #snapshot()} (format 2, or format 1 of earlier releases);
+     * Rebuilds an engine from {@link #snapshot()} (format 4, or formats 1 to 3 of earlier releases);
      * its fast indexes are rebuilt here in linear time.
      *
      * @throws IllegalArgumentException naming what is wrong and where, for a corrupt snapshot
@@ -494,13 +442,15 @@ public final class MrcEngine {
         double decay = in.readDouble("decay");
         int pageSize = in.readInt("page size");
         double tolerance = in.readDouble("working-set tolerance");
-        long heavyPages = version < 3 ? 0 : in.readVarLong("heavy pages");
-        if (heavyPages > MrcConfig.MAX_HEAVY_PAGES) {
-            throw new IllegalArgumentException("heavy pages " + heavyPages + " out of range in MRC snapshot");
+        // Format 3 held the size of a heavy hot set here: such engines carry on without a head.
+        long headPages = version < 3 ? 0 : in.readVarLong(version == 3 ? "heavy pages" : "head pages");
+        if (headPages > MrcConfig.MAX_HEAD_PAGES) {
+            throw new IllegalArgumentException("head pages " + headPages + " out of range in MRC snapshot");
         }
         MrcConfig config;
         try {
-            config = new MrcConfig(m, rate, maxPages, temporalPeriod, decay, pageSize, tolerance, (int) heavyPages);
+            config = new MrcConfig(m, rate, maxPages, temporalPeriod, decay, pageSize, tolerance,
+                    version == 3 ? 0 : (int) headPages);
         } catch (IllegalArgumentException bad) {
             throw new IllegalArgumentException("bad configuration in MRC snapshot: " + bad.getMessage(), bad);
         }
@@ -538,26 +488,46 @@ public final class MrcEngine {
             pages[i] = previous + unzigzag(in.readVarLong("tracked page"));
             previous = pages[i];
         }
+        long[] stamps = null;
+        if (e.temporal) {
+            long current = clock / config.temporalPeriod();
+            stamps = new long[n];
+            for (int i = 0; i < n; i++) {
+                long coded = unzigzag(in.readVarLong("temporal stamp"));
+                stamps[i] = version == 1 ? coded : current - coded;
+            }
+        }
+        if (version == 3) {
+            skipHeavy(in);
+            // The hot set's pages above the threshold were tracked besides the sample: not any more.
+            int kept = 0;
+            for (int i = 0; i < n; i++) {
+                if (SpatialHash.saltedHash(e.salt, pages[i]) < threshold) {
+                    pages[kept] = pages[i];
+                    if (stamps != null) {
+                        stamps[kept] = stamps[i];
+                    }
+                    kept++;
+                }
+            }
+            n = kept;
+        }
         e.tracker.loadInLruOrder(pages, n);
         if (e.heap != null) {
-            // The sample is the tracked pages below the threshold; heavy pages above it are not in it.
             for (int i = 0; i < n; i++) {
-                long h = SpatialHash.saltedHash(e.salt, pages[i]);
-                if (h < threshold) {
-                    e.heap.append(h, pages[i]);
-                }
+                e.heap.append(SpatialHash.saltedHash(e.salt, pages[i]), pages[i]);
             }
             e.heap.heapify();
         }
-        if (e.temporal) {
-            long current = clock / config.temporalPeriod();
+        if (stamps != null) {
             for (int i = 0; i < n; i++) {
-                long coded = unzigzag(in.readVarLong("temporal stamp"));
-                e.stamps.put(pages[i], version == 1 ? coded : current - coded);
+                e.stamps.put(pages[i], stamps[i]);
             }
         }
-        if (version >= 3) {
-            e.readHeavy(in);
+        if (version >= 4) {
+            e.readHead(in);
+        } else {
+            e.head = null;
         }
         if (!in.atEnd()) {
             throw new IllegalArgumentException("trailing bytes after MRC snapshot at byte " + in.position()
@@ -566,83 +536,81 @@ public final class MrcEngine {
         return e;
     }
 
-    /**
-     * Format 3 heavy section: a presence byte (0 when hybrid sampling is off or was ended by a
-     * pre-filter), then the sketch's update count, the heavy reference clock, the CLOCK hand and
-     * the members in slot order (page delta, aged hits, reference and heavy-reference clock ages),
-     * then the sketch's counters packed two per byte.
-     */
-    private void writeHeavy(SnapshotOutput out) {
-        out.writeByte(heavy == null ? 0 : 1);
-        if (heavy == null) {
+    /** Head section: a presence byte (0 when off), then the head's pages in LRU order, delta-coded. */
+    private void writeHead(SnapshotOutput out) {
+        out.writeByte(head == null ? 0 : 1);
+        if (head == null) {
             return;
         }
-        long now = references();
-        out.writeVarLong(heavy.updates);
-        out.writeVarLong(heavy.heavyReferences);
-        out.writeVarLong(heavy.hand);
-        out.writeVarLong(heavy.size());
-        out.ensure(40 * heavy.size());
+        long[] pages = head.pagesInLruOrder();
+        out.writeVarLong(pages.length);
+        out.ensure(10 * pages.length);
         long previous = 0;
-        for (int i = 0; i < heavy.size(); i++) {
-            out.writeVarLongUnchecked(zigzag(heavy.pages[i] - previous));
-            previous = heavy.pages[i];
-            out.writeVarLongUnchecked(heavy.hits[i]);
-            long last = heavy.lastReference[i];
-            out.writeVarLongUnchecked(last == HeavySet.UNKNOWN ? 0 : now - last + 1);
-            out.writeVarLongUnchecked(heavy.heavyReferences - heavy.lastHeavyReference[i]);
-        }
-        // The sketch's 4-bit counters, two per byte: fixed size, and cheaper to write than gap coding.
-        byte[] sketch = heavy.sketch;
-        out.ensure(sketch.length / 2);
-        for (int i = 0; i < sketch.length; i += 2) {
-            out.writeByte(sketch[i] | sketch[i + 1] << 4);
+        for (long page : pages) {
+            out.writeVarLongUnchecked(zigzag(page - previous));
+            previous = page;
         }
     }
 
-    private void readHeavy(SnapshotInput in) {
+    private void readHead(SnapshotInput in) {
+        int present = in.readUnsignedByte("head presence");
+        if (present > 1) {
+            throw new IllegalArgumentException("head presence byte " + present + " in MRC snapshot");
+        }
+        if (present == 0) {
+            // Off by configuration, or ended by a pre-filter.
+            head = null;
+            return;
+        }
+        if (head == null) {
+            throw new IllegalArgumentException("head section in MRC snapshot of an engine without a head");
+        }
+        long n = in.readVarLong("head page count");
+        if (n > config.headPages()) {
+            throw new IllegalArgumentException("head page count " + n + " above its size " + config.headPages()
+                    + " in MRC snapshot");
+        }
+        long[] pages = new long[(int) n];
+        long previous = 0;
+        for (int i = 0; i < n; i++) {
+            pages[i] = previous + unzigzag(in.readVarLong("head page"));
+            previous = pages[i];
+            if (SpatialHash.saltedHash(salt, pages[i]) < threshold) {
+                sampledInHead++;
+            }
+        }
+        head.loadInLruOrder(pages, pages.length);
+    }
+
+    /** Reads past a format 3 heavy section (a hot set the exact head replaced). */
+    private static void skipHeavy(SnapshotInput in) {
         int present = in.readUnsignedByte("heavy presence");
         if (present > 1) {
             throw new IllegalArgumentException("heavy presence byte " + present + " in MRC snapshot");
         }
         if (present == 0) {
-            heavy = null;
             return;
         }
-        if (heavy == null) {
-            throw new IllegalArgumentException("heavy section in MRC snapshot of an engine without hybrid sampling");
-        }
-        long now = references();
-        heavy.updates = in.readVarLong("heavy sketch updates");
-        heavy.heavyReferences = in.readVarLong("heavy references");
-        long hand = in.readVarLong("heavy hand");
+        in.readVarLong("heavy sketch updates");
+        in.readVarLong("heavy references");
+        in.readVarLong("heavy hand");
         long size = in.readVarLong("heavy page count");
-        if (size > heavy.capacity() || hand > size) {
-            throw new IllegalArgumentException("heavy page count " + size + " (hand " + hand + ") out of range in MRC snapshot");
+        if (size > MrcConfig.MAX_HEAD_PAGES) {
+            throw new IllegalArgumentException("heavy page count " + size + " out of range in MRC snapshot");
         }
-        long page = 0;
-        for (int i = 0; i < size; i++) {
-            page += unzigzag(in.readVarLong("heavy page"));
-            long hits = in.readVarLong("heavy hits");
-            long age = in.readVarLong("heavy reference age");
-            long reference = age == 0 ? HeavySet.UNKNOWN : now - age + 1;
-            long heavyReference = heavy.heavyReferences - in.readVarLong("heavy reference count age");
-            if (hits > Integer.MAX_VALUE || !tracker.setHeavy(page, true)) {
-                throw new IllegalArgumentException("heavy page " + page + " (slot " + i + ") is not tracked or has "
-                        + hits + " hits in MRC snapshot");
-            }
-            heavy.restoreMember(page, SpatialHash.saltedHash(salt, page), (int) hits, reference, heavyReference);
+        for (long i = 0; i < 4 * size; i++) {
+            in.readVarLong("heavy member");
         }
-        heavy.hand = (int) hand;
-        byte[] sketch = heavy.sketch;
-        for (int i = 0; i < sketch.length; i += 2) {
-            int packed = in.readUnsignedByte("heavy sketch counters");
-            sketch[i] = (byte) (packed & 0xf);
-            sketch[i + 1] = (byte) (packed >>> 4);
+        // The sketch: 2 rows of 2^15 4-bit counters, two per byte.
+        for (int i = 0; i < 1 << 15; i++) {
+            in.readUnsignedByte("heavy sketch counters");
         }
     }
 
-    /** Format 2: sums, a bitmask of the non-zero near entries and those entries, then non-zero buckets as (gap, count). */
+    /**
+     * Format 2: sums, a bitmask of the non-zero near entries and those entries, then non-zero
+     * buckets as (gap, count); format 4 adds the sums and buckets beyond the exact head.
+     */
     private static void writeHistogram(SnapshotOutput out, DistanceHistogram h) {
         out.writeDouble(h.cold);
         out.writeDouble(h.samples);
@@ -662,7 +630,14 @@ public final class MrcEngine {
                 out.writeDouble(h.nearSamples[d]);
             }
         }
-        double[] counts = h.counts;
+        writeBuckets(out, h.counts);
+        out.writeDouble(h.farReferences);
+        out.writeDouble(h.farWeight);
+        out.writeDouble(h.farCold);
+        writeBuckets(out, h.far);
+    }
+
+    private static void writeBuckets(SnapshotOutput out, double[] counts) {
         int nonZero = 0;
         for (double c : counts) {
             nonZero += c != 0 ? 1 : 0;
@@ -695,6 +670,16 @@ public final class MrcEngine {
                 h.nearSamples[d] = in.readDouble("near samples");
             }
         }
+        readBuckets(in, h.counts, version);
+        if (version >= 4) {
+            h.farReferences = in.readDouble("references beyond the head");
+            h.farWeight = in.readDouble("sampled weight beyond the head");
+            h.farCold = in.readDouble("cold weight beyond the head");
+            readBuckets(in, h.far, version);
+        }
+    }
+
+    private static void readBuckets(SnapshotInput in, double[] counts, int version) {
         int nonZero = version == 1 ? in.readUnsignedShort("bucket count") : (int) Math.min(Integer.MAX_VALUE,
                 in.readVarLong("bucket count"));
         int b = -1;
@@ -704,10 +689,10 @@ public final class MrcEngine {
             } else {
                 b += 1 + (int) Math.min(DistanceHistogram.BUCKETS, in.readVarLong("bucket gap"));
             }
-            if (b < 0 || b >= h.counts.length) {
+            if (b < 0 || b >= counts.length) {
                 throw new IllegalArgumentException("histogram bucket " + b + " out of range in MRC snapshot");
             }
-            h.counts[b] = in.readDouble("bucket count");
+            counts[b] = in.readDouble("bucket count");
         }
     }
 

@@ -17,6 +17,10 @@ final class NaiveMattson {
         return i < 0 ? 0 : i + 1;
     }
 
+    int size() {
+        return stack.size();
+    }
+
     void remove(long page) {
         stack.remove(Long.valueOf(page));
     }

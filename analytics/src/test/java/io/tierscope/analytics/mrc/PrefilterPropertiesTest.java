@@ -93,7 +93,7 @@ class PrefilterPropertiesTest {
         double r = 0.1;
         long[] trace = zipfLikeTrace(200_000, 50_000);
         // A declared pre-filter ends hybrid sampling, so the match is the plain SHARDS sampler.
-        MrcEngine sampler = new MrcEngine(VM, MrcConfig.fixedRate(r).withHeavyPages(0));
+        MrcEngine sampler = new MrcEngine(VM, MrcConfig.fixedRate(r).withHeadPages(0));
         MrcEngine prefiltered = new MrcEngine(VM, MrcConfig.exact());
         prefiltered.declarePrefilterRate(r);
         SpatialFilter filter = new SpatialFilter(VM, SpatialHash.thresholdForRate(r));

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -15,6 +17,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -31,9 +34,9 @@ class SnapshotPropertiesTest {
         return Arbitraries.of(MrcConfig.exact(), MrcConfig.fixedRate(0.3), MrcConfig.fixedSize(64),
                 MrcConfig.fixedSize(7).withTemporalPeriod(3), MrcConfig.exact().withTemporalPeriod(50),
                 MrcConfig.fixedRate(0.5).withDecay(0.3).withPageSize(2 << 20),
-                // Tiny heavy heads: promotions, evictions and demotions all happen in short traces.
-                MrcConfig.fixedSize(64).withHeavyPages(3), MrcConfig.fixedRate(0.3).withHeavyPages(1),
-                MrcConfig.fixedSize(16).withHeavyPages(8).withTemporalPeriod(5), MrcConfig.fixedSize(64).withHeavyPages(0));
+                // Tiny exact heads: pages leave them within short traces.
+                MrcConfig.fixedSize(64).withHeadPages(3), MrcConfig.fixedRate(0.3).withHeadPages(1),
+                MrcConfig.fixedSize(16).withHeadPages(8).withTemporalPeriod(5), MrcConfig.fixedSize(64).withHeadPages(0));
     }
 
     @Provide
@@ -84,9 +87,9 @@ class SnapshotPropertiesTest {
     @ParameterizedTest
     @CsvSource({"fixed-size-256-temporal-7.v1, 5, FIXED_SIZE", "exact.v1, 6, EXACT"})
     void formatOneSnapshotsStillRestore(String fixture, long vmKey, MrcConfig.Mode mode) throws IOException {
-        // Format 1 was written by plain SHARDS engines: they restore without a heavy head.
+        // Format 1 was written by plain SHARDS engines: they restore without an exact head.
         MrcConfig config = (mode == MrcConfig.Mode.EXACT ? MrcConfig.exact()
-                : MrcConfig.fixedSize(256).withTemporalPeriod(7)).withHeavyPages(0);
+                : MrcConfig.fixedSize(256).withTemporalPeriod(7)).withHeadPages(0);
         long[] trace = fixtureTrace(25_000);
         MrcEngine direct = new MrcEngine(vmKey, config);
         feed(direct, trace, 0, 20_000);
@@ -104,6 +107,37 @@ class SnapshotPropertiesTest {
                     restored.curve(h, CacheSizeGrid.logSpaced(1, 10_000, 4)).missRatio(), h.name());
         }
         assertArrayEquals(direct.snapshot(), restored.snapshot());
+    }
+
+    /**
+     * Format 3 engines had a heavy hot set (tracked besides the sample), which the exact head
+     * replaced: the fixture, written by that release from the same trace, restores as a plain
+     * SHARDS engine whose curves are the ones that release reported, its sample within S_max.
+     */
+    @Test
+    void formatThreeSnapshotRestoresAsPlainShards() throws IOException {
+        byte[] v3;
+        List<String> curves;
+        try (InputStream in = getClass().getResourceAsStream("/mrc-snapshots/fixed-size-256-heavy-64.v3");
+             InputStream c = getClass().getResourceAsStream("/mrc-snapshots/fixed-size-256-heavy-64.v3.curves")) {
+            v3 = in.readAllBytes();
+            curves = new String(c.readAllBytes(), StandardCharsets.US_ASCII).lines().toList();
+        }
+        assertEquals(3, v3[4], "fixture is format 3");
+        MrcEngine restored = MrcEngine.restore(v3);
+        assertEquals(0, restored.config().headPages());
+        assertEquals(0, restored.headPages());
+        assertEquals(256, restored.trackedPages());
+        for (String line : curves) {
+            String[] fields = line.split(",");
+            double[] want = Arrays.stream(fields).skip(1).mapToDouble(Double::parseDouble).toArray();
+            MrcEngine.Histogram h = MrcEngine.Histogram.valueOf(fields[0]);
+            assertArrayEquals(want, restored.curve(h, CacheSizeGrid.logSpaced(1, 10_000, 4)).missRatio(), 1e-12, h.name());
+        }
+        long[] trace = fixtureTrace(25_000);
+        feed(restored, trace, 20_000, trace.length);
+        assertTrue(restored.trackedPages() <= 256);
+        assertArrayEquals(restored.snapshot(), MrcEngine.restore(restored.snapshot()).snapshot());
     }
 
     /** The generator the format-1 fixtures were written from: an LCG over 3000 pages, every third page hot. */

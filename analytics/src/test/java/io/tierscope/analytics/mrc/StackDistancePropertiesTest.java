@@ -34,50 +34,24 @@ class StackDistancePropertiesTest {
     }
 
     /**
-     * With pages switching class (heavy or not), inserted as heavy without a distance and removed,
-     * the distance stays exact and {@code lastHeavyBetween} is the number of heavy pages above the
-     * page in the naive stack (those used since its previous access), through time compactions.
+     * An evictable tracker bounded to {@code bound} pages by {@code removeOldest} is an exact LRU
+     * stack of that size: distances within it match naive Mattson on the whole trace, a page
+     * beyond it reads as cold, and the page removed is always the least recently used one.
      */
     @Property(tries = 150)
-    void heavyMarksCountTheHeavyPagesBetween(@ForAll("traces") long[] trace, @ForAll long seed) {
-        Random random = new Random(seed);
-        LruStackDistance fast = new LruStackDistance(4);
-        List<Long> stack = new ArrayList<>();
-        Map<Long, Boolean> heavy = new HashMap<>();
+    void boundedTrackerKeepsTheTopOfTheStackExactly(@ForAll("traces") long[] trace,
+                                                    @ForAll @IntRange(min = 1, max = 64) int bound) {
+        LruStackDistance head = new LruStackDistance(4, true);
+        NaiveMattson naive = new NaiveMattson();
         for (int i = 0; i < trace.length; i++) {
-            long page = trace[i];
-            int op = random.nextInt(10);
-            int at = stack.indexOf(page);
-            if (op == 0 && at >= 0) {
-                boolean flip = !heavy.get(page);
-                heavy.put(page, flip);
-                assertEquals(true, fast.setHeavy(page, flip));
-            } else if (op == 1 && at >= 0) {
-                stack.remove(at);
-                heavy.remove(page);
-                assertEquals(true, fast.remove(page));
-            } else if (op == 2 && at < 0) {
-                stack.add(0, page);
-                heavy.put(page, true);
-                fast.insertHeavy(page);
-            } else {
-                long d = fast.access(page);
-                if (at < 0) {
-                    assertEquals(LruStackDistance.COLD, d, "reference " + i);
-                    heavy.put(page, false);
-                } else {
-                    assertEquals(at + 1, d, "reference " + i);
-                    int between = 0;
-                    for (int j = 0; j < at; j++) {
-                        between += heavy.get(stack.get(j)) ? 1 : 0;
-                    }
-                    assertEquals(between, fast.lastHeavyBetween(), "heavy pages between, reference " + i);
-                    assertEquals(heavy.get(page), fast.lastWasHeavy(), "class of the page, reference " + i);
-                    stack.remove(at);
-                }
-                stack.add(0, page);
+            long want = naive.access(trace[i]);
+            long got = head.access(trace[i]);
+            assertEquals(want != 0 && want <= bound ? want : 0, got, "reference " + i);
+            if (head.size() > bound) {
+                long[] order = head.pagesInLruOrder();
+                assertEquals(order[0], head.removeOldest(), "evicted page, reference " + i);
             }
-            assertEquals(heavy.values().stream().filter(b -> b).count(), fast.heavySize());
+            assertEquals(Math.min(bound, naive.size()), head.size());
         }
     }
 

@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * The per-VM engine as the topology drives it (fixed-size S_max = 8192 on a 4M-page Zipf
  * footprint), plus the size and cost of its snapshot. The setup prints retained bytes and
  * snapshot bytes: the per-VM state budget is 2 MiB whatever the footprint. "fixed-size-8192" is
- * the default hybrid sampler (exact heavy head, sampled tail); "plain-8192" is SHARDS alone.
+ * the default sampler (exact head of 8192 pages, SHARDS beyond); "plain-8192" is SHARDS alone.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -46,7 +46,7 @@ public class EngineBench {
         ZipfWorkload zipf = new ZipfWorkload(5, 0, 4_000_000, 0.8);
         engine = new MrcEngine(77, switch (mode) {
             case "exact" -> MrcConfig.exact();
-            case "plain-8192" -> MrcConfig.fixedSize(8192).withHeavyPages(0);
+            case "plain-8192" -> MrcConfig.fixedSize(8192).withHeadPages(0);
             default -> MrcConfig.fixedSize(8192);
         });
         for (int i = 0; i < 4; i++) {
@@ -58,8 +58,8 @@ public class EngineBench {
 
     @TearDown(Level.Trial)
     public void report() {
-        System.out.printf("%n%s: tracked %d pages (%d heavy), retained %d bytes, snapshot %d bytes%n", mode,
-                engine.trackedPages(), engine.heavyPages(), engine.retainedBytes(), engine.snapshot().length);
+        System.out.printf("%n%s: tracked %d pages (head %d), retained %d bytes, snapshot %d bytes%n", mode,
+                engine.trackedPages(), engine.headPages(), engine.retainedBytes(), engine.snapshot().length);
     }
 
     @Benchmark

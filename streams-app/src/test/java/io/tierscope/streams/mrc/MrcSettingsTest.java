@@ -23,7 +23,7 @@ class MrcSettingsTest {
         assertEquals(4096, s.engine().pageSize());
         assertEquals(0, s.engine().temporalPeriod());
         assertEquals(24 * 3600 * 1000L, s.idleRetentionMs());
-        assertEquals(MrcConfig.DEFAULT_HEAVY_PAGES, s.engine().heavyPages());
+        assertEquals(MrcConfig.DEFAULT_HEAD_PAGES, s.engine().headPages());
     }
 
     @Test
@@ -31,9 +31,9 @@ class MrcSettingsTest {
         MrcSettings s = StreamsAppConfig.from(Map.of(StreamsAppConfig.MRC_SAMPLING, "rate:0.01",
                 StreamsAppConfig.MRC_TEMPORAL_PERIOD_MS, "100", StreamsAppConfig.MRC_CURVE, "Decayed",
                 StreamsAppConfig.MRC_DECAY, "0.8", StreamsAppConfig.PAGE_SIZE_BYTES, "2097152",
-                StreamsAppConfig.MRC_IDLE_RETENTION_MS, "0", StreamsAppConfig.MRC_HEAVY_PAGES, "0")).mrc();
+                StreamsAppConfig.MRC_IDLE_RETENTION_MS, "0", StreamsAppConfig.MRC_HEAD_PAGES, "0")).mrc();
         assertEquals(0, s.idleRetentionMs());
-        assertEquals(0, s.engine().heavyPages());
+        assertEquals(0, s.engine().headPages());
         assertEquals(MrcConfig.Mode.FIXED_RATE, s.engine().mode());
         assertEquals(0.01, s.engine().rate());
         assertEquals(100, s.engine().temporalPeriod());
@@ -56,7 +56,7 @@ class MrcSettingsTest {
         assertRejected(StreamsAppConfig.MRC_DECAY, "half", "a number");
         assertRejected(StreamsAppConfig.PAGE_SIZE_BYTES, "4000", "power of two");
         assertRejected(StreamsAppConfig.MRC_IDLE_RETENTION_MS, "-5", ">= 0");
-        assertRejected(StreamsAppConfig.MRC_HEAVY_PAGES, "16385", "[0, 16384]");
+        assertRejected(StreamsAppConfig.MRC_HEAD_PAGES, "65537", "[0, 65536]");
     }
 
     private static void assertRejected(String key, String value, String hint) {

@@ -153,9 +153,9 @@ class MrcTopologyIT {
     @Test
     void prefilteredBatchesGiveTheCurvesOfASamplerAtThePrefilterRate(@TempDir Path dir) {
         Run run = new Run(exact(), dir);
-        // A declared pre-filter ends hybrid sampling: the match is the plain SHARDS sampler at R.
+        // A declared pre-filter ends the exact head: the match is the plain SHARDS sampler at R.
         MrcTestBatches.Reference steady = new MrcTestBatches.Reference("vm-p",
-                MrcConfig.fixedRate(0.25).withHeavyPages(0), ALL);
+                MrcConfig.fixedRate(0.25).withHeadPages(0), ALL);
         MrcTestBatches.Reference changing = new MrcTestBatches.Reference("vm-q", EXACT, ALL);
         double[] qRates = {0.5, 0.5, 0.125, 0.5};
         List<io.tierscope.analytics.mrc.MissRatioCurve[]> expectedP = new ArrayList<>();

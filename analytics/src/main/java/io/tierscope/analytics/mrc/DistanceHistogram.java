@@ -105,12 +105,6 @@ public final class DistanceHistogram {
         counts[bucket(Math.min(v, MAX_DISTANCE))] += w;
     }
 
-    /** A reuse whose distance is already estimated in unsampled pages (hybrid sampling), with its weight. */
-    void recordWeighted(long distance, double weight) {
-        samples += 1;
-        counts[bucket(Math.min(Math.max(distance, 1), MAX_DISTANCE))] += weight;
-    }
-
     /** A reuse within the exact head: its distance is exact, its weight 1. */
     void recordExact(long distance) {
         samples += 1;

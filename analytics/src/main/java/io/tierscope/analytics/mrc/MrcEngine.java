@@ -367,8 +367,9 @@ public final class MrcEngine {
      * The whole engine state in a compact, versioned form (format {@value #VERSION}): configuration,
      * VM key, threshold, clock, pending counters, the three histograms (non-zero entries only),
      * the tracked pages in LRU order (delta-coded varints), with their temporal stamps when
-     * temporal sampling is on, and the exact head's pages in LRU order. Linear in the tracked pages; a per-thread buffer is reused, so the
-     * returned array is the only allocation in steady state.
+     * temporal sampling is on, and the exact head's pages in LRU order. Linear in the tracked and
+     * head pages; a per-thread buffer is reused, so the returned array is the only allocation in
+     * steady state.
      */
     public byte[] snapshot() {
         SnapshotOutput out = SCRATCH.get();
@@ -542,13 +543,15 @@ public final class MrcEngine {
         if (head == null) {
             return;
         }
-        long[] pages = head.pagesInLruOrder();
-        out.writeVarLong(pages.length);
-        out.ensure(10 * pages.length);
+        // The tracked pages are written already: their scratch is free again.
+        long[] pages = out.pageScratch(head.size());
+        int n = head.pagesInLruOrder(pages);
+        out.writeVarLong(n);
+        out.ensure(10 * n);
         long previous = 0;
-        for (long page : pages) {
-            out.writeVarLongUnchecked(zigzag(page - previous));
-            previous = page;
+        for (int i = 0; i < n; i++) {
+            out.writeVarLongUnchecked(zigzag(pages[i] - previous));
+            previous = pages[i];
         }
     }
 

@@ -57,8 +57,6 @@ public final class DistanceHistogram {
     final double[] far = new double[BUCKETS];
     /** Sampled first references among the references beyond the head (weights 1/R). */
     double farCold;
-    /** Weight of all samples beyond the head: {@code farCold} plus the sum of {@link #far}. */
-    double farWeight;
     /** References beyond the exact head (or first references), counted exactly. */
     double farReferences;
 
@@ -124,7 +122,6 @@ public final class DistanceHistogram {
         double w = 1 / rate;
         samples += 1;
         far[bucket(Math.min(Math.max(beyond, 1), MAX_DISTANCE))] += w;
-        farWeight += w;
     }
 
     /** A sampled first reference beyond the exact head. */
@@ -132,7 +129,6 @@ public final class DistanceHistogram {
         double w = 1 / rate;
         samples += 1;
         farCold += w;
-        farWeight += w;
     }
 
     void recordCold(double rate) {
@@ -153,7 +149,6 @@ public final class DistanceHistogram {
         Arrays.fill(nearSamples, 0);
         Arrays.fill(far, 0);
         farCold = 0;
-        farWeight = 0;
         farReferences = 0;
         cold = 0;
         samples = 0;
@@ -168,7 +163,6 @@ public final class DistanceHistogram {
             far[i] *= factor;
         }
         farCold *= factor;
-        farWeight *= factor;
         farReferences *= factor;
         for (int d = 0; d <= NEAR; d++) {
             near[d] *= factor;
@@ -186,7 +180,6 @@ public final class DistanceHistogram {
             far[i] += o.far[i];
         }
         farCold += o.farCold;
-        farWeight += o.farWeight;
         farReferences += o.farReferences;
         for (int d = 0; d <= NEAR; d++) {
             near[d] += o.near[d];
@@ -204,12 +197,13 @@ public final class DistanceHistogram {
     /**
      * Weight of re-references whose (estimated) distance exceeds {@code c} pages, the references
      * beyond the exact head among them (their reuse share by the ratio estimate; with no sample
-     * yet they all count as first references, see {@link #coldEstimate()}).
+     * yet they all count as first references, see {@link #coldEstimate()}). {@code farShare} is
+     * {@link #farShare()}, {@code adjustment} {@link #adjustment()}: computed once per curve.
      */
-    private double above(long c, double adjustment) {
+    private double above(long c, double adjustment, double farShare) {
         double above = above(counts, c);
-        if (farWeight > 0) {
-            above += farReferences * above(far, c - headPages) / farWeight;
+        if (farShare > 0) {
+            above += farShare * above(far, c - headPages);
         }
         for (int d = 1; d <= NEAR; d++) {
             double w = d == 1 ? near[1] + adjustment : near[d];
@@ -236,12 +230,25 @@ public final class DistanceHistogram {
         return above;
     }
 
+    /**
+     * References beyond the head per unit of sampled weight beyond it (the ratio estimate's
+     * factor); 0 while none of them was sampled.
+     */
+    private double farShare() {
+        if (farReferences == 0) {
+            return 0;
+        }
+        double weight = farCold;
+        for (double v : far) {
+            weight += v;
+        }
+        return weight > 0 ? farReferences / weight : 0;
+    }
+
     /** Estimated first references: sampled ones weighted, plus the cold share of those beyond the head. */
     double coldEstimate() {
-        if (farReferences == 0) {
-            return cold;
-        }
-        return cold + (farWeight > 0 ? farReferences * farCold / farWeight : farReferences);
+        double share = farShare();
+        return cold + (share > 0 ? share * farCold : farReferences);
     }
 
     /** P(Binomial(c, r) < d): the chance a reuse of sampled distance d is farther than c pages. */
@@ -282,9 +289,10 @@ public final class DistanceHistogram {
             return out;
         }
         double adjustment = adjustment();
+        double farShare = farShare();
         double coldEstimate = coldEstimate();
         for (int s = 0; s < sizes.length; s++) {
-            out[s] = clamp((coldEstimate + above(sizes[s], adjustment)) / total);
+            out[s] = clamp((coldEstimate + above(sizes[s], adjustment, farShare)) / total);
         }
         return out;
     }
@@ -299,20 +307,21 @@ public final class DistanceHistogram {
             return 0;
         }
         double adjustment = adjustment();
+        double farShare = farShare();
         double limit = tolerance * total;
-        if (above(0, adjustment) <= limit) {
+        if (above(0, adjustment, farShare) <= limit) {
             return 0;
         }
         long lo = 0;
         long hi = 1;
-        while (above(hi, adjustment) > limit && hi < MAX_DISTANCE) {
+        while (above(hi, adjustment, farShare) > limit && hi < MAX_DISTANCE) {
             lo = hi;
             hi = Math.min(MAX_DISTANCE, hi * 2);
         }
         // above(lo) > limit >= above(hi): binary search for the smallest such hi.
         while (hi - lo > 1) {
             long mid = lo + (hi - lo) / 2;
-            if (above(mid, adjustment) > limit) {
+            if (above(mid, adjustment, farShare) > limit) {
                 lo = mid;
             } else {
                 hi = mid;

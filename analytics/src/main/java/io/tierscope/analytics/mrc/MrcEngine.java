@@ -635,7 +635,6 @@ public final class MrcEngine {
         }
         writeBuckets(out, h.counts);
         out.writeDouble(h.farReferences);
-        out.writeDouble(h.farWeight);
         out.writeDouble(h.farCold);
         writeBuckets(out, h.far);
     }
@@ -676,7 +675,6 @@ public final class MrcEngine {
         readBuckets(in, h.counts, version);
         if (version >= 4) {
             h.farReferences = in.readDouble("references beyond the head");
-            h.farWeight = in.readDouble("sampled weight beyond the head");
             h.farCold = in.readDouble("cold weight beyond the head");
             readBuckets(in, h.far, version);
         }

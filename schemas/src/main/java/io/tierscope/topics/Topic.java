@@ -3,10 +3,13 @@ package io.tierscope.topics;
 import io.tierscope.avro.AdScan;
 import io.tierscope.avro.HeatChange;
 import io.tierscope.avro.HeatSummary;
+import io.tierscope.avro.HostAllocation;
+import io.tierscope.avro.HostInventory;
 import io.tierscope.avro.IngestStats;
 import io.tierscope.avro.MigrationResult;
 import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.PageHeatChunk;
+import io.tierscope.avro.PagePlacement;
 import io.tierscope.avro.SampleBatch;
 import io.tierscope.avro.TieringPlan;
 import java.util.Map;
@@ -33,7 +36,13 @@ public enum Topic {
     HEAT_CHANGES("tierscope.heat.changes", HeatChange.class, Cleanup.DELETE),
     /** Key vmId; heat summary per window. */
     HEAT_SUMMARY("tierscope.heat.summary", HeatSummary.class, Cleanup.DELETE),
-    /** Key host; fast-memory allocation and page moves. */
+    /** Key host; the host's tiers and VMs (shares, reservation, limit, process). */
+    INVENTORY("tierscope.inventory", HostInventory.class, Cleanup.COMPACT),
+    /** Key "vmId#chunkIndex"; the NUMA node of each page, read by the executor. */
+    PLACEMENT("tierscope.placement", PagePlacement.class, Cleanup.COMPACT),
+    /** Key host; the newest split of the host's fast tier across its VMs. */
+    ALLOCATIONS("tierscope.tiering.allocations", HostAllocation.class, Cleanup.COMPACT),
+    /** Key host; one plan of page moves per host and planning period. */
     TIERING_PLANS("tierscope.tiering.plans", TieringPlan.class, Cleanup.DELETE),
     /** Key vmId; outcome of executing a plan. */
     MIGRATION_RESULTS("tierscope.migration.results", MigrationResult.class, Cleanup.DELETE),

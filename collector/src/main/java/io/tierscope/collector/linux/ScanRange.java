@@ -1,5 +1,7 @@
 package io.tierscope.collector.linux;
 
+import io.tierscope.guestmap.MapsReader;
+import io.tierscope.guestmap.MemslotTable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.tierscope.collector.linux;
+package io.tierscope.nativeaccess.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Compiles and runs the small C programs under src/test/resources/native with gcc. */
-final class NativePrograms {
+public final class NativePrograms {
     private NativePrograms() {
     }
 
     /** Compiles {@code native/<name>.c} into {@code dir}; skips the calling test when gcc is absent. */
-    static Path compile(String name, Path dir) throws IOException, InterruptedException {
+    public static Path compile(String name, Path dir) throws IOException, InterruptedException {
         assumeTrue(gccAvailable(), "gcc is not on the PATH: this test checks the Java side against what gcc"
                 + " compiles, install gcc to run it");
         Path source = dir.resolve(name + ".c");
@@ -35,7 +35,7 @@ final class NativePrograms {
     }
 
     /** Runs a program to completion and returns its stdout lines. */
-    static List<String> run(List<String> command) throws IOException, InterruptedException {
+    public static List<String> run(List<String> command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
@@ -46,7 +46,7 @@ final class NativePrograms {
         return new ArrayList<>(out.lines().toList());
     }
 
-    static boolean gccAvailable() {
+    public static boolean gccAvailable() {
         try {
             Process p = new ProcessBuilder("gcc", "--version").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();

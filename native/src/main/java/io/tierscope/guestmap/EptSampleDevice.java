@@ -1,4 +1,4 @@
-package io.tierscope.collector.linux;
+package io.tierscope.guestmap;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;

@@ -1,4 +1,4 @@
-package io.tierscope.collector.linux;
+package io.tierscope.guestmap;
 
 import java.util.Arrays;
 

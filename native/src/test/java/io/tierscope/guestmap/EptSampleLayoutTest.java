@@ -1,10 +1,11 @@
-package io.tierscope.collector.linux;
+package io.tierscope.guestmap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tierscope.nativeaccess.EptSampleAbi;
 import io.tierscope.nativeaccess.LibC;
+import io.tierscope.nativeaccess.testing.NativePrograms;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;

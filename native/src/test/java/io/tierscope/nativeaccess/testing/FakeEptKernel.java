@@ -1,4 +1,4 @@
-package io.tierscope.collector.linux;
+package io.tierscope.nativeaccess.testing;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Pointer;
@@ -14,27 +14,27 @@ import java.util.List;
  * GET_MEMSLOTS fills at most {@code capacity} slots but always reports the full count, read
  * returns whole samples, at most {@link #maxSamplesPerRead} per call, 0 when empty.
  */
-final class FakeEptKernel implements LibC {
-    static final String DEVICE = "/fake/kvm_ept_sample";
-    static final int FD = 77;
+public final class FakeEptKernel implements LibC {
+    public static final String DEVICE = "/fake/kvm_ept_sample";
+    public static final int FD = 77;
 
-    final int vmPid;
-    final long[][] slots;
-    final List<String> calls = new ArrayList<>();
-    int maxSamplesPerRead = 100;
+    public final int vmPid;
+    public final long[][] slots;
+    public final List<String> calls = new ArrayList<>();
+    public int maxSamplesPerRead = 100;
     /** When non-zero, read fails with this errno. */
-    int readErrno;
+    public int readErrno;
     private final List<Integer> queue = new ArrayList<>();
     private boolean inited;
     private boolean open;
 
     /** @param slots {gpa, hva, pageCount} per memslot */
-    FakeEptKernel(int vmPid, long[]... slots) {
+    public FakeEptKernel(int vmPid, long[]... slots) {
         this.vmPid = vmPid;
         this.slots = slots;
     }
 
-    void enqueue(int... raw) {
+    public void enqueue(int... raw) {
         for (int r : raw) {
             queue.add(r);
         }

@@ -1,4 +1,4 @@
-package io.tierscope.collector.linux;
+package io.tierscope.guestmap;
 
 /**
  * Decodes kvm-ept-sample samples. The module hands out {@code struct { uint32_t gfn:29; uint32_t xwr:3; }};

@@ -1,4 +1,4 @@
-package io.tierscope.collector.linux;
+package io.tierscope.guestmap;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,7 +17,7 @@ public final class MapsReader {
     /** One mapping; {@code path} is "" for anonymous memory. */
     public record Mapping(long start, long end, String perms, long offset, String device, long inode, String path) {
         public long pages() {
-            return (end - start) >>> PagemapReader.PAGE_SHIFT;
+            return (end - start) >>> MemslotTable.PAGE_SHIFT;
         }
 
         /** Private or shared anonymous memory, including prctl-named "[anon:...]" regions. */

@@ -1,4 +1,4 @@
-package io.tierscope.collector.linux;
+package io.tierscope.guestmap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.tierscope.collector.linux;
+package io.tierscope.nativeaccess.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The toucher.c child process: maps pages, writes chosen ones, writes more on command. */
-final class Toucher implements AutoCloseable {
-    final int pid;
-    final long base;
+public final class Toucher implements AutoCloseable {
+    public final int pid;
+    public final long base;
     private final Process process;
     private final BufferedReader out;
     private final Writer in;
@@ -30,7 +30,7 @@ final class Toucher implements AutoCloseable {
         this.base = Long.parseUnsignedLong(first[1], 16);
     }
 
-    static Toucher start(Path binary, int pages, int... touched) throws IOException {
+    public static Toucher start(Path binary, int pages, int... touched) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(binary.toString(), Integer.toString(pages)));
         for (int t : touched) {
             cmd.add(Integer.toString(t));
@@ -38,7 +38,7 @@ final class Toucher implements AutoCloseable {
         return new Toucher(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
     }
 
-    void write(int page) throws IOException {
+    public void write(int page) throws IOException {
         in.write("w " + page + "\n");
         in.flush();
         assertEquals("ok", out.readLine());

@@ -7,8 +7,7 @@ import java.util.Arrays;
  * binary-search lookup from gfn to slot. Slots come from kvm-ept-sample GET_MEMSLOTS; the module
  * reports {@code gpa = base_gfn << PAGE_SHIFT}.
  */
-public final class MemslotTable {
-    public static final int PAGE_SHIFT = 12;
+public final class MemslotTable implements GuestMemoryMap {
 
     private final long[] baseGfn;
     private final long[] hva;
@@ -84,9 +83,15 @@ public final class MemslotTable {
     }
 
     /** The host virtual address backing {@code gfn}, or -1 when no slot holds it. */
+    @Override
     public long hvaOf(long gfn) {
         int slot = slotOf(gfn);
         return slot < 0 ? -1 : hva[slot] + ((gfn - baseGfn[slot]) << PAGE_SHIFT);
+    }
+
+    @Override
+    public String describe() {
+        return "kvm-ept-sample memslots: " + this;
     }
 
     @Override

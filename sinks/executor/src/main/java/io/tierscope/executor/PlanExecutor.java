@@ -165,17 +165,18 @@ public final class PlanExecutor {
                 }
                 return;
             }
-            // Translate; gfns outside guest RAM are -EFAULT without a call, as move_pages reports unmapped addresses.
+            // Translate; gfns outside guest RAM get -EFAULT without a call, as move_pages reports unmapped addresses.
+            int[] pageStatus = new int[n];
             long[] hva = new long[n];
-            long[] mappedGfn = new long[n];
+            int[] slot = new int[n];
             int mapped = 0;
-            for (long gfn : pages) {
-                long a = map.hvaOf(gfn);
+            for (int i = 0; i < n; i++) {
+                long a = map.hvaOf(pages.get(i));
                 if (a < 0) {
-                    record(gfn, -Errno.EFAULT, node);
+                    pageStatus[i] = -Errno.EFAULT;
                 } else {
                     hva[mapped] = a;
-                    mappedGfn[mapped++] = gfn;
+                    slot[mapped++] = i;
                 }
             }
             int[] st = new int[mapped];
@@ -183,9 +184,6 @@ public final class PlanExecutor {
             try {
                 if (mover == null) {
                     locator.locate(pid, hva, st, mapped);
-                    for (int i = 0; i < mapped; i++) {
-                        recordDryRun(mappedGfn[i], st[i], node);
-                    }
                     done = mapped;
                 } else {
                     long[] a = new long[Math.min(batchPages, mapped)];
@@ -197,19 +195,25 @@ public final class PlanExecutor {
                         if (mover.move(pid, a, node, s, b) > 0) {
                             relocateUnreached(a, s, b);
                         }
-                        for (int i = 0; i < b; i++) {
-                            record(mappedGfn[done + i], s[i], node);
-                        }
+                        System.arraycopy(s, 0, st, done, b);
                         done += b;
                     }
                 }
             } catch (NativeIOException e) {
                 fail("VM " + vm.getVmId() + " (pid " + pid + "): " + e.getMessage(), e.errno());
-                for (int i = done; i < mapped; i++) {
-                    record(mappedGfn[i], -e.errno(), node);
-                }
+                java.util.Arrays.fill(st, done, mapped, -e.errno());
             } finally {
                 durationNanos += System.nanoTime() - started;
+            }
+            for (int k = 0; k < mapped; k++) {
+                pageStatus[slot[k]] = st[k];
+            }
+            for (int i = 0; i < n; i++) {
+                if (mover == null) {
+                    recordDryRun(pages.get(i), pageStatus[i], node);
+                } else {
+                    record(pages.get(i), pageStatus[i], node);
+                }
             }
         }
 

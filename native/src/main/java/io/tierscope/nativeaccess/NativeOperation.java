@@ -131,8 +131,10 @@ public enum NativeOperation {
                 return null;
             case MOVE_PAGES:
                 switch (errno) {
-                    case EPERM: return "moving pages of another process needs CAP_SYS_NICE (and MPOL_MF_MOVE_ALL"
-                            + " needs CAP_SYS_NICE too): run the executor as root or with CAP_SYS_NICE";
+                    // Since Linux 4.13 another process's pages need ptrace read access (move_pages(2) NOTES).
+                    case EPERM: return "moving pages of another process needs ptrace access to it (same user and"
+                            + " kernel.yama.ptrace_scope permitting, or CAP_SYS_PTRACE), and MPOL_MF_MOVE_ALL needs"
+                            + " CAP_SYS_NICE: run the executor as root";
                     case ESRCH: return "the target process is gone (pid exited)";
                     case ENODEV: return "a target NUMA node is not online: check numactl --hardware";
                     case EACCES: return "a target node is not allowed by the process's cpuset: widen cpuset.mems";

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * default, a dry run) it only reads where the pages are and reports what would move.
  *
  * <p>Nothing here throws for a VM's trouble: a missing pid, a process that is gone, a node the
- * host does not have, missing CAP_SYS_NICE each end up as the VM's result record with the reason.
+ * host does not have, a permission refused (EPERM) each end up as the VM's result record with the reason.
  */
 public final class PlanExecutor {
     /** failuresByErrno key for pages the kernel counted as not migrated (a transient failure: busy, locked). */

@@ -51,7 +51,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "Execute this host's tiering plans with move_pages(2): demotions to the slow node first, then",
             "promotions to the fast node, rate-limited. Publishes a MigrationResult per VM and plan, and the",
             "placement (node per page) of every chunk a plan touched. Dry run unless --apply.",
-            "Needs CAP_SYS_NICE to move (or query) another user's pages; run as root on the host.",
+            "Moving another process's pages needs ptrace access to it (CAP_SYS_NICE for --move-shared): run as root.",
             "Examples:",
             "  execute --host hv-17                      # dry run: where the pages are, what would move",
             "  execute --host hv-17 --apply --rate-limit 25600"})

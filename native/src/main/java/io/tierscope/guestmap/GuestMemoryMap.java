@@ -12,6 +12,9 @@ public interface GuestMemoryMap {
     /** The host virtual address backing {@code gfn}, or -1 when the VM has no RAM there (MMIO, holes). */
     long hvaOf(long gfn);
 
+    /** The guest RAM as {base gfn, pages} ranges in ascending gfn order, for walking all of it. */
+    long[][] ranges();
+
     /** One line for logs and errors: where the map came from and what it covers. */
     String describe();
 }

@@ -19,6 +19,11 @@ public final class HostVirtualPages implements GuestMemoryMap {
     }
 
     @Override
+    public long[][] ranges() {
+        return new long[][] {{mapping.start() >>> PAGE_SHIFT, mapping.pages()}};
+    }
+
+    @Override
     public String describe() {
         return "host virtual pages of mapping 0x" + Long.toHexString(mapping.start()) + "-0x" + Long.toHexString(mapping.end())
                 + (mapping.path().isEmpty() ? "" : " (" + mapping.path() + ")");

@@ -90,6 +90,15 @@ public final class MemslotTable implements GuestMemoryMap {
     }
 
     @Override
+    public long[][] ranges() {
+        long[][] r = new long[baseGfn.length][];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = new long[] {baseGfn[i], pages[i]};
+        }
+        return r;
+    }
+
+    @Override
     public String describe() {
         return "kvm-ept-sample memslots: " + this;
     }

@@ -108,6 +108,14 @@ public final class QemuGuestRam implements GuestMemoryMap {
     }
 
     @Override
+    public long[][] ranges() {
+        if (lowPages == pages) {
+            return new long[][] {{0, pages}};
+        }
+        return new long[][] {{0, lowPages}, {FOUR_GIB >>> PAGE_SHIFT, pages - lowPages}};
+    }
+
+    @Override
     public String describe() {
         return "QEMU guest RAM in /proc/PID/maps: 0x" + Long.toHexString(ram.start()) + "-0x" + Long.toHexString(ram.end())
                 + " (" + pages + " pages, " + lowPages + " below 4 GiB" + (ram.path().isEmpty() ? "" : ", " + ram.path()) + ")";

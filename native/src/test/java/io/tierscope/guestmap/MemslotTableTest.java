@@ -50,6 +50,13 @@ class MemslotTableTest {
     }
 
     @Test
+    void rangesAreTheSlotsInGfnOrder() {
+        MemslotTable table = MemslotTable.of(new long[] {0x100000000L, 0}, new long[] {0x7f0000000000L, 0x7e0000000000L},
+                new long[] {16, 8}, 2);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[][] {{0, 8}, {0x100000, 16}}, table.ranges());
+    }
+
+    @Test
     void emptyTableFindsNothing() {
         MemslotTable table = MemslotTable.of(new long[0], new long[0], new long[0], 0);
         assertEquals(-1, table.slotOf(0));

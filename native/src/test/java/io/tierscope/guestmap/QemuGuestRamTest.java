@@ -1,5 +1,6 @@
 package io.tierscope.guestmap;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,6 +37,10 @@ class QemuGuestRamTest {
         assertEquals(START + 8 * GIB - PAGE, ram.hvaOf(10 * GIB / PAGE - 1), "last page of RAM");
         assertEquals(-1, ram.hvaOf(10 * GIB / PAGE));
         assertEquals(-1, ram.hvaOf(-1));
+        long[][] ranges = ram.ranges();
+        assertEquals(2, ranges.length);
+        assertArrayEquals(new long[] {0, 2 * GIB / PAGE}, ranges[0]);
+        assertArrayEquals(new long[] {4 * GIB / PAGE, 6 * GIB / PAGE}, ranges[1]);
     }
 
     @Test
@@ -47,6 +52,7 @@ class QemuGuestRamTest {
         assertEquals(START + GIB - PAGE, small.hvaOf(GIB / PAGE - 1));
         assertEquals(-1, small.hvaOf(GIB / PAGE));
         assertEquals(-1, small.hvaOf(4 * GIB / PAGE), "nothing above 4 GiB when all RAM fits below");
+        assertArrayEquals(new long[][] {{0, GIB / PAGE}}, small.ranges());
         assertThrows(IllegalArgumentException.class, () -> QemuGuestRam.Machine.parse("virt"));
         assertEquals(QemuGuestRam.Machine.PC, QemuGuestRam.Machine.parse(" PC "));
     }
@@ -84,5 +90,6 @@ class QemuGuestRamTest {
         assertEquals(-1, pages.hvaOf(START / PAGE + 16));
         assertEquals(-1, pages.hvaOf(START / PAGE - 1));
         assertEquals(-1, pages.hvaOf(-5));
+        assertArrayEquals(new long[][] {{START / PAGE, 16}}, pages.ranges());
     }
 }

@@ -285,43 +285,64 @@ public final class PlanExecutor {
             for (int i = 0; i < gfns.size; i++) {
                 chunks.add(gfns.values[i] / chunkPages);
             }
-            List<PagePlacement> out = new ArrayList<>();
-            long[] hva = new long[chunkPages];
-            int[] index = new int[chunkPages];
-            int[] st = new int[chunkPages];
-            for (long chunk : chunks) {
-                long base = chunk * chunkPages;
-                byte[] nodes = new byte[chunkPages];
-                int mapped = 0;
-                for (int i = 0; i < chunkPages; i++) {
-                    long a = map.hvaOf(base + i);
-                    if (a < 0) {
-                        nodes[i] = (byte) -Errno.EFAULT;
-                    } else {
-                        hva[mapped] = a;
-                        index[mapped++] = i;
-                    }
-                }
-                try {
-                    locator.locate(pid, hva, st, mapped);
-                } catch (NativeIOException e) {
-                    LOG.warn("VM {}: cannot read the placement of chunk {}: {}", vm.getVmId(), chunk, e.getMessage());
-                    return out;
-                }
-                for (int i = 0; i < mapped; i++) {
-                    nodes[index[i]] = placementByte(st[i]);
-                }
-                out.add(PagePlacement.newBuilder()
-                        .setVmId(vm.getVmId())
-                        .setChunkIndex(chunk)
-                        .setBaseGfn(base)
-                        .setPageCount(chunkPages)
-                        .setTimeMs(clockMs.getAsLong())
-                        .setNodes(ByteBuffer.wrap(nodes))
-                        .build());
+            try {
+                return readPlacement(vm.getVmId(), pid, map, chunks);
+            } catch (NativeIOException e) {
+                LOG.warn("VM {}: cannot read the placement of its pages: {}", vm.getVmId(), e.getMessage());
+                return List.of();
             }
-            return out;
         }
+    }
+
+    /**
+     * The placement of all of a VM's guest RAM, chunk by chunk, without a plan (query mode).
+     *
+     * @throws IOException when the process is gone or its guest memory cannot be found or read
+     */
+    public List<PagePlacement> placementOf(String vmId, int pid) throws IOException {
+        GuestMemoryMap map = resolver.resolve(pid);
+        TreeSet<Long> chunks = new TreeSet<>();
+        for (long[] range : map.ranges()) {
+            for (long c = range[0] / chunkPages; c <= (range[0] + range[1] - 1) / chunkPages; c++) {
+                chunks.add(c);
+            }
+        }
+        return readPlacement(vmId, pid, map, chunks);
+    }
+
+    private List<PagePlacement> readPlacement(String vmId, int pid, GuestMemoryMap map, Iterable<Long> chunks)
+            throws NativeIOException {
+        List<PagePlacement> out = new ArrayList<>();
+        long[] hva = new long[chunkPages];
+        int[] index = new int[chunkPages];
+        int[] st = new int[chunkPages];
+        for (long chunk : chunks) {
+            long base = chunk * chunkPages;
+            byte[] nodes = new byte[chunkPages];
+            int mapped = 0;
+            for (int i = 0; i < chunkPages; i++) {
+                long a = map.hvaOf(base + i);
+                if (a < 0) {
+                    nodes[i] = (byte) -Errno.EFAULT;
+                } else {
+                    hva[mapped] = a;
+                    index[mapped++] = i;
+                }
+            }
+            locator.locate(pid, hva, st, mapped);
+            for (int i = 0; i < mapped; i++) {
+                nodes[index[i]] = placementByte(st[i]);
+            }
+            out.add(PagePlacement.newBuilder()
+                    .setVmId(vmId)
+                    .setChunkIndex(chunk)
+                    .setBaseGfn(base)
+                    .setPageCount(chunkPages)
+                    .setTimeMs(clockMs.getAsLong())
+                    .setNodes(ByteBuffer.wrap(nodes))
+                    .build());
+        }
+        return out;
     }
 
     /** A node (< 128 on any machine Linux runs) or -errno, as one signed byte. */

@@ -203,4 +203,23 @@ class PlanExecutorTest {
         assertTrue(r.getError().contains("no host process id for VM vm-1"), r.getError());
         assertEquals(0, libc.moveCalls + libc.queryCalls);
     }
+
+    @Test
+    void placementWithoutAPlanCoversAllGuestRamAndMovesNothing() throws Exception {
+        try (Toucher child = Toucher.start(toucher, PAGES, 0, 1, 2, 3, 4, 5, 6, 7)) {
+            List<PagePlacement> chunks = executor(thisMachine(), childRegion(child), true).placementOf("vm-1", child.pid);
+            assertEquals(0, libc.moveCalls);
+            assertEquals(2, chunks.size(), "64 pages are two chunks of 32");
+            byte[] first = new byte[CHUNK];
+            java.util.Arrays.fill(first, 8, CHUNK, (byte) -Errno.ENOENT);
+            assertArrayEquals(first, bytes(chunks.get(0)));
+            byte[] second = new byte[CHUNK];
+            java.util.Arrays.fill(second, (byte) -Errno.ENOENT);
+            assertArrayEquals(second, bytes(chunks.get(1)));
+            assertEquals(32, chunks.get(1).getBaseGfn());
+        }
+        assertThrows(GuestMemoryResolver.ProcessGoneException.class, () -> executor(thisMachine(),
+                GuestMemoryResolver.forHost(GuestMemoryResolver.Mode.QEMU, libc, "/nonexistent", null, QemuGuestRam.Machine.Q35), false)
+                .placementOf("vm-1", 0x3ffffff0));
+    }
 }

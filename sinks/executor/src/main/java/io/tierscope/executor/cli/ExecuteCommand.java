@@ -9,6 +9,7 @@ import io.tierscope.executor.GuestMemoryResolver;
 import io.tierscope.executor.NumaTopology;
 import io.tierscope.executor.PageLocator;
 import io.tierscope.executor.PageMover;
+import io.tierscope.executor.PlacementPublisher;
 import io.tierscope.executor.PlanConsumer;
 import io.tierscope.executor.PlanExecutor;
 import io.tierscope.executor.RateLimiter;
@@ -112,6 +113,21 @@ public final class ExecuteCommand implements Callable<Integer> {
             description = "Exit after executing N plans (default 0: run until Ctrl-C).")
     private long maxPlans;
 
+    @Option(names = "--placement-only",
+            description = "Publish where every page of the --vm VMs is, every --placement-interval, and execute no plans.")
+    private boolean placementOnly;
+
+    @Option(names = "--vm", paramLabel = "ID=PID", description = "A VM and its host process, for --placement-only (repeatable).")
+    private Map<String, Integer> vms = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--placement-interval", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Seconds between placement rounds with --placement-only (default ${DEFAULT-VALUE}).")
+    private long placementIntervalSeconds;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "0",
+            description = "Exit after N placement rounds (default 0: run until Ctrl-C).")
+    private long rounds;
+
     @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Create the plan, result, placement and dead-letter topics if missing (default true).")
     private boolean createTopics;
@@ -138,6 +154,12 @@ public final class ExecuteCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--rate-limit, --batch-pages, --chunk-pages and --max-plan-age must be > 0,"
                         + " --max-plans >= 0");
             }
+            if (placementOnly && vms.isEmpty()) {
+                throw new IllegalArgumentException("--placement-only needs at least one --vm ID=PID");
+            }
+            if (placementIntervalSeconds <= 0 || rounds < 0) {
+                throw new IllegalArgumentException("--placement-interval must be > 0 and --rounds >= 0");
+            }
             if (hostName.isEmpty()) {
                 throw new IllegalArgumentException("--host must not be empty");
             }
@@ -147,6 +169,7 @@ public final class ExecuteCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         NumaTopology topology = NumaTopology.read(numaRoot);
+        List<Integer> executorNodes = topology.memoryNodes();
         LibC libc = LibC.load();
         PlanExecutor executor = new PlanExecutor(hostName, topology,
                 GuestMemoryResolver.forHost(mode, libc, eptDevice, guestRam, machineType),
@@ -160,6 +183,9 @@ public final class ExecuteCommand implements Callable<Integer> {
             }
         }
         Map<String, Object> serde = Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registry);
+        if (placementOnly) {
+            return placementRounds(out, executor, bootstrap, serde);
+        }
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(30));
              KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(bootstrap, hostName),
                      new StringDeserializer(), new ByteArrayDeserializer());
@@ -175,11 +201,33 @@ public final class ExecuteCommand implements Callable<Integer> {
                     Duration.ofSeconds(maxPlanAgeSeconds), System::currentTimeMillis);
             loop.assign(Duration.ofSeconds(60));
             out.println("execute: host " + hostName + ", " + (apply ? "applying moves at most " + rateLimit + " pages/s"
-                    : "dry run (pass --apply to move pages)") + ", nodes with memory " + topology.memoryNodes()
+                    : "dry run (pass --apply to move pages)") + ", nodes with memory " + executorNodes
                     + ", gfn mapping " + mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
             out.flush();
             loop.run(signal::requested, maxPlans);
             out.println("execute: done: " + loop.plansExecuted() + " plan(s) executed");
+            return 0;
+        }
+    }
+
+    private int placementRounds(PrintWriter out, PlanExecutor executor, String bootstrap, Map<String, Object> serde)
+            throws InterruptedException {
+        try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(30));
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(bootstrap),
+                     new StringSerializer(), new ByteArraySerializer());
+             SpecificAvroSerializer<PagePlacement> placements = new SpecificAvroSerializer<>()) {
+            placements.configure(serde, false);
+            PlacementPublisher publisher = new PlacementPublisher(producer, placements, executor);
+            out.println("execute: placement of " + vms.size() + " VM(s) every " + placementIntervalSeconds + " s, no plans");
+            out.flush();
+            for (long round = 1; !signal.requested() && (rounds == 0 || round <= rounds); round++) {
+                int chunks = publisher.round(vms);
+                out.println("execute: placement round " + round + ": " + chunks + " chunk(s) published");
+                out.flush();
+                if ((rounds == 0 || round < rounds) && signal.await(Duration.ofSeconds(placementIntervalSeconds))) {
+                    break;
+                }
+            }
             return 0;
         }
     }

@@ -142,6 +142,35 @@ class ExecuteCommandIT {
         assertArrayEquals("not avro".getBytes(StandardCharsets.UTF_8), dead.get(0).value());
     }
 
+    @Test
+    void placementOnlyPublishesEveryChunkOfTheVm(Platform platform) throws Exception {
+        String host = PlatformExtension.uniqueTopic("hv");
+        String vm = host + "-vm";
+        Path toucher = NativePrograms.compile("toucher", dir);
+        try (Toucher child = Toucher.start(toucher, PAGES, 0, 1, 2, 3)) {
+            QemuGuestRam ram = QemuGuestRam.ofProcess(child.pid, null, QemuGuestRam.Machine.Q35);
+            long g0 = (child.base - ram.mapping().start()) / 4096;
+            long chunks = (ram.mapping().pages() + CHUNK - 1) / CHUNK;
+            StringWriter out = new StringWriter();
+            CommandLine cli = new CommandLine(new ExecuteCommand());
+            cli.setOut(new PrintWriter(out, true));
+            int code = assertTimeoutPreemptively(Duration.ofMinutes(3), () -> cli.execute("--host", host, "--placement-only",
+                    "--vm", vm + "=" + child.pid, "--rounds", "1", "--gfn-mapping", "qemu", "--chunk-pages", Integer.toString(CHUNK),
+                    "--bootstrap-servers", platform.bootstrapServers(), "--schema-registry", platform.schemaRegistryUrl()));
+            assertEquals(0, code, out.toString());
+            assertTrue(out.toString().contains("placement round 1: " + chunks + " chunk(s) published"), out.toString());
+            List<PagePlacement> got = ExecuteCommandIT.<PagePlacement>read(platform, Topic.PLACEMENT, null,
+                    l -> l.stream().filter(p -> p.getVmId().equals(vm)).count() >= chunks);
+            got.removeIf(p -> !p.getVmId().equals(vm));
+            assertEquals(chunks, got.size());
+            for (long page = 0; page < 5; page++) {
+                long gfn = g0 + page;
+                PagePlacement p = got.stream().filter(c -> c.getChunkIndex() == gfn / CHUNK).findFirst().orElseThrow();
+                assertEquals(page < 4 ? 0 : -Errno.ENOENT, p.getNodes().get((int) (gfn % CHUNK)), "page " + page);
+            }
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(Platform platform, Topic topic, String key,
                                                                                   Predicate<List<T>> done) {

@@ -49,13 +49,15 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code execute}: one host's migration executor. */
 @Command(name = "execute", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {
-            "Execute this host's tiering plans with move_pages(2): demotions to the slow node first, then",
-            "promotions to the fast node, rate-limited. Publishes a MigrationResult per VM and plan, and the",
-            "placement (node per page) of every chunk a plan touched. Dry run unless --apply.",
-            "Moving another process's pages needs ptrace access to it (CAP_SYS_NICE for --move-shared): run as root.",
+            "Execute this host's tiering plans with move_pages(2), rate-limited.",
+            "Demotions go to the slow node first, then promotions to the fast node.",
+            "Publishes a MigrationResult per VM and plan, and the placement of the touched chunks.",
+            "Dry run (nothing moves) unless --apply. Moving another process's pages needs ptrace",
+            "access to it, --move-shared needs CAP_SYS_NICE: run it as root on the host.",
             "Examples:",
-            "  execute --host hv-17                      # dry run: where the pages are, what would move",
-            "  execute --host hv-17 --apply --rate-limit 25600"})
+            "  execute --host hv-17",
+            "  execute --host hv-17 --apply --rate-limit 25600",
+            "  execute --host hv-17 --placement-only --vm web-1=4242 --placement-interval 60"})
 public final class ExecuteCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

@@ -85,6 +85,9 @@ class ExecuteCommandIT {
                  Serializer<TieringPlan> serializer = AvroSerdes.valueSerde(TieringPlan.class, platform.schemaRegistryUrl()).serializer()) {
                 String topic = Topic.TIERING_PLANS.topicName();
                 producer.send(new ProducerRecord<>(topic, host, "not avro".getBytes(StandardCharsets.UTF_8))).get();
+                // An older plan still waiting is superseded by the newer one: only the newest runs.
+                TieringPlan older = TieringPlan.newBuilder(plan).setPlanId(host + "#0").setPeriodStartMs(0).build();
+                producer.send(new ProducerRecord<>(topic, host, serializer.serialize(topic, older))).get();
                 producer.send(new ProducerRecord<>(topic, host, serializer.serialize(topic, plan))).get();
             }
 
@@ -99,7 +102,9 @@ class ExecuteCommandIT {
             assertEquals(0, code, out + "\n" + err);
             assertTrue(out.toString().contains("execute: done: 1 plan(s) executed"), out.toString());
 
-            MigrationResult r = ExecuteCommandIT.<MigrationResult>read(platform, Topic.MIGRATION_RESULTS, vm, got -> !got.isEmpty()).get(0);
+            List<MigrationResult> all = ExecuteCommandIT.<MigrationResult>read(platform, Topic.MIGRATION_RESULTS, vm, got -> !got.isEmpty());
+            assertEquals(1, all.size(), all.toString());
+            MigrationResult r = all.get(0);
             assertEquals(host + "#1", r.getPlanId());
             assertEquals(host, r.getHost());
             assertFalse(r.getDryRun());

@@ -1,6 +1,8 @@
 package io.tierscope.collector.linux;
 
 import io.tierscope.collector.source.SampleSource;
+import io.tierscope.guestmap.EptSampleDevice;
+import io.tierscope.guestmap.MemslotTable;
 import io.tierscope.nativeaccess.EptSampleAbi;
 import io.tierscope.nativeaccess.LibC;
 import java.io.IOException;

@@ -1,9 +1,11 @@
 package io.tierscope.collector.linux;
 
+import io.tierscope.guestmap.MapsReader;
+import io.tierscope.guestmap.MemslotTable;
+import io.tierscope.guestmap.QemuGuestRam;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A range of a process's virtual memory to scan, named by the gfn of its first page: guest RAM
@@ -35,12 +37,7 @@ public record ScanRange(long baseGfn, long startVa, long pages) {
      * @throws IOException when no mapping fits, naming what was looked for
      */
     public static ScanRange ofGuestRam(int pid, String name) throws IOException {
-        List<MapsReader.Mapping> maps = MapsReader.read(pid);
-        Optional<MapsReader.Mapping> found = name == null ? MapsReader.largestAnonymous(maps)
-                : MapsReader.largestNamed(maps, name);
-        return of(found.orElseThrow(() -> new IOException("/proc/" + pid + "/maps has no "
-                + (name == null ? "anonymous mapping" : "mapping whose path contains '" + name + "'")
-                + " among its " + maps.size() + " mappings")));
+        return of(QemuGuestRam.find(MapsReader.read(pid), name, "/proc/" + pid + "/maps"));
     }
 
     /** A mapping from /proc/PID/maps. */

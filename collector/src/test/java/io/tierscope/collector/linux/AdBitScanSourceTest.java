@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.tierscope.avro.ScanSource;
 import io.tierscope.collector.source.ScanSink;
 import io.tierscope.nativeaccess.LibC;
+import io.tierscope.nativeaccess.testing.NativePrograms;
+import io.tierscope.nativeaccess.testing.Toucher;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;

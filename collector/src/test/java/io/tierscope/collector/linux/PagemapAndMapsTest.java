@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tierscope.guestmap.MapsReader;
 import io.tierscope.nativeaccess.Errno;
 import io.tierscope.nativeaccess.LibC;
 import io.tierscope.nativeaccess.NativeIOException;
+import io.tierscope.nativeaccess.testing.NativePrograms;
+import io.tierscope.nativeaccess.testing.Toucher;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Path;

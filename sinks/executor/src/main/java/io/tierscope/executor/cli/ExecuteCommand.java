@@ -1,0 +1,263 @@
+package io.tierscope.executor.cli;
+
+import io.tierscope.avro.MigrationResult;
+import io.tierscope.avro.PagePlacement;
+import io.tierscope.avro.TieringPlan;
+import io.tierscope.cli.ClusterOptions;
+import io.tierscope.cli.ShutdownSignal;
+import io.tierscope.executor.GuestMemoryResolver;
+import io.tierscope.executor.NumaTopology;
+import io.tierscope.executor.PageLocator;
+import io.tierscope.executor.PageMover;
+import io.tierscope.executor.PlacementPublisher;
+import io.tierscope.executor.PlanConsumer;
+import io.tierscope.executor.PlanExecutor;
+import io.tierscope.executor.RateLimiter;
+import io.tierscope.guestmap.QemuGuestRam;
+import io.tierscope.nativeaccess.EptSampleAbi;
+import io.tierscope.nativeaccess.LibC;
+import io.tierscope.schemas.serde.SerdeConfig;
+import io.tierscope.schemas.serde.SpecificAvroDeserializer;
+import io.tierscope.schemas.serde.SpecificAvroSerializer;
+import io.tierscope.topics.Topic;
+import io.tierscope.topics.TopicProvisioner;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code execute}: one host's migration executor. */
+@Command(name = "execute", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Execute this host's tiering plans with move_pages(2), rate-limited.",
+            "Demotions go to the slow node first, then promotions to the fast node.",
+            "Publishes a MigrationResult per VM and plan, and the placement of the touched chunks.",
+            "Dry run (nothing moves) unless --apply. Moving another process's pages needs ptrace",
+            "access to it, --move-shared needs CAP_SYS_NICE: run it as root on the host.",
+            "Examples:",
+            "  execute --host hv-17",
+            "  execute --host hv-17 --apply --rate-limit 25600",
+            "  execute --host hv-17 --placement-only --vm web-1=4242 --placement-interval 60"})
+public final class ExecuteCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ClusterOptions cluster;
+
+    @Option(names = "--host", paramLabel = "NAME", description = "This host's name: the key of its plans (default: the host name).")
+    private String host;
+
+    @Option(names = "--apply", description = "Move pages. Without it nothing moves: the results say where pages are and what would move.")
+    private boolean apply;
+
+    @Option(names = "--rate-limit", paramLabel = "PAGES_PER_S", defaultValue = "25600",
+            description = "Most pages moved per second, demotions and promotions together (default ${DEFAULT-VALUE} = 100 MiB/s of 4 KiB pages).")
+    private long rateLimit;
+
+    @Option(names = "--batch-pages", paramLabel = "N", defaultValue = "512",
+            description = "Pages per move_pages call (default ${DEFAULT-VALUE}).")
+    private int batchPages;
+
+    @Option(names = "--chunk-pages", paramLabel = "N", defaultValue = "32768",
+            description = "Pages per placement record; chunk index = gfn / N (default ${DEFAULT-VALUE}, as page heat).")
+    private int chunkPages;
+
+    @Option(names = "--gfn-mapping", paramLabel = "MODE", defaultValue = "auto",
+            description = "How plan gfns map to the VM process's addresses: auto (kvm-ept-sample memslots when the device is"
+                    + " there and free, else qemu), memslots, qemu (guest RAM in /proc/PID/maps), host-pages (gfn = host"
+                    + " virtual page number, as the collector's scans without kvm-ept-sample) (default ${DEFAULT-VALUE}).")
+    private String gfnMapping;
+
+    @Option(names = "--guest-ram", paramLabel = "NAME",
+            description = "Guest RAM is the largest mapping whose path contains NAME (e.g. pc.ram for memfd or hugetlbfs backends);"
+                    + " default: the largest anonymous mapping.")
+    private String guestRam;
+
+    @Option(names = "--machine", paramLabel = "TYPE", defaultValue = "q35",
+            description = "QEMU machine type, for RAM below/above the PCI hole: q35 or pc (default ${DEFAULT-VALUE}).")
+    private String machine;
+
+    @Option(names = "--ept-device", paramLabel = "PATH", description = "kvm-ept-sample device (default " + EptSampleAbi.DEFAULT_DEVICE + ").")
+    private String eptDevice = EptSampleAbi.DEFAULT_DEVICE;
+
+    @Option(names = "--numa-root", paramLabel = "DIR", description = "sysfs NUMA node directory (default /sys/devices/system/node).")
+    private Path numaRoot = NumaTopology.DEFAULT_ROOT;
+
+    @Option(names = "--move-shared", description = "Also move pages the VM process shares (MPOL_MF_MOVE_ALL; needs CAP_SYS_NICE).")
+    private boolean moveShared;
+
+    @Option(names = "--max-plan-age", paramLabel = "SECONDS", defaultValue = "600",
+            description = "Skip plans older than this when they are read (after an outage) (default ${DEFAULT-VALUE}).")
+    private long maxPlanAgeSeconds;
+
+    @Option(names = "--max-plans", paramLabel = "N", defaultValue = "0",
+            description = "Exit after executing N plans (default 0: run until Ctrl-C).")
+    private long maxPlans;
+
+    @Option(names = "--placement-only",
+            description = "Publish where every page of the --vm VMs is, every --placement-interval, and execute no plans.")
+    private boolean placementOnly;
+
+    @Option(names = "--vm", paramLabel = "ID=PID", description = "A VM and its host process, for --placement-only (repeatable).")
+    private Map<String, Integer> vms = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--placement-interval", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Seconds between placement rounds with --placement-only (default ${DEFAULT-VALUE}).")
+    private long placementIntervalSeconds;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "0",
+            description = "Exit after N placement rounds (default 0: run until Ctrl-C).")
+    private long rounds;
+
+    @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Create the plan, result, placement and dead-letter topics if missing (default true).")
+    private boolean createTopics;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "6", description = "Partitions of topics it creates (default ${DEFAULT-VALUE}).")
+    private int partitions;
+
+    @Option(names = "--replication-factor", paramLabel = "N", defaultValue = "1", description = "Replication factor of topics it creates (default ${DEFAULT-VALUE}).")
+    private short replicationFactor;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        String hostName;
+        GuestMemoryResolver.Mode mode;
+        QemuGuestRam.Machine machineType;
+        String bootstrap;
+        String registry;
+        try {
+            hostName = host != null ? host.strip() : localHostName();
+            mode = GuestMemoryResolver.Mode.parse(gfnMapping);
+            machineType = QemuGuestRam.Machine.parse(machine);
+            if (rateLimit <= 0 || batchPages <= 0 || chunkPages <= 0 || maxPlanAgeSeconds <= 0 || maxPlans < 0) {
+                throw new IllegalArgumentException("--rate-limit, --batch-pages, --chunk-pages and --max-plan-age must be > 0,"
+                        + " --max-plans >= 0");
+            }
+            if (placementOnly && vms.isEmpty()) {
+                throw new IllegalArgumentException("--placement-only needs at least one --vm ID=PID");
+            }
+            if (placementIntervalSeconds <= 0 || rounds < 0) {
+                throw new IllegalArgumentException("--placement-interval must be > 0 and --rounds >= 0");
+            }
+            if (hostName.isEmpty()) {
+                throw new IllegalArgumentException("--host must not be empty");
+            }
+            bootstrap = cluster.bootstrapServers();
+            registry = cluster.schemaRegistryUrl();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        NumaTopology topology = NumaTopology.read(numaRoot);
+        List<Integer> executorNodes = topology.memoryNodes();
+        LibC libc = LibC.load();
+        PlanExecutor executor = new PlanExecutor(hostName, topology,
+                GuestMemoryResolver.forHost(mode, libc, eptDevice, guestRam, machineType),
+                new PageLocator(libc), apply ? new PageMover(libc, moveShared) : null,
+                RateLimiter.realTime(rateLimit), batchPages, chunkPages, System::currentTimeMillis);
+        if (createTopics) {
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000"))) {
+                new TopicProvisioner(admin, partitions, replicationFactor).ensure(List.of(
+                        Topic.TIERING_PLANS, Topic.MIGRATION_RESULTS, Topic.PLACEMENT, Topic.DEAD_LETTER));
+            }
+        }
+        Map<String, Object> serde = Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registry);
+        if (placementOnly) {
+            return placementRounds(out, executor, bootstrap, serde);
+        }
+        try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(30));
+             KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(bootstrap, hostName),
+                     new StringDeserializer(), new ByteArrayDeserializer());
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(bootstrap),
+                     new StringSerializer(), new ByteArraySerializer());
+             SpecificAvroDeserializer<TieringPlan> plans = new SpecificAvroDeserializer<>(TieringPlan.class);
+             SpecificAvroSerializer<MigrationResult> results = new SpecificAvroSerializer<>();
+             SpecificAvroSerializer<PagePlacement> placements = new SpecificAvroSerializer<>()) {
+            plans.configure(serde, false);
+            results.configure(serde, false);
+            placements.configure(serde, false);
+            PlanConsumer loop = new PlanConsumer(hostName, consumer, producer, plans, results, placements, executor,
+                    Duration.ofSeconds(maxPlanAgeSeconds), System::currentTimeMillis);
+            loop.assign(Duration.ofSeconds(60));
+            out.println("execute: host " + hostName + ", " + (apply ? "applying moves at most " + rateLimit + " pages/s"
+                    : "dry run (pass --apply to move pages)") + ", nodes with memory " + executorNodes
+                    + ", gfn mapping " + mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            out.flush();
+            loop.run(signal::requested, maxPlans);
+            out.println("execute: done: " + loop.plansExecuted() + " plan(s) executed");
+            return 0;
+        }
+    }
+
+    private int placementRounds(PrintWriter out, PlanExecutor executor, String bootstrap, Map<String, Object> serde)
+            throws InterruptedException {
+        try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(30));
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(bootstrap),
+                     new StringSerializer(), new ByteArraySerializer());
+             SpecificAvroSerializer<PagePlacement> placements = new SpecificAvroSerializer<>()) {
+            placements.configure(serde, false);
+            PlacementPublisher publisher = new PlacementPublisher(producer, placements, executor);
+            out.println("execute: placement of " + vms.size() + " VM(s) every " + placementIntervalSeconds + " s, no plans");
+            out.flush();
+            for (long round = 1; !signal.requested() && (rounds == 0 || round <= rounds); round++) {
+                int chunks = publisher.round(vms);
+                out.println("execute: placement round " + round + ": " + chunks + " chunk(s) published");
+                out.flush();
+                if ((rounds == 0 || round < rounds) && signal.await(Duration.ofSeconds(placementIntervalSeconds))) {
+                    break;
+                }
+            }
+            return 0;
+        }
+    }
+
+    private static Map<String, Object> consumerConfig(String bootstrap, String hostName) {
+        return Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "tierscope-executor-" + hostName,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                // A plan can take minutes to move at the rate limit; the assignment is manual, so no rebalance waits on it.
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "3600000");
+    }
+
+    private static Map<String, Object> producerConfig(String bootstrap) {
+        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd",
+                // Placement records are chunk-sized (32 KiB at the default chunk).
+                ProducerConfig.LINGER_MS_CONFIG, "20");
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("cannot find this host's name (" + e.getMessage() + "): pass --host");
+        }
+    }
+}

@@ -59,7 +59,6 @@ final class BatchSender implements Runnable {
     public void run() {
         try {
             while (true) {
-                health.check();
                 long wait = retryNotBeforeNanos - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(50)));

@@ -85,9 +85,9 @@ public final class DeliveryHealth {
         longestRegistryOutageNanos = Math.max(longestRegistryOutageNanos, now - registryDownSinceNanos);
         if (registryReportedAtMs == 0 || downMs >= 2 * registryReportedAtMs) {
             registryReportedAtMs = Math.max(1, downMs);
-            reportSink.accept("schema registry at " + registryUrl + " unreachable" + (downMs >= 1000 ? " for " + seconds(downMs) : "")
-                    + ": " + error.getMessage() + "; holding records in the buffer and retrying (the registry is set by"
-                    + " --schema-registry or SCHEMA_REGISTRY_URL)");
+            reportSink.accept((downMs >= 1000 ? "for " + seconds(downMs) + ": " : "") + error.getMessage()
+                    + "; holding records in the buffer and retrying (the registry is set by --schema-registry or"
+                    + " SCHEMA_REGISTRY_URL)");
         }
     }
 
@@ -102,7 +102,7 @@ public final class DeliveryHealth {
 
     /**
      * Looks at the broker side: records waiting with no acknowledgement for long are an outage.
-     * Called by the sender thread regularly and on errors.
+     * Called every second by the collector (the sender may sit in a producer call for minutes) and on errors.
      */
     synchronized void check() {
         long now = nanoClock.getAsLong();

@@ -110,7 +110,7 @@ class CollectCommandIT {
                 + "SCHEMA_REGISTRY_URL\\)").matcher(lastLine(r.err));
         assertTrue(m.matches(), r.err);
         assertEquals(m.group(1), m.group(2));
-        assertTrue(r.err.contains("schema registry at " + registry + " unreachable"), "reported while it lasted: " + r.err);
+        assertTrue(r.err.contains("schema registry at " + registry + " is unreachable"), "reported while it lasted: " + r.err);
     }
 
     @Test
@@ -130,7 +130,7 @@ class CollectCommandIT {
                             "--bootstrap-servers", platform.bootstrapServers(), "--schema-registry", registry.url(),
                             "--metrics-interval", "0"));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!err.toString().contains("schema registry at " + registry.url() + " unreachable") && System.nanoTime() < deadline) {
+            while (!err.toString().contains("schema registry at " + registry.url() + " is unreachable") && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
             assertTrue(err.toString().contains("unreachable"), "the outage is reported: " + err);

@@ -20,11 +20,11 @@ public final class DeliveryHealth {
     public enum State { OK, BROKER_UNREACHABLE, REGISTRY_UNREACHABLE }
 
     /**
-     * @param state               the delivery state now
-     * @param outageMs            how long the current outage lasts (0 when OK)
+     * @param state                   the delivery state now
+     * @param outageMs                how long the current outage lasts (0 when OK)
      * @param longestBrokerOutageMs   the longest time records waited with no acknowledgement, over the run
      * @param longestRegistryOutageMs the longest time the registry could not be reached, over the run
-     * @param lastError           the last delivery or registry error seen, or null
+     * @param lastError               the last delivery or registry error seen, or null
      */
     public record Status(State state, long outageMs, long longestBrokerOutageMs, long longestRegistryOutageMs,
                          String lastError) {
@@ -37,7 +37,7 @@ public final class DeliveryHealth {
     private final String registryUrl;
     private final LongSupplier nanoClock;
     private final LongSupplier pendingBytes;
-    private Consumer<String> reportSink;
+    private final Consumer<String> reportSink;
     private long lastBrokerProgressNanos;
     private long registryDownSinceNanos = -1;
     private long longestBrokerOutageNanos;
@@ -54,10 +54,6 @@ public final class DeliveryHealth {
         this.nanoClock = nanoClock;
         this.reportSink = reportSink;
         this.lastBrokerProgressNanos = nanoClock.getAsLong();
-    }
-
-    synchronized void reportTo(Consumer<String> sink) {
-        this.reportSink = sink;
     }
 
     /** The broker acknowledged a record. */

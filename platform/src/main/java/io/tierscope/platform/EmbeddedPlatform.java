@@ -26,6 +26,7 @@ public final class EmbeddedPlatform implements Platform {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPlatform.class);
 
     private final PlatformConfig config;
+    private final DataDirLock dataDirLock;
     private final int kafkaPort;
     private final int controllerPort;
     private final RegistryProcess registry;
@@ -34,9 +35,10 @@ public final class EmbeddedPlatform implements Platform {
     private Duration brokerStartup;
     private boolean closed;
 
-    private EmbeddedPlatform(PlatformConfig config, int kafkaPort, int controllerPort, BrokerProcess broker,
-                             Duration brokerStartup, RegistryProcess registry, Duration registryStartup) {
+    private EmbeddedPlatform(PlatformConfig config, DataDirLock dataDirLock, int kafkaPort, int controllerPort,
+                             BrokerProcess broker, Duration brokerStartup, RegistryProcess registry, Duration registryStartup) {
         this.config = config;
+        this.dataDirLock = dataDirLock;
         this.kafkaPort = kafkaPort;
         this.controllerPort = controllerPort;
         this.broker = broker;
@@ -45,8 +47,23 @@ public final class EmbeddedPlatform implements Platform {
         this.registryStartup = registryStartup;
     }
 
-    /** Starts broker and registry in parallel and returns once both serve. */
+    /**
+     * Locks the data dir (see {@link DataDirLock}; held until {@link #close}), then starts broker
+     * and registry in parallel and returns once both serve.
+     *
+     * @throws PlatformStartException when another platform holds the data dir, or a child fails to start
+     */
     public static EmbeddedPlatform start(PlatformConfig config) {
+        DataDirLock lock = DataDirLock.acquire(config.dataDir());
+        try {
+            return start(config, lock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static EmbeddedPlatform start(PlatformConfig config, DataDirLock lock) {
         long begin = System.nanoTime();
         int kafkaPort = FreePorts.resolve(config.kafkaPort());
         int controllerPort = config.controllerPort() != 0 ? config.controllerPort() : distinctFreePort(kafkaPort);
@@ -69,7 +86,7 @@ public final class EmbeddedPlatform implements Platform {
                             config.startupTimeout())), starters);
             Timed<BrokerProcess> broker = join(brokerFuture, registryFuture);
             Timed<RegistryProcess> registry = join(registryFuture, brokerFuture);
-            EmbeddedPlatform platform = new EmbeddedPlatform(config, kafkaPort, controllerPort, broker.value,
+            EmbeddedPlatform platform = new EmbeddedPlatform(config, lock, kafkaPort, controllerPort, broker.value,
                     broker.took, registry.value, registry.took);
             LOG.info("Embedded platform up in {} ms (data {}): Kafka at {} ({} ms), registry at {} ({} ms)",
                     Duration.ofNanos(System.nanoTime() - begin).toMillis(), dataDir, platform.bootstrapServers(),
@@ -192,6 +209,8 @@ public final class EmbeddedPlatform implements Platform {
                 failure.addSuppressed(e);
             }
         }
+        // Last: the dir is free only once no child of ours writes to it any more.
+        dataDirLock.close();
         if (failure != null) {
             throw failure;
         }

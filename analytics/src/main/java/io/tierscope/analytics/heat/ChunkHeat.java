@@ -104,6 +104,17 @@ public final class ChunkHeat {
      *                                changes); duplicates and stale scans are not inspected
      */
     public ScanOutcome apply(long scanSeq, byte[] accessed, byte[] dirty) {
+        return apply(scanSeq, lastScanSeq == NO_SCAN ? 0 : scanSeq - lastScanSeq - 1, accessed, dirty);
+    }
+
+    /**
+     * Applies one scan period whose gap to the last applied one the caller knows better than the
+     * sequence numbers do (scans of two collector runs, whose numbers do not count periods).
+     *
+     * @param missedPeriods periods lost since the last applied scan (>= 0; ignored for a duplicate
+     *                      or stale scan, which is recognised by sequence as in {@link #apply(long, byte[], byte[])})
+     */
+    public ScanOutcome apply(long scanSeq, long missedPeriods, byte[] accessed, byte[] dirty) {
         if (scanSeq < 0) {
             throw new IllegalArgumentException("scanSeq must be >= 0, got " + scanSeq);
         }
@@ -120,7 +131,10 @@ public final class ChunkHeat {
         if (dirty != null && !HeatBitmaps.isValid(dirty, pageCount)) {
             HeatBitmaps.requireValid("dirty bitmap of chunk at gfn " + baseGfn + " (scan " + scanSeq + ")", dirty, pageCount);
         }
-        long missed = lastScanSeq == NO_SCAN ? 0 : scanSeq - lastScanSeq - 1;
+        if (missedPeriods < 0) {
+            throw new IllegalArgumentException("missedPeriods must be >= 0, got " + missedPeriods);
+        }
+        long missed = lastScanSeq == NO_SCAN ? 0 : missedPeriods;
         int idleSteps = gapPolicy == GapPolicy.IDLE ? (int) Math.min(missed, table.idleDepth()) : 0;
 
         GfnBuffer accessHot = new GfnBuffer();

@@ -57,6 +57,24 @@ class ChunkHeatTest {
     }
 
     @Test
+    void aGapTheCallerMeasuredReplacesTheSequenceGapAndDuplicatesStayDuplicates() {
+        ChunkHeat c = chunk(16, GapPolicy.IDLE);
+        c.apply(10, bits(16, 1), null);
+        c.apply(11, bits(16, 1), null);
+        assertEquals(HeatState.WARM, c.state(HeatBit.ACCESSED, 1));
+        // A sequence far ahead (another collector run) that the caller knows follows on directly.
+        ScanOutcome next = c.apply(1_000_000, 0, bits(16, 1), null);
+        assertEquals(0, next.missedPeriods());
+        assertEquals(HeatState.SIZZLE, c.state(HeatBit.ACCESSED, 1), "no idle steps: still heating up");
+        ScanOutcome afterTwoLost = c.apply(2_000_000, 2, bits(16), null);
+        assertEquals(2, afterTwoLost.missedPeriods());
+        assertEquals(HeatState.FRIGID, c.state(HeatBit.ACCESSED, 1), "sizzle, two idle steps (warm, frigid-test), an idle scan");
+        assertEquals(ScanStatus.DUPLICATE, c.apply(2_000_000, 0, bits(16, 1), null).status());
+        assertEquals(ScanStatus.STALE, c.apply(11, 0, bits(16, 1), null).status());
+        assertThrows(IllegalArgumentException.class, () -> c.apply(3_000_000, -1, bits(16, 1), null));
+    }
+
+    @Test
     void redeliveringAWholeScanSequenceGivesTheSameStatesAsOneDelivery() {
         ChunkHeat once = chunk(40, GapPolicy.IDLE);
         ChunkHeat twice = chunk(40, GapPolicy.IDLE);

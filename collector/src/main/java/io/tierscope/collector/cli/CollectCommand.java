@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,8 +30,9 @@ import picocli.CommandLine.Spec;
  * {@code tierscope collect}: one collector per host. Reads every source it is pointed at (live
  * kernel sources of QEMU processes, trace files, synthetic VMs) and publishes samples and A/D
  * scans to Kafka with bounded memory and exact loss accounting; prints its counters
- * periodically and at exit. Exit code 0 when every source ran to its end or to the duration, 1
- * when a source failed, 2 on bad arguments.
+ * periodically and at exit. Exit code 0 when every source ran to its end or to the duration and
+ * everything read was published; 1 when a source failed or samples or scans were lost (one line
+ * says how many and why, see {@link CollectVerdict}); 2 on bad arguments.
  */
 @Command(name = "collect", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {
@@ -208,11 +210,17 @@ public final class CollectCommand implements Callable<Integer> {
             out.println("collect: done: " + last.samplesPublished() + " samples published, " + last.samplesLost()
                     + " lost (" + last.samplesDropped() + " dropped on a full buffer, " + last.samplesFailed()
                     + " failed delivery), " + last.samplesFiltered() + " filtered, " + last.scansPublished() + " scans");
+            out.flush();
             List<Exception> failures = collector.failures();
             for (Exception f : failures) {
                 err.println("collect: source failed: " + f.getMessage());
             }
-            return failures.isEmpty() ? 0 : 1;
+            String lossVerdict = CollectVerdict.lossLine(last, collector.health(), plan.settings);
+            if (lossVerdict != null) {
+                err.println(lossVerdict);
+            }
+            err.flush();
+            return failures.isEmpty() && lossVerdict == null ? 0 : 1;
         }
     }
 
@@ -383,6 +391,9 @@ public final class CollectCommand implements Callable<Integer> {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000"))) {
             new TopicProvisioner(admin, partitions, replicationFactor).ensure(List.of(Topic.RAW_SAMPLES, Topic.AD_SCANS));
+        } catch (KafkaException | IllegalStateException e) {
+            throw new IllegalStateException("cannot create the topics on Kafka at " + settings.bootstrapServers() + ": "
+                    + e.getMessage() + " (set --bootstrap-servers or KAFKA_BOOTSTRAP_SERVERS, or --no-create-topics)", e);
         }
     }
 

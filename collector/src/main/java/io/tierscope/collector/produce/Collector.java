@@ -44,6 +44,7 @@ public final class Collector implements AutoCloseable {
     private Producer<String, SpecificRecord> producer;
     private final SendBuffer buffer;
     private final CollectorMetrics metrics = new CollectorMetrics();
+    private final DeliveryHealth health;
     private BatchSender sender;
     private final LongSupplier clockMs;
     private final double prefilterRate;
@@ -56,7 +57,7 @@ public final class Collector implements AutoCloseable {
     private final List<ScanSource> scanSources = new ArrayList<>();
     private Thread senderThread;
     private ScheduledExecutorService reporter;
-    private Consumer<String> reportSink = LOG::info;
+    private volatile Consumer<String> reportSink = LOG::info;
     private MetricsSnapshot finalSnapshot;
     private boolean started;
 
@@ -68,6 +69,8 @@ public final class Collector implements AutoCloseable {
         this.buffer = new SendBuffer(settings.bufferBytes());
         this.prefilterRate = settings.prefilterRate();
         metrics.bufferGauge(buffer::reservedBytes);
+        this.health = new DeliveryHealth(settings.bootstrapServers(), settings.schemaRegistryUrl(), buffer::reservedBytes,
+                System::nanoTime, line -> reportSink.accept(line));
     }
 
     /**
@@ -141,14 +144,16 @@ public final class Collector implements AutoCloseable {
     public synchronized void start() {
         requireNotStarted();
         producer = producerFactory.get();
-        sender = new BatchSender(buffer, producer, metrics);
+        sender = new BatchSender(buffer, producer, metrics, health);
         started = true;
         senderThread = daemon(sender, "collector-sender");
         senderThread.start();
         sampleThreads.forEach(Thread::start);
         scanThreads.forEach(Thread::start);
+        reporter = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "collector-metrics"));
+        // The sender may sit in a producer call for minutes (no metadata: broker away); look from here too.
+        reporter.scheduleWithFixedDelay(health::check, 1, 1, TimeUnit.SECONDS);
         if (settings.metricsIntervalMs() > 0) {
-            reporter = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "collector-metrics"));
             reporter.scheduleAtFixedRate(() -> reportSink.accept(metrics.snapshot().format()),
                     settings.metricsIntervalMs(), settings.metricsIntervalMs(), TimeUnit.MILLISECONDS);
         }
@@ -179,6 +184,11 @@ public final class Collector implements AutoCloseable {
 
     public CollectorMetrics metrics() {
         return metrics;
+    }
+
+    /** Whether records get out now, and the longest broker and registry outages of the run. */
+    public DeliveryHealth.Status health() {
+        return health.status();
     }
 
     /** Errors that ended a pump early (a feed that threw, a scan source that failed). */
@@ -226,6 +236,10 @@ public final class Collector implements AutoCloseable {
             if (reporter != null) {
                 reporter.shutdownNow();
             }
+        }
+        health.check(); // an outage that lasted until the end still counts in the final status
+        if (sender != null) {
+            sender.giveUp(); // what the producer still holds fails for good now, instead of going back to the buffer
         }
         if (producer != null) {
             producer.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));

@@ -18,7 +18,14 @@ import org.slf4j.LoggerFactory;
  */
 final class SamplePump implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SamplePump.class);
-    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /**
+     * An idle feed is polled again after 1 ms, doubling up to 64 ms while it stays idle: a live
+     * kernel queue (65,536 samples) does not overflow in 64 ms, and a thousand feeds held back at
+     * once (synthetic VMs waiting for their scans) do not wake a million times a second, which
+     * starved the sender and kept the buffer full.
+     */
+    static final long MIN_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    static final long MAX_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(64);
 
     /** Opens the batcher of a VM the feed announced (the collector checks VM ids are unique). */
     interface Lanes {
@@ -71,6 +78,7 @@ final class SamplePump implements Runnable {
     @Override
     public void run() {
         AccessBatch block = new AccessBatch(blockSize);
+        long idlePark = MIN_IDLE_PARK_NANOS;
         try {
             while (!stopRequested && !Thread.currentThread().isInterrupted()) {
                 int n = feed.read(block);
@@ -81,9 +89,11 @@ final class SamplePump implements Runnable {
                 if (n == 0) {
                     collectSourceDrops();
                     sealLingered(clockMs.getAsLong());
-                    LockSupport.parkNanos(IDLE_PARK_NANOS);
+                    LockSupport.parkNanos(idlePark);
+                    idlePark = Math.min(MAX_IDLE_PARK_NANOS, idlePark * 2);
                     continue;
                 }
+                idlePark = MIN_IDLE_PARK_NANOS;
                 pacer.acquire(n);
                 deliver(block, n, clockMs.getAsLong());
                 collectSourceDrops();

@@ -4,6 +4,7 @@ import io.tierscope.avro.AdScan;
 import io.tierscope.collector.source.ScanSink;
 import io.tierscope.collector.source.ScanSource;
 import io.tierscope.schemas.SampleCodec;
+import io.tierscope.schemas.ScanSequence;
 import io.tierscope.topics.Topic;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -14,7 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The thread body that runs one VM's {@link ScanSource} period after period and turns each
  * chunk into an {@link AdScan} record. All chunks of one period share its scanSeq (so the
- * sequence is per (vmId, baseGfn), one per period) and its time.
+ * sequence is per (vmId, baseGfn), one per period) and its time. The sequence carries this run's
+ * incarnation, its start time ({@link ScanSequence}): a collector restarted for the VM numbers its
+ * periods from 0 again, yet its scans sort after the previous run's and are not taken for replays.
  */
 final class ScanPump implements Runnable, ScanSink {
     private static final Logger LOG = LoggerFactory.getLogger(ScanPump.class);
@@ -31,7 +34,8 @@ final class ScanPump implements Runnable, ScanSink {
     private volatile boolean stopRequested;
     private volatile boolean ended;
     private volatile Exception failure;
-    private long scanSeq;
+    private long incarnationMs = -1;
+    private long periodCounter;
     private long scanTimeMs = -1;
 
     ScanPump(String host, VmLane lane, ScanSource source, io.tierscope.avro.ScanSource kind, SendBuffer buffer,
@@ -64,6 +68,7 @@ final class ScanPump implements Runnable, ScanSink {
 
     @Override
     public void run() {
+        incarnationMs = clockMs.getAsLong();
         try {
             while (!stopRequested && !Thread.currentThread().isInterrupted()) {
                 scanTimeMs = -1;
@@ -71,13 +76,23 @@ final class ScanPump implements Runnable, ScanSink {
                     ended = true;
                     return;
                 }
-                scanSeq++;
+                nextPeriod();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             failure = e;
             LOG.error("scan source of VM {} failed: {}", lane.vmId(), e.getMessage(), e);
+        }
+    }
+
+    /** Counts a period; a used-up counter continues in a newer incarnation (later than any before). */
+    private void nextPeriod() {
+        if (periodCounter < ScanSequence.MAX_COUNTER) {
+            periodCounter++;
+        } else {
+            incarnationMs = Math.max(clockMs.getAsLong(), incarnationMs + 1);
+            periodCounter = 0;
         }
     }
 
@@ -96,7 +111,7 @@ final class ScanPump implements Runnable, ScanSink {
                 .setVmId(lane.vmId())
                 .setHost(host)
                 .setSource(kind)
-                .setScanSeq(scanSeq)
+                .setScanSeq(ScanSequence.of(incarnationMs, periodCounter))
                 .setTimeMs(scanTimeMs)
                 .setPeriodMs(source.periodMs())
                 .setBaseGfn(baseGfn)

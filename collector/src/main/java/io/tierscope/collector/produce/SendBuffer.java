@@ -87,6 +87,22 @@ final class SendBuffer {
         }
     }
 
+    /**
+     * Puts back, first in line, an entry taken by {@link #poll} whose send must be retried (broker
+     * or registry away). Its weight stays reserved, so an outage fills the buffer, and nothing
+     * else happens to the records: full is where the existing drop accounting starts. Works on a
+     * closed buffer too (the entry was admitted before).
+     */
+    void requeue(Outgoing entry) {
+        lock.lock();
+        try {
+            queue.addFirst(entry);
+            entryAdded.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Frees the weight of an entry the broker acknowledged or that finally failed. */
     void release(Outgoing entry) {
         lock.lock();

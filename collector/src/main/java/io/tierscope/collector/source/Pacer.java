@@ -68,15 +68,19 @@ public final class Pacer {
         return nanosPerSample == 0 ? 0 : 1e9 / nanosPerSample;
     }
 
+    /** Blocks per second a paced feed is released in. */
+    public static final int BLOCKS_PER_SECOND = 10;
+
     /**
-     * A block size that keeps pacing smooth (about 100 blocks per second) within
-     * {@code [1, maxBlock]}.
+     * A block size that paces in {@value #BLOCKS_PER_SECOND} blocks per second within
+     * {@code [1, maxBlock]}: smooth enough below a batch's linger time, and a host with a thousand
+     * paced feeds (one thread each) wakes 10,000 times a second, not 100,000.
      */
     public int blockSize(int maxBlock) {
         if (!limited()) {
             return maxBlock;
         }
-        return (int) Math.max(1, Math.min(maxBlock, rate() / 100));
+        return (int) Math.max(1, Math.min(maxBlock, rate() / BLOCKS_PER_SECOND));
     }
 
     /** Waits until the next {@code n} samples are due, then counts them as released. */

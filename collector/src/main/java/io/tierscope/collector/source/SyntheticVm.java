@@ -241,7 +241,8 @@ public final class SyntheticVm implements SampleFeed {
         @Override
         public boolean scan(ScanSink sink) throws InterruptedException {
             Bitmaps period;
-            while ((period = closed.poll(20, TimeUnit.MILLISECONDS)) == null) {
+            // A closed period wakes the poll at once; the timeout only bounds how late the end is seen.
+            while ((period = closed.poll(200, TimeUnit.MILLISECONDS)) == null) {
                 if (ended && closed.isEmpty()) {
                     return false;
                 }

@@ -8,6 +8,7 @@ import io.tierscope.avro.SampleBatch;
 import io.tierscope.avro.SampleSource;
 import io.tierscope.collector.cli.CollectCommand;
 import io.tierscope.platform.Platform;
+import io.tierscope.platform.process.FreePorts;
 import io.tierscope.platform.testing.PlatformExtension;
 import io.tierscope.schemas.SampleCodec;
 import io.tierscope.topics.Topic;
@@ -19,6 +20,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,6 +77,91 @@ class CollectCommandIT {
             assertEquals(SampleSource.TRACE, x.getSource());
             assertEquals("cli-it", x.getHost());
         });
+    }
+
+    @Test
+    void anUnreachableBrokerLosesEverythingAndTheCommandSaysSoAndExitsOne(Platform platform) {
+        int closedPort = FreePorts.pick();
+        Result r = collect("--source", "synthetic", "--vms", "1", "--vm", PlatformExtension.uniqueTopic("nobroker"),
+                "--rate", "2000", "--scan-period", "0", "--duration", "2s",
+                "--bootstrap-servers", "127.0.0.1:" + closedPort, "--schema-registry", platform.schemaRegistryUrl(),
+                "--no-create-topics", "--metrics-interval", "0");
+        assertEquals(1, r.code, r.err);
+        Matcher m = Pattern.compile("collect: failed: read (\\d+) samples, published 0, lost (\\d+) \\((\\d+) not delivered\\): "
+                + "Kafka at 127\\.0\\.0\\.1:" + closedPort + " unreachable for (\\d+) s \\(set --bootstrap-servers or "
+                + "KAFKA_BOOTSTRAP_SERVERS\\)").matcher(lastLine(r.err));
+        assertTrue(m.matches(), r.err);
+        assertTrue(Long.parseLong(m.group(1)) > 0);
+        assertEquals(m.group(1), m.group(2), "everything read was lost");
+        assertEquals(m.group(1), m.group(3));
+        assertTrue(Long.parseLong(m.group(4)) >= 10, "the outage lasted the run plus the final drain: " + r.err);
+        assertTrue(r.err.contains("no acknowledgement from Kafka at 127.0.0.1:" + closedPort), "reported while it lasted: " + r.err);
+    }
+
+    @Test
+    void anUnreachableRegistryLosesNothingWhileItIsDownButTheRunFailsIfItNeverComesBack(Platform platform) {
+        String registry = "http://127.0.0.1:" + FreePorts.pick() + "/apis/ccompat/v7";
+        Result r = collect("--source", "synthetic", "--vms", "1", "--vm", PlatformExtension.uniqueTopic("noregistry"),
+                "--rate", "2000", "--scan-period", "0", "--duration", "2s",
+                "--bootstrap-servers", platform.bootstrapServers(), "--schema-registry", registry, "--metrics-interval", "0");
+        assertEquals(1, r.code, r.err);
+        Matcher m = Pattern.compile("collect: failed: read (\\d+) samples, published 0, lost (\\d+) \\((\\d+) not delivered\\): "
+                + "schema registry at " + Pattern.quote(registry) + " unreachable for (\\d+) s \\(set --schema-registry or "
+                + "SCHEMA_REGISTRY_URL\\)").matcher(lastLine(r.err));
+        assertTrue(m.matches(), r.err);
+        assertEquals(m.group(1), m.group(2));
+        assertTrue(r.err.contains("schema registry at " + registry + " is unreachable"), "reported while it lasted: " + r.err);
+    }
+
+    @Test
+    void aRegistryThatComesUpAfterTheCollectorLosesNothing(Platform platform) throws Exception {
+        String vm = PlatformExtension.uniqueTopic("lateregistry");
+        StringBuilder text = new StringBuilder("page,xwr\n");
+        for (int i = 0; i < 3000; i++) {
+            text.append(i % 500).append(",r\n");
+        }
+        Path trace = Files.writeString(dir.resolve("late.csv"), text);
+        try (RegistryProxy registry = new RegistryProxy(FreePorts.pick(), platform.schemaRegistryUrl())) {
+            StringWriter err = new StringWriter();
+            StringWriter out = new StringWriter();
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> new CommandLine(new CollectCommand())
+                    .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                    .execute("--source", "trace", "--trace", trace.toString(), "--vm", vm, "--rate", "1000",
+                            "--bootstrap-servers", platform.bootstrapServers(), "--schema-registry", registry.url(),
+                            "--metrics-interval", "0"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!err.toString().contains("schema registry at " + registry.url() + " is unreachable") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(err.toString().contains("unreachable"), "the outage is reported: " + err);
+            Thread.sleep(1500); // more retries against the closed port
+            registry.start();
+            int code = run.get(120, TimeUnit.SECONDS);
+            assertEquals(0, code, out + "\n" + err);
+            assertTrue(out.toString().contains("3000 samples published, 0 lost"), out.toString());
+            assertTrue(err.toString().contains("schema registry at " + registry.url() + " reachable again"), err.toString());
+            assertTrue(registry.forwarded() > 0);
+        }
+        List<SampleBatch> batches = TopicReader.read(platform.bootstrapServers(), platform.schemaRegistryUrl(),
+                Topic.RAW_SAMPLES, Set.of(vm), got -> got.stream().mapToLong(SampleBatch::getSampleCount).sum() >= 3000,
+                Duration.ofSeconds(60));
+        assertEquals(3000, batches.stream().mapToLong(SampleBatch::getSampleCount).sum(), "every sample, once");
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result collect(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = new CommandLine(new CollectCommand()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static String lastLine(String text) {
+        List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
     }
 
     private static long[] samples(List<SampleBatch> batches, String vm) {

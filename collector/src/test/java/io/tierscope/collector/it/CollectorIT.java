@@ -13,6 +13,7 @@ import io.tierscope.collector.produce.SyntheticFleet;
 import io.tierscope.platform.Platform;
 import io.tierscope.platform.testing.PlatformExtension;
 import io.tierscope.schemas.SampleCodec;
+import io.tierscope.schemas.ScanSequence;
 import io.tierscope.topics.Topic;
 import io.tierscope.topics.TopicProvisioner;
 import io.tierscope.workload.synthetic.SyntheticWorkload;
@@ -94,7 +95,7 @@ class CollectorIT {
             BitSet gotD = new BitSet();
             for (AdScan s : scans) {
                 if (s.getVmId().equals(spec.vmId())) {
-                    assertEquals(0, s.getScanSeq());
+                    assertEquals(0, ScanSequence.counter(s.getScanSeq()));
                     or(gotA, s.getBaseGfn(), s.getPageCount(), s.getAccessed());
                     or(gotD, s.getBaseGfn(), s.getPageCount(), s.getDirty());
                 }

@@ -11,6 +11,7 @@ import io.tierscope.avro.SampleSource;
 import io.tierscope.collector.source.ScanSink;
 import io.tierscope.collector.source.ScanSource;
 import io.tierscope.schemas.SampleCodec;
+import io.tierscope.schemas.ScanSequence;
 import io.tierscope.topics.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 
@@ -82,7 +84,7 @@ class CollectorTest {
         // The "broker" answers nothing until the feed is done: the buffer fills, the rest drops.
         assertTrue(collector.awaitSourcesEnded(Duration.ofSeconds(30)));
         AtomicBoolean done = new AtomicBoolean();
-        Thread broker = completer(producer, done, null);
+        Thread broker = completer(producer, done, null, null);
         MetricsSnapshot m = collector.stop(Duration.ofSeconds(30));
         done.set(true);
         broker.join();
@@ -106,6 +108,28 @@ class CollectorTest {
     }
 
     @Test
+    void aRetriableFailureIsSentAgainAndNothingIsLost() throws Exception {
+        MockProducer<String, SpecificRecord> producer = TestRecords.mockProducer(false);
+        ArrayFeed feed = ArrayFeed.roundRobin(new String[] {"vm-a"}, 5_000, false, 100);
+        Collector collector = Collector.create(TestRecords.settings().maxBatchSamples(100).build(), producer)
+                .addSamples(feed, SampleSource.TRACE, 0, 0);
+        AtomicBoolean done = new AtomicBoolean();
+        Thread broker = completer(producer, done, new AtomicInteger(2), () -> new TimeoutException("simulated expiry"));
+        collector.start();
+        assertTrue(collector.awaitSourcesEnded(Duration.ofSeconds(30)));
+        MetricsSnapshot m = collector.stop(Duration.ofSeconds(30));
+        done.set(true);
+        broker.join();
+
+        assertEquals(0, m.samplesLost(), m.format());
+        assertEquals(5_000, m.samplesPublished());
+        List<Long> sent = producer.history().stream().map(r -> ((SampleBatch) r.value()).getBatchSeq()).toList();
+        assertEquals(52, sent.size(), "50 batches, 2 of them sent twice");
+        assertEquals(50, sent.stream().distinct().count());
+        assertTrue(collector.health().ok(), collector.health().toString());
+    }
+
+    @Test
     void aFailedDeliveryIsCountedLeavesASequenceGapAndIsReportedInALaterBatch() throws Exception {
         MockProducer<String, SpecificRecord> producer = TestRecords.mockProducer(false);
         ArrayFeed feed = ArrayFeed.roundRobin(new String[] {"vm-a"}, 5_000, false, 100);
@@ -113,7 +137,8 @@ class CollectorTest {
                 .addSamples(feed, SampleSource.TRACE, 0, 0);
         AtomicBoolean done = new AtomicBoolean();
         AtomicInteger failuresLeft = new AtomicInteger(1);
-        Thread broker = completer(producer, done, failuresLeft);
+        // Not retriable: the broker rejected the record itself.
+        Thread broker = completer(producer, done, failuresLeft, () -> new RecordTooLargeException("simulated rejection"));
         collector.start();
         assertTrue(collector.awaitSourcesEnded(Duration.ofSeconds(30)));
         MetricsSnapshot m = collector.stop(Duration.ofSeconds(30));
@@ -189,6 +214,27 @@ class CollectorTest {
     }
 
     @Test
+    void aRestartedCollectorsScansSortAfterThePreviousRunsThoughItsPeriodsCountFromZeroAgain() throws InterruptedException {
+        List<List<Long>> runs = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            MockProducer<String, SpecificRecord> producer = TestRecords.mockProducer(true);
+            Collector collector = Collector.create(TestRecords.settings().build(), producer)
+                    .addScans("vm-s", new ThreePeriods(), io.tierscope.avro.ScanSource.SYNTHETIC, false);
+            collector.start();
+            assertTrue(collector.awaitSourcesEnded(Duration.ofSeconds(30)));
+            collector.stop(Duration.ofSeconds(30));
+            runs.add(producer.history().stream().map(r -> ((AdScan) r.value()).getScanSeq()).toList());
+            Thread.sleep(2); // a restart takes longer than a millisecond; the incarnation is a start time in ms
+        }
+        List<Long> first = runs.get(0);
+        List<Long> second = runs.get(1);
+        assertEquals(List.of(0L, 0L, 1L, 1L, 2L, 2L), second.stream().map(ScanSequence::counter).toList());
+        assertTrue(second.get(0) > first.get(first.size() - 1),
+                "the new run's first scan is newer than the old run's last: " + first + " then " + second);
+        assertTrue(ScanSequence.incarnation(first.get(0)) > 1_700_000_000_000L, "the incarnation is the run's start time");
+    }
+
+    @Test
     void scansArePublishedPerChunkWithOneSequenceNumberPerPeriod() throws InterruptedException {
         MockProducer<String, SpecificRecord> producer = TestRecords.mockProducer(true);
         Collector collector = Collector.create(TestRecords.settings().build(), producer)
@@ -206,7 +252,9 @@ class CollectorTest {
         for (int i = 0; i < 6; i++) {
             AdScan s = scans.get(i);
             int period = i / 2;
-            assertEquals(period, s.getScanSeq());
+            assertEquals(period, ScanSequence.counter(s.getScanSeq()));
+            assertEquals(ScanSequence.incarnation(scans.get(0).getScanSeq()), ScanSequence.incarnation(s.getScanSeq()),
+                    "one run, one incarnation");
             assertEquals(i % 2 == 0 ? 0 : 16, s.getBaseGfn());
             assertEquals(16, s.getPageCount());
             assertEquals(250, s.getPeriodMs());
@@ -258,14 +306,14 @@ class CollectorTest {
 
     /**
      * Plays the broker for a MockProducer without auto-completion: answers every sent record,
-     * failing the first {@code failures} of them with a timeout.
+     * failing the first {@code failures} of them with the given error.
      */
     private static Thread completer(MockProducer<String, SpecificRecord> producer, AtomicBoolean done,
-                                    AtomicInteger failures) {
+                                    AtomicInteger failures, java.util.function.Supplier<RuntimeException> error) {
         Thread t = new Thread(() -> {
             while (!done.get()) {
                 boolean answered = failures != null && failures.get() > 0
-                        ? producer.errorNext(new TimeoutException("simulated expiry")) && failures.decrementAndGet() >= 0
+                        ? producer.errorNext(error.get()) && failures.decrementAndGet() >= 0
                         : producer.completeNext();
                 if (!answered) {
                     try {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tierscope.avro.AdScan;
 import io.tierscope.avro.SampleSource;
 import io.tierscope.schemas.SampleCodec;
+import io.tierscope.schemas.ScanSequence;
 import io.tierscope.workload.synthetic.SyntheticWorkload;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -61,7 +62,7 @@ class SyntheticFleetTest {
             for (var r : producer.history()) {
                 if (r.value() instanceof AdScan s && s.getVmId().equals(spec.vmId())) {
                     chunks++;
-                    assertEquals(0, s.getScanSeq());
+                    assertEquals(0, ScanSequence.counter(s.getScanSeq()));
                     assertEquals(1000, s.getPeriodMs());
                     or(gotAccessed, s.getBaseGfn(), s.getPageCount(), s.getAccessed());
                     or(gotDirty, s.getBaseGfn(), s.getPageCount(), s.getDirty());

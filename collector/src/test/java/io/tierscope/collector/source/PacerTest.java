@@ -70,7 +70,7 @@ class PacerTest {
         assertFalse(unlimited.limited());
         unlimited.acquire(1_000_000);
         assertEquals(4096, unlimited.blockSize(4096));
-        assertEquals(100, Pacer.perSecond(10_000).blockSize(4096));
+        assertEquals(1000, Pacer.perSecond(10_000).blockSize(4096));
         assertEquals(1, Pacer.perSecond(5).blockSize(4096));
         assertEquals(4096, Pacer.perSecond(1e9).blockSize(4096));
     }

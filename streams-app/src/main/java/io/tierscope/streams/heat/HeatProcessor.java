@@ -10,6 +10,7 @@ import io.tierscope.avro.HeatChange;
 import io.tierscope.avro.HeatSummary;
 import io.tierscope.avro.PageHeatChunk;
 import io.tierscope.avro.SampleBatch;
+import io.tierscope.schemas.ScanSequence;
 import io.tierscope.streams.window.TumblingWindows;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A scan is cut at chunk boundaries; each piece is applied to its chunk's {@link ChunkHeat}
  *       and the chunk is written back (one store write per applied piece: under exactly-once only
  *       the store survives a crash, so nothing else may hold state). Duplicated and reordered
- *       scans are ignored by scan sequence and change nothing, outputs included. Missed periods
+ *       scans are ignored by scan sequence and change nothing, outputs included; a restarted
+ *       collector's scans carry a newer incarnation ({@link ScanSequence}) and apply. Missed periods
  *       follow {@link HeatConfig#gapPolicy()}. A piece of another length than the chunk resizes it
  *       (VM memory grew or shrank at its end). With {@link HeatConfig.Source#SAMPLES}, each closed
  *       sampling period of a VM is such a scan of all its chunks.</li>
@@ -59,6 +61,8 @@ public final class HeatProcessor implements Processor<String, Object, Object, Ob
     /** Only when samples drive heat: each VM's open sampling period. */
     public static final String SAMPLE_PERIODS_STORE = "heat-sample-periods";
     private static final Logger LOG = LoggerFactory.getLogger(HeatProcessor.class);
+    /** applyPiece's period for sampled periods, whose sequence is the period index itself. */
+    private static final int SEQUENCE_COUNTS_PERIODS = 0;
 
     private final HeatConfig config;
     private final TumblingWindows windows;
@@ -139,7 +143,8 @@ public final class HeatProcessor implements Processor<String, Object, Object, Ob
             byte[] a = whole ? accessed : HeatBitmaps.slice(accessed, from, pages);
             byte[] d = dirty == null ? null : whole ? dirty : HeatBitmaps.slice(dirty, from, pages);
             long chunkIndex = (scan.getBaseGfn() + from) / chunkPages;
-            ScanOutcome outcome = applyPiece(vm, chunkIndex, scan.getScanSeq(), time, arrival.window, arrival.late, pages, a, d);
+            ScanOutcome outcome = applyPiece(vm, chunkIndex, scan.getScanSeq(), scan.getPeriodMs(), time, arrival.window,
+                    arrival.late, pages, a, d);
             if (outcome != null) {
                 applied = true;
                 missed = Math.max(missed, outcome.missedPeriods());
@@ -193,8 +198,8 @@ public final class HeatProcessor implements Processor<String, Object, Object, Ob
         long missed = 0;
         for (long chunkIndex : chunkIndexes) {
             byte[][] bitmaps = period.bitmaps(chunkIndex, chunkPages);
-            ScanOutcome outcome = applyPiece(vm, chunkIndex, period.index, time, arrival.window, arrival.late, chunkPages,
-                    bitmaps[0], bitmaps[1]);
+            ScanOutcome outcome = applyPiece(vm, chunkIndex, period.index, SEQUENCE_COUNTS_PERIODS, time, arrival.window,
+                    arrival.late, chunkPages, bitmaps[0], bitmaps[1]);
             if (outcome != null) {
                 applied = true;
                 missed = Math.max(missed, outcome.missedPeriods());
@@ -209,9 +214,13 @@ public final class HeatProcessor implements Processor<String, Object, Object, Ob
         return bytes == null ? null : SamplePeriod.fromBytes(vm, bytes);
     }
 
-    /** @return the outcome, or null when the chunk had seen this scan sequence or a newer one */
-    private ScanOutcome applyPiece(String vm, long chunkIndex, long scanSeq, long time, long window, boolean late,
-                                   int pages, byte[] accessed, byte[] dirty) {
+    /**
+     * @param periodMs the scan period, to measure a gap between two collector runs by time (see
+     *                 {@link ScanSequence}); {@link #SEQUENCE_COUNTS_PERIODS} when sequence numbers always count periods
+     * @return the outcome, or null when the chunk had seen this scan sequence or a newer one
+     */
+    private ScanOutcome applyPiece(String vm, long chunkIndex, long scanSeq, int periodMs, long time, long window,
+                                   boolean late, int pages, byte[] accessed, byte[] dirty) {
         String key = ChunkKeys.storeKey(vm, chunkIndex);
         StoredChunk chunk = load(key);
         if (chunk == null || !chunk.heat.table().name().equals(config.classifier().name())) {
@@ -229,7 +238,11 @@ public final class HeatProcessor implements Processor<String, Object, Object, Ob
         }
         byte[] accessBefore = heat.accessStates();
         byte[] writeBefore = heat.writeStates();
-        ScanOutcome outcome = heat.apply(scanSeq, accessed, dirty);
+        // A restarted collector starts a new incarnation: its first scan's gap is known by time only.
+        ScanOutcome outcome = periodMs == SEQUENCE_COUNTS_PERIODS || heat.lastScanSeq() == ChunkHeat.NO_SCAN
+                || ScanSequence.sameRun(scanSeq, heat.lastScanSeq())
+                ? heat.apply(scanSeq, accessed, dirty)
+                : heat.apply(scanSeq, ScanSequence.periodsBetween(chunk.lastScanTimeMs, time, periodMs), accessed, dirty);
         if (resized || !Arrays.equals(accessBefore, heat.accessStates()) || !Arrays.equals(writeBefore, heat.writeStates())) {
             chunk.unpublished = true;
         }

@@ -17,6 +17,7 @@ import io.tierscope.avro.PageHeatChunk;
 import io.tierscope.avro.SampleBatch;
 import io.tierscope.platform.Platform;
 import io.tierscope.platform.testing.PlatformExtension;
+import io.tierscope.schemas.ScanSequence;
 import io.tierscope.schemas.serde.SchemaRegistryClient;
 import io.tierscope.schemas.serde.SpecificAvroDeserializer;
 import io.tierscope.schemas.serde.SpecificAvroSerializer;
@@ -281,6 +282,33 @@ class HeatTopologyIT {
         assertEquals(1, b.getMissedPeriods(), "scan 2 had not arrived when 3 was applied");
         Map<String, PageHeatChunk> heat = d.pageHeat.readKeyValuesToMap();
         assertArrayEquals(bytes(heat.get("vm-a#0").getAccessStates()), bytes(heat.get("vm-b#0").getAccessStates()));
+    }
+
+    @Test
+    void aRestartedCollectorsScansApplyWhileReplaysOfTheOldRunAreStillIgnored() {
+        Driver d = driver();
+        long run1 = 500;   // incarnations: the runs' start times
+        long run2 = 6_500;
+        for (int period = 0; period < 3; period++) {
+            d.send(scan("vm-r", ScanSequence.of(run1, period), 1_000 + period * 1_000L, CHUNK, 0, 1, 2));
+        }
+        // The collector is down for [3 s, 7 s), then a new run numbers its periods from 0 again.
+        for (int period = 0; period < 3; period++) {
+            d.send(scan("vm-r", ScanSequence.of(run2, period), 7_000 + period * 1_000L, CHUNK, 0, 1, 2));
+        }
+        d.send(scan("vm-r", ScanSequence.of(run1, 1), 2_000, CHUNK, 5)); // a genuine replay of the old run
+        d.send(scan("vm-r", ScanSequence.of(run2, 3), 10_000, CHUNK, 0, 1, 2)); // opens [10 s, 20 s)
+
+        HeatSummary s = d.summaries.readValue();
+        assertEquals(0, s.getWindowStartMs());
+        assertEquals(6, s.getScansApplied(), "three scans of each run");
+        assertEquals(1, s.getDuplicateScans(), "only the replay");
+        assertEquals(3, s.getMissedPeriods(), "4 s between the runs' scans at a 1 s period: 3 periods missed, by time");
+        assertEquals(3, s.getTouchedPages(), "the replay's page 5 was not applied");
+        PageHeatChunk chunk = d.pageHeat.readKeyValuesToMap().get("vm-r#0");
+        assertEquals(ScanSequence.of(run2, 2), chunk.getLastScanSeq());
+        assertEquals(HeatState.SIZZLE, bytes(chunk.getAccessStates())[0],
+                "page 0, accessed in every scan, is as hot as the FSM goes");
     }
 
     @Test

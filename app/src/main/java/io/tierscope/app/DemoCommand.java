@@ -13,7 +13,10 @@ import io.tierscope.streams.StreamsRunner;
 import io.tierscope.topics.Topic;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import io.tierscope.metrics.Metrics;
+import io.tierscope.query.QueryService;
 import java.time.Duration;
+import org.apache.kafka.streams.state.HostInfo;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -61,6 +64,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--registry-port", defaultValue = "0", description = "Embedded registry port (default: a free one).")
     private int registryPort;
 
+    @Option(names = "--dashboard-port", defaultValue = "8090",
+            description = "Port of the query service (dashboard, /api/v1, /metrics) on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    private int dashboardPort;
+
     @Override
     public Integer call() throws Exception {
         if (durationSeconds < 0 || vms < 1 || rate < 0) {
@@ -87,7 +94,12 @@ public final class DemoCommand implements Callable<Integer> {
                              .follow(Topic.HEAT_SUMMARY, HeatSummary.class, HeatLine::format)
                              .start();
                      SyntheticFleet fleet = SyntheticFleet.start(platform.bootstrapServers(), platform.schemaRegistryUrl(),
-                             SyntheticFleet.defaultVms(vms), rate, scanPeriodMs)) {
+                             SyntheticFleet.defaultVms(vms), rate, scanPeriodMs);
+                     QueryService query = QueryService.start(new QueryService.Settings(platform.bootstrapServers(),
+                             platform.schemaRegistryUrl(), "tierscope-demo-query", dataDir.resolve("query"), "127.0.0.1",
+                             dashboardPort, new HostInfo("127.0.0.1", dashboardPort), null, Duration.ofHours(24), 4, (short) 1,
+                             Map.of()), Metrics.newRegistry("demo"))) {
+                    out.println("tierscope demo: dashboard at http://127.0.0.1:" + query.port() + "/ (API /api/v1/vms, metrics /metrics)");
                     out.printf("tierscope demo: %d synthetic VMs at %.0f samples/s each; first results after one %d s window"
                             + " (+2 s grace)%s%n", vms, rate, windowSeconds,
                             durationSeconds > 0 ? "; stopping after " + durationSeconds + " s" : "; Ctrl-C stops");

@@ -117,7 +117,8 @@ public final class QueryServer implements AutoCloseable {
         r.before("/metrics", this::authorize);
         r.after(ctx -> {
             Long start = ctx.attribute("startNanos");
-            String route = ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+            io.javalin.router.Endpoint matched = ctx.endpoints().lastHttpEndpoint();
+            String route = matched == null ? "unmatched" : matched.path;
             if (start != null && (route.startsWith(API) || route.equals("/metrics"))) {
                 Timer.builder("tierscope.query.requests").description("API requests by route and status")
                         .tag("route", route).tag("status", Integer.toString(ctx.statusCode()))
@@ -216,18 +217,7 @@ public final class QueryServer implements AutoCloseable {
                 all.addAll(parse(get(other, API + "/vms?scope=local"), other));
             }
         }
-        String sort = param(ctx, "sort", "vm");
-        Comparator<Map<String, Object>> order = switch (sort) {
-            case "vm" -> Comparator.comparing(m -> (String) m.get("vmId"));
-            case "working-set" -> byNumber("workingSetPages");
-            case "gain" -> byNumber("gainMissesPerSecond");
-            case "ingest" -> byNumber("samplesPerSecond");
-            case "hot" -> byNumber("hotPages");
-            default -> throw ApiException.badRequest("sort must be vm, working-set, gain, ingest or hot, got '" + sort + "'");
-        };
-        all.sort(order);
-        int limit = intParam(ctx, "limit", Integer.MAX_VALUE);
-        return all.size() > limit ? new ArrayList<>(all.subList(0, limit)) : all;
+        return VmViews.sortFleet(all, param(ctx, "sort", "vm"), intParam(ctx, "limit", Integer.MAX_VALUE));
     }
 
     /** Every host with its newest allocation and plan (either may be missing). */
@@ -300,11 +290,6 @@ public final class QueryServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("instance " + from + " sent unreadable JSON: " + e.getMessage(), e);
         }
-    }
-
-    private static Comparator<Map<String, Object>> byNumber(String field) {
-        return Comparator.comparingDouble((Map<String, Object> m) -> m.get(field) instanceof Number n ? n.doubleValue() : -1)
-                .reversed().thenComparing(m -> (String) m.get("vmId"));
     }
 
     private static String vm(Context ctx) {

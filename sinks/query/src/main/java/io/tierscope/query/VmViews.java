@@ -63,7 +63,7 @@ public final class VmViews {
      * had its whole working set in memory instead of half of it, from its curve and sample rate;
      * the VMs that would gain most from more memory rank first by it.
      */
-    static Map<String, Object> overview(String vm, MissRatioCurve curve, HeatSummary heat, IngestStats ingest) {
+    public static Map<String, Object> overview(String vm, MissRatioCurve curve, HeatSummary heat, IngestStats ingest) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("vmId", vm);
         long updated = 0;
@@ -102,6 +102,29 @@ public final class VmViews {
         }
         o.put("updatedMs", updated);
         return o;
+    }
+
+    /** Orders VM overviews by {@code sort} (vm ascending, figures descending) and keeps the first {@code limit}. */
+    public static List<Map<String, Object>> sortFleet(List<Map<String, Object>> all, String sort, int limit) {
+        Comparator<Map<String, Object>> order = switch (sort) {
+            case "vm" -> Comparator.comparing(m -> (String) m.get("vmId"));
+            case "working-set" -> byNumber("workingSetPages");
+            case "gain" -> byNumber("gainMissesPerSecond");
+            case "ingest" -> byNumber("samplesPerSecond");
+            case "hot" -> byNumber("hotPages");
+            default -> throw ApiException.badRequest("sort must be vm, working-set, gain, ingest or hot, got '" + sort + "'");
+        };
+        if (limit < 1) {
+            throw ApiException.badRequest("limit must be >= 1, got " + limit);
+        }
+        List<Map<String, Object>> sorted = new ArrayList<>(all);
+        sorted.sort(order);
+        return sorted.size() > limit ? new ArrayList<>(sorted.subList(0, limit)) : sorted;
+    }
+
+    private static Comparator<Map<String, Object>> byNumber(String field) {
+        return Comparator.comparingDouble((Map<String, Object> m) -> m.get(field) instanceof Number n ? n.doubleValue() : -1)
+                .reversed().thenComparing(m -> (String) m.get("vmId"));
     }
 
     /** The newest long-horizon curve. */
@@ -179,10 +202,15 @@ public final class VmViews {
      * gfn) or gfn (address order, {@code set} hot, cold or all).
      */
     public Map<String, Object> pages(String vm, String order, String set, HeatBit bit, int offset, int limit, int partition) {
+        return pages(vm, chunks(vm, partition), order, set, bit, offset, limit);
+    }
+
+    /** {@link #pages(String, String, String, HeatBit, int, int, int)} over chunks read elsewhere (e.g. from the topic). */
+    public static Map<String, Object> pages(String vm, List<ChunkHeat> chunks, String order, String set, HeatBit bit,
+                                            int offset, int limit) {
         if (offset < 0 || limit < 1 || limit > 100_000) {
             throw ApiException.badRequest("offset must be >= 0 and limit 1..100000");
         }
-        List<ChunkHeat> chunks = chunks(vm, partition);
         if (chunks.isEmpty()) {
             throw ApiException.notFound("no page heat for VM '" + vm + "'");
         }

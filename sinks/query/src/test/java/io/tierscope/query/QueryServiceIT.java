@@ -175,12 +175,48 @@ class QueryServiceIT {
             JsonNode openapi = getJson(pa, "/api/v1/openapi.json", TOKEN);
             assertTrue(openapi.get("paths").has("/api/v1/vms/{vm}/mrc"));
 
+            // The CLI: the same answers as a table, JSON and CSV, through the API and read directly from the topics.
+            Path tokenFile = dirA.resolve("token");
+            java.nio.file.Files.writeString(tokenFile, TOKEN + "\n");
+            String url = "http://127.0.0.1:" + pb;
+            String[] viaApi = {"--url", url, "--token-file", tokenFile.toString()};
+            String[] direct = {"--direct", "--bootstrap-servers", platform.bootstrapServers(), "--schema-registry", platform.schemaRegistryUrl()};
+            String vm0 = vms.get(0);
+
+            Cli table = cli("vms", "--sort", "working-set", viaApi);
+            assertEquals(0, table.code, table.err);
+            List<String> lines = table.out.lines().toList();
+            assertTrue(lines.get(0).matches("vmId\\s+samplesPerSecond\\s+workingSetPages.*"), lines.get(0));
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith(vm0 + " ")), table.out);
+
+            Cli json = cli("mrc", "--vm", vm0, "--format", "json", viaApi);
+            assertEquals(0, json.code, json.err);
+            assertEquals(1000, JSON.readTree(json.out).get("workingSetPages").asLong());
+
+            Cli csv = cli("heat", "--vm", vm0, "--coldest", "--limit", "3", "--format", "csv", viaApi);
+            assertEquals(0, csv.code, csv.err);
+            assertEquals(List.of("gfn,state,stateName,class", "0,0,frigid,cold", "1,0,frigid,cold", "2,0,frigid,cold"),
+                    csv.out.lines().toList());
+            Cli csvDirect = cli("heat", "--vm", vm0, "--coldest", "--limit", "3", "--format", "csv", direct);
+            assertEquals(csv.out, csvDirect.out, "--direct reads the same heat from the topic");
+            Cli mrcDirect = cli("mrc", "--vm", vm0, "--format", "json", direct);
+            assertEquals(JSON.readTree(json.out), JSON.readTree(mrcDirect.out));
+            Cli planCsv = cli("plan", "--host", host, "--format", "csv", viaApi);
+            assertEquals(List.of("vmId,fastPages,demotions,promotions,deferredPages", vm0 + ",800,2,1,0"), planCsv.out.lines().toList());
+
+            Cli unknown = cli("mrc", "--vm", "no-such-vm-" + run, viaApi);
+            assertEquals(1, unknown.code);
+            assertEquals(1, unknown.err.lines().count(), unknown.err);
+            Cli usage = cli("heat", "--vm", vm0, "--coldest", "--hottest", viaApi);
+            assertEquals(2, usage.code, usage.err);
+
             // Prometheus scrape: the project's meters and Kafka Streams' own.
             HttpResponse<String> scrape = get(pa, "/metrics", TOKEN);
             assertEquals(200, scrape.statusCode());
             Map<String, Double> samples = PrometheusText.parse(scrape.body());
             assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("tierscope_query_requests_seconds_count{")
-                    && k.contains("route=\"/api/v1/vms/{vm}/mrc\"") && k.contains("status=\"200\"")), samples.keySet().toString());
+                    && k.contains("route=\"/api/v1/vms/{vm}/mrc\"") && k.contains("status=\"200\"")),
+                    samples.keySet().stream().filter(k -> k.startsWith("tierscope_")).toList().toString());
             assertTrue(samples.getOrDefault("tierscope_query_forwarded_total{app=\"serve\"}", 0.0) > 0, "A forwarded to B");
             assertEquals(1.0, samples.get("tierscope_query_streams_running{app=\"serve\"}"));
             assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("kafka_stream_")), "KafkaStreamsMetrics bound");
@@ -209,6 +245,37 @@ class QueryServiceIT {
         } finally {
             streams.close(Duration.ofSeconds(5));
         }
+    }
+
+    record Cli(int code, String out, String err) {
+    }
+
+    /** Runs {@code tierscope query <sub> args... common...} as the launcher does: usage errors 2, failures 1, one line. */
+    static Cli cli(String sub, Object... args) {
+        List<String> argv = new ArrayList<>();
+        argv.add(sub);
+        for (Object a : args) {
+            if (a instanceof String[] many) {
+                argv.addAll(List.of(many));
+            } else {
+                argv.add((String) a);
+            }
+        }
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cl = new picocli.CommandLine(new io.tierscope.query.cli.QueryCommand());
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("tierscope: " + ex.getMessage());
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, c, r) -> {
+            c.getErr().println("tierscope: " + ex.getMessage());
+            return ex instanceof IllegalArgumentException ? 2 : 1;
+        });
+        int code = cl.execute(argv.toArray(String[]::new));
+        return new Cli(code, out.toString(), err.toString());
     }
 
     private static boolean historyComplete(int port, String vm) {

@@ -39,7 +39,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class Fixtures {
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
-    static final long T0 = 1_700_000_000_000L;
+    /** Ten minutes ago, on a window boundary: records older than the topics' retention would be deleted under the test. */
+    static final long T0 = (System.currentTimeMillis() - 600_000) / 10_000 * 10_000;
     static final long WINDOW = 10_000;
     static final int CHUNK_PAGES = 512;
 

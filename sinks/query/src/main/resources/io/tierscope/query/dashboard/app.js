@@ -125,7 +125,7 @@
     const s = heat.summary;
     const touched = s ? s.touchedPages : 0, written = s ? s.writtenPages : 0;
     const reads = Math.max(0, touched - written), all = Math.max(1, touched);
-    document.getElementById('rw').innerHTML = s ?
+    document.getElementById('rw').innerHTML = s && touched === 0 ? '<p class="empty">no pages touched in the last window</p>' : s ?
       `<div class="bar"><div style="width:${100 * reads / all}%;background:#5cc8ff"></div><div style="width:${100 * written / all}%;background:#ff8c42"></div></div>
        <div class="keys"><span><i style="background:#5cc8ff"></i>read only ${fmt.n(reads)} pages (${fmt.pct(reads / all)})</span>
        <span><i style="background:#ff8c42"></i>written ${fmt.n(written)} pages (${fmt.pct(written / all)})</span></div>` : '<p class="empty">no heat summary yet</p>';

@@ -5,9 +5,11 @@ import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.collector.produce.MetricsSnapshot;
 import io.tierscope.collector.produce.SyntheticFleet;
+import io.tierscope.metrics.Metrics;
 import io.tierscope.platform.Platform;
 import io.tierscope.platform.PlatformConfig;
 import io.tierscope.platform.Platforms;
+import io.tierscope.query.QueryService;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.StreamsRunner;
 import io.tierscope.topics.Topic;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.streams.state.HostInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -61,6 +64,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--registry-port", defaultValue = "0", description = "Embedded registry port (default: a free one).")
     private int registryPort;
 
+    @Option(names = "--dashboard-port", defaultValue = "8090",
+            description = "Port of the query service (dashboard, /api/v1, /metrics) on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    private int dashboardPort;
+
     @Override
     public Integer call() throws Exception {
         if (durationSeconds < 0 || vms < 1 || rate < 0) {
@@ -87,7 +94,12 @@ public final class DemoCommand implements Callable<Integer> {
                              .follow(Topic.HEAT_SUMMARY, HeatSummary.class, HeatLine::format)
                              .start();
                      SyntheticFleet fleet = SyntheticFleet.start(platform.bootstrapServers(), platform.schemaRegistryUrl(),
-                             SyntheticFleet.defaultVms(vms), rate, scanPeriodMs)) {
+                             SyntheticFleet.defaultVms(vms), rate, scanPeriodMs);
+                     QueryService query = QueryService.start(new QueryService.Settings(platform.bootstrapServers(),
+                             platform.schemaRegistryUrl(), "tierscope-demo-query", dataDir.resolve("query"), "127.0.0.1",
+                             dashboardPort, new HostInfo("127.0.0.1", dashboardPort), null, Duration.ofHours(24), 4, (short) 1,
+                             Map.of()), Metrics.newRegistry("demo"))) {
+                    out.println("tierscope demo: dashboard at http://127.0.0.1:" + query.port() + "/ (API /api/v1/vms, metrics /metrics)");
                     out.printf("tierscope demo: %d synthetic VMs at %.0f samples/s each; first results after one %d s window"
                             + " (+2 s grace)%s%n", vms, rate, windowSeconds,
                             durationSeconds > 0 ? "; stopping after " + durationSeconds + " s" : "; Ctrl-C stops");

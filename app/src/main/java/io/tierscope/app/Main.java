@@ -2,6 +2,8 @@ package io.tierscope.app;
 
 import io.tierscope.collector.cli.CollectCommand;
 import io.tierscope.executor.cli.ExecuteCommand;
+import io.tierscope.query.cli.QueryCommand;
+import io.tierscope.query.cli.ServeCommand;
 import io.tierscope.streams.heat.cli.HeatCommand;
 import io.tierscope.streams.cli.StreamsCommand;
 import picocli.CommandLine;
@@ -10,7 +12,8 @@ import picocli.CommandLine.Command;
 /** {@code ./tierscope}: one launcher, one subcommand per job. */
 @Command(name = "tierscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Fleet-wide guest page-access telemetry on Apache Kafka.",
-        subcommands = {DemoCommand.class, PlatformCommand.class, CollectCommand.class, StreamsCommand.class, MrcCommand.class, HeatCommand.class, ExecuteCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, PlatformCommand.class, CollectCommand.class, StreamsCommand.class, MrcCommand.class, HeatCommand.class,
+                ExecuteCommand.class, ServeCommand.class, QueryCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

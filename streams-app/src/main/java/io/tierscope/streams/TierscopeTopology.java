@@ -45,13 +45,13 @@ public final class TierscopeTopology {
         Topology topology = new Topology();
         TumblingWindows windows = TumblingWindows.of(config.window(), config.grace());
 
-        addDecoder(topology, Topic.RAW_SAMPLES, SAMPLES_SOURCE, DECODE_SAMPLES, serdes.value(SampleBatch.class),
+        addDecoder(topology, config, serdes, Topic.RAW_SAMPLES, SAMPLES_SOURCE, DECODE_SAMPLES, serdes.value(SampleBatch.class),
                 InputChecks::sampleBatch, SampleBatch::getEndTimeMs,
                 plus(List.of(INGEST_STATS, MrcTopology.MRC), HeatTopology.sampleConsumers(config.heat())));
         addIngestStats(topology, windows, serdes.value(IngestStats.class));
         MrcTopology.addMrc(topology, config, serdes.value(MissRatioCurve.class), DECODE_SAMPLES);
 
-        addDecoder(topology, Topic.AD_SCANS, SCANS_SOURCE, DECODE_SCANS, serdes.value(AdScan.class),
+        addDecoder(topology, config, serdes, Topic.AD_SCANS, SCANS_SOURCE, DECODE_SCANS, serdes.value(AdScan.class),
                 new HeatScanChecks(config.heat().chunkPages()), AdScan::getTimeMs, HeatTopology.scanConsumers(config.heat()));
         HeatTopology.addHeat(topology, config.heat(), windows, serdes, DECODE_SCANS, DECODE_SAMPLES);
 
@@ -67,11 +67,11 @@ public final class TierscopeTopology {
     }
 
     /** source(topic, raw bytes) -> decode -> each of {@code consumers}; rejects -> {@link #DEAD_LETTER_SINK}. */
-    static <T> void addDecoder(Topology topology, Topic topic, String sourceName, String decodeName, Serde<T> serde,
+    static <T> void addDecoder(Topology topology, StreamsAppConfig config, TopologySerdes serdes, Topic topic, String sourceName, String decodeName, Serde<T> serde,
                                Validator<T> checks, DecodeProcessor.EventTime<T> eventTime, List<String> consumers) {
         topology.addSource(sourceName, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topic.topicName());
         topology.addProcessor(decodeName, () -> new DecodeProcessor<>(serde.deserializer(), checks, eventTime,
-                consumers, DEAD_LETTER_SINK, "streams-app/" + decodeName), sourceName);
+                consumers, DEAD_LETTER_SINK, "streams-app/" + decodeName, config.input(), serdes.registryWait()), sourceName);
     }
 
     private static void addIngestStats(Topology topology, TumblingWindows windows, Serde<IngestStats> ingestSerde) {

@@ -4,6 +4,7 @@ import io.tierscope.avro.AdScan;
 import io.tierscope.avro.IngestStats;
 import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.SampleBatch;
+import io.tierscope.streams.decode.BoundedKafkaTimestamp;
 import io.tierscope.streams.decode.DecodeProcessor;
 import io.tierscope.streams.decode.InputChecks;
 import io.tierscope.streams.decode.Validator;
@@ -21,6 +22,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -69,7 +71,9 @@ public final class TierscopeTopology {
     /** source(topic, raw bytes) -> decode -> each of {@code consumers}; rejects -> {@link #DEAD_LETTER_SINK}. */
     static <T> void addDecoder(Topology topology, StreamsAppConfig config, TopologySerdes serdes, Topic topic, String sourceName, String decodeName, Serde<T> serde,
                                Validator<T> checks, DecodeProcessor.EventTime<T> eventTime, List<String> consumers) {
-        topology.addSource(sourceName, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topic.topicName());
+        topology.addSource((AutoOffsetReset) null /* the consumer's setting */, sourceName,
+                new BoundedKafkaTimestamp(config.input()), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                topic.topicName());
         topology.addProcessor(decodeName, () -> new DecodeProcessor<>(serde.deserializer(), checks, eventTime,
                 consumers, DEAD_LETTER_SINK, "streams-app/" + decodeName, config.input(), serdes.registryWait()), sourceName);
     }

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
  * (connection refused, timeout, any HTTP status but 404) says nothing about the record, so the record
  * must not be dead-lettered: the stream thread waits, retrying with backoff (each attempt bounded by
  * the client's request timeout, the waiting unbounded), and logs a WARN naming the registry and how
- * long it has been down. Only a 404 (the schema id does not exist) passes through, as a reason to
- * dead-letter the record.
+ * long it has been down. "Cannot be reached" is: no answer, HTTP 5xx, 408, 429, and also 401/403
+ * (credentials are the app's problem, not the record's). Any other answer (404: the schema id does
+ * not exist; 400, 422) is about the record and passes through, as a reason to dead-letter it.
  *
  * <p>Why block the stream thread rather than throw so that Kafka Streams retries the task: Kafka
  * Streams 4 has no "retry this record" answer for processing errors; a thrown exception either
@@ -45,10 +46,16 @@ public final class RegistryWait {
         return health;
     }
 
+    /** Whether an HTTP status (0: no answer at all) means the registry cannot serve us now, whatever the record. */
+    public static boolean unreachable(int httpStatus) {
+        return httpStatus == 0 || httpStatus >= 500 || httpStatus == 408 || httpStatus == 429
+                || httpStatus == 401 || httpStatus == 403;
+    }
+
     /**
      * @param decode the registry-backed call
      * @param what   what is being decoded, for the log line (topic, partition, offset)
-     * @throws SchemaRegistryException       with status 404: the schema id does not exist
+     * @throws SchemaRegistryException       with a status about the record (404: the schema id does not exist)
      * @throws RegistryUnavailableException  when the app shuts down (or the thread is interrupted) while waiting
      */
     public <T> T untilAnswered(Supplier<T> decode, String what) {
@@ -63,7 +70,7 @@ public final class RegistryWait {
                 }
                 return value;
             } catch (SchemaRegistryException e) {
-                if (e.httpStatus() == 404) {
+                if (!unreachable(e.httpStatus())) {
                     if (failedBefore) {
                         health.answered();
                     }

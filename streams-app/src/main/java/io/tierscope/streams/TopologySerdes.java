@@ -35,7 +35,7 @@ public final class TopologySerdes {
     public <T extends SpecificRecord> Serde<T> value(Class<T> type) {
         SpecificAvroSerializer<T> serializer = new SpecificAvroSerializer<>(registry, true);
         Serializer<T> waiting = (topic, data) -> registryWait.untilAnswered(() -> serializer.serialize(topic, data),
-                "a record for " + topic);
+                () -> "a record for " + topic);
         return Serdes.serdeFrom(waiting, new SpecificAvroDeserializer<>(type, registry));
     }
 }

@@ -91,7 +91,7 @@ public final class DecodeProcessor<T> implements Processor<byte[], byte[], Objec
         }
         T value;
         try {
-            value = registry.untilAnswered(() -> deserializer.deserialize(topic, record.value()), where(topic));
+            value = registry.untilAnswered(() -> deserializer.deserialize(topic, record.value()), () -> where(topic));
         } catch (RegistryUnavailableException e) {
             throw e; // shutting down while the registry is away: not a verdict on the record
         } catch (RuntimeException e) {

@@ -54,11 +54,11 @@ public final class RegistryWait {
 
     /**
      * @param decode the registry-backed call
-     * @param what   what is being decoded, for the log line (topic, partition, offset)
+     * @param what   what is being decoded, for the log line (topic, partition, offset); asked only on failure
      * @throws SchemaRegistryException       with a status about the record (404: the schema id does not exist)
      * @throws RegistryUnavailableException  when the app shuts down (or the thread is interrupted) while waiting
      */
-    public <T> T untilAnswered(Supplier<T> decode, String what) {
+    public <T> T untilAnswered(Supplier<T> decode, Supplier<String> what) {
         long backoff = FIRST_BACKOFF_MS;
         boolean failedBefore = false;
         while (true) {
@@ -66,7 +66,7 @@ public final class RegistryWait {
                 T value = decode.get();
                 if (failedBefore) {
                     health.answered();
-                    LOG.info("schema registry at {} answers again; processing {}", health.url(), what);
+                    LOG.info("schema registry at {} answers again; processing {}", health.url(), what.get());
                 }
                 return value;
             } catch (SchemaRegistryException e) {
@@ -81,16 +81,16 @@ public final class RegistryWait {
                 health.failed(now, e.getMessage());
                 if (health.stopping()) {
                     throw new RegistryUnavailableException("stopped waiting for the schema registry at " + health.url()
-                            + " (shutting down); " + what + " is not committed and will be read again", e);
+                            + " (shutting down); " + what.get() + " is not committed and will be read again", e);
                 }
                 LOG.warn("schema registry at {} unreachable for {} s: {}; holding {} (not committed) and retrying in {} ms",
-                        health.url(), health.downFor(now).toSeconds(), e.getMessage(), what, backoff);
+                        health.url(), health.downFor(now).toSeconds(), e.getMessage(), what.get(), backoff);
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw new RegistryUnavailableException("interrupted while waiting for the schema registry at "
-                            + health.url() + "; " + what + " is not committed", e);
+                            + health.url() + "; " + what.get() + " is not committed", e);
                 }
                 backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
             }

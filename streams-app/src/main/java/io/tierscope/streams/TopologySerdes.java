@@ -6,6 +6,7 @@ import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import io.tierscope.streams.registry.RegistryHealth;
 import io.tierscope.streams.registry.RegistryWait;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -29,13 +30,26 @@ public final class TopologySerdes {
     }
 
     /**
-     * The serializer waits for an unreachable registry like the decoders do (it registers each output
-     * schema once): an output must not be dropped, nor its input dead-lettered, for a registry blip.
+     * Serde of output and state store values. Both directions wait for an unreachable registry like
+     * the decoders do: the serializer registers each output schema once, and a store read after a
+     * restart (a processor's init, a lookup) fetches the schema of the stored bytes. An output must
+     * not be dropped, nor a task fail, for a registry blip.
      */
     public <T extends SpecificRecord> Serde<T> value(Class<T> type) {
         SpecificAvroSerializer<T> serializer = new SpecificAvroSerializer<>(registry, true);
-        Serializer<T> waiting = (topic, data) -> registryWait.untilAnswered(() -> serializer.serialize(topic, data),
-                () -> "a record for " + topic);
-        return Serdes.serdeFrom(waiting, new SpecificAvroDeserializer<>(type, registry));
+        SpecificAvroDeserializer<T> deserializer = new SpecificAvroDeserializer<>(type, registry);
+        Serializer<T> waitingSerializer = (topic, data) -> registryWait.untilAnswered(
+                () -> serializer.serialize(topic, data), () -> "a " + type.getSimpleName() + " for " + topic);
+        Deserializer<T> waitingDeserializer = (topic, data) -> registryWait.untilAnswered(
+                () -> deserializer.deserialize(topic, data), () -> "a stored " + type.getSimpleName());
+        return Serdes.serdeFrom(waitingSerializer, waitingDeserializer);
+    }
+
+    /**
+     * Deserializer of an input topic's values, for the decoders: it does not wait itself, the decoder
+     * does (and names the record it holds), and dead-letters what it says is malformed.
+     */
+    public <T extends SpecificRecord> Deserializer<T> inputDeserializer(Class<T> type) {
+        return new SpecificAvroDeserializer<>(type, registry);
     }
 }

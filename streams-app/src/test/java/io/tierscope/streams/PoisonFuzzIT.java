@@ -373,6 +373,10 @@ class PoisonFuzzIT {
         list.add(batch("negative droppedSinceLastBatch", Expect.INVALID, (b, r) -> b.setDroppedSinceLastBatch(-positive(r, Long.MAX_VALUE))));
         list.add(batch("prefilterRate out of (0,1]", Expect.INVALID, (b, r) -> b.setPrefilterRate(new double[] {0, -0.5, 1.0000001, 7,
                 Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -Double.MIN_VALUE}[r.nextInt(8)])));
+        list.add(batch("droppedSinceLastBatch above 2^40", Expect.INVALID, (b, r) ->
+                b.setDroppedSinceLastBatch(InputChecks.MAX_COUNTER + positive(r, Long.MAX_VALUE - InputChecks.MAX_COUNTER))));
+        list.add(batch("prefilteredOut above 2^40", Expect.INVALID, (b, r) -> b.setPrefilterRate(0.5)
+                .setPrefilteredOut(InputChecks.MAX_COUNTER + positive(r, Long.MAX_VALUE - InputChecks.MAX_COUNTER))));
         list.add(batch("negative prefilteredOut", Expect.INVALID, (b, r) -> b.setPrefilteredOut(-positive(r, Long.MAX_VALUE))));
         list.add(batch("prefilteredOut without prefilter", Expect.INVALID, (b, r) -> b.setPrefilterRate(1.0).setPrefilteredOut(positive(r, 1000))));
         // Any value of any field: processed or dead-lettered, never a crash or a bad output.

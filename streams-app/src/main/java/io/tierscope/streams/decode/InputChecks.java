@@ -21,6 +21,12 @@ public final class InputChecks {
      * physical addresses are at most 52 bits, so real gfns are far lower).
      */
     public static final long GFN_LIMIT = 1L << 52;
+    /**
+     * Largest drop or pre-filter count one batch may report (2^40, about 10^12: a million samples a
+     * second for twelve days). Counts are summed per window and per VM; a bound keeps the sums far
+     * from overflowing into negative numbers.
+     */
+    public static final long MAX_COUNTER = 1L << 40;
     /** Longest time a sample batch may span: collectors flush batches every second or so. */
     public static final long MAX_BATCH_SPAN_MS = 86_400_000L;
     /** Longest scan period: scanners run every few seconds to minutes. */
@@ -61,11 +67,17 @@ public final class InputChecks {
         if (b.getDroppedSinceLastBatch() < 0) {
             return "negative droppedSinceLastBatch " + b.getDroppedSinceLastBatch();
         }
+        if (b.getDroppedSinceLastBatch() > MAX_COUNTER) {
+            return "droppedSinceLastBatch " + b.getDroppedSinceLastBatch() + " is more than " + MAX_COUNTER;
+        }
         if (!(b.getPrefilterRate() > 0 && b.getPrefilterRate() <= 1)) {
             return "prefilterRate " + b.getPrefilterRate() + " is outside (0, 1]";
         }
         if (b.getPrefilteredOut() < 0) {
             return "negative prefilteredOut " + b.getPrefilteredOut();
+        }
+        if (b.getPrefilteredOut() > MAX_COUNTER) {
+            return "prefilteredOut " + b.getPrefilteredOut() + " is more than " + MAX_COUNTER;
         }
         if (b.getPrefilterRate() == 1.0 && b.getPrefilteredOut() != 0) {
             return "prefilteredOut " + b.getPrefilteredOut() + " without a pre-filter (prefilterRate 1.0)";

@@ -1,5 +1,8 @@
 package io.tierscope.streams;
 
+import io.tierscope.streams.errors.DeadLetterProcessingExceptionHandler;
+import io.tierscope.streams.errors.DeadLetterProductionExceptionHandler;
+import io.tierscope.streams.registry.RegistryHealth;
 import io.tierscope.topics.TopicProvisioner;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,9 +26,11 @@ public final class StreamsRunner implements AutoCloseable {
     public static final String DEFAULT_APPLICATION_ID = "tierscope-streams";
 
     private final KafkaStreams streams;
+    private final RegistryHealth registryHealth;
 
-    private StreamsRunner(KafkaStreams streams) {
+    private StreamsRunner(KafkaStreams streams, RegistryHealth registryHealth) {
         this.streams = streams;
+        this.registryHealth = registryHealth;
     }
 
     /**
@@ -42,12 +47,17 @@ public final class StreamsRunner implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "0");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // A record that makes a processor throw, or whose output the broker refuses, is dead-lettered
+        // instead of killing the stream thread (which would restore, re-read it and die again).
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class.getName());
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionExceptionHandler.class.getName());
         p.putAll(overrides);
         return p;
     }
 
     /**
-     * Creates missing topics, builds the topology and starts it; returns once the instance is RUNNING.
+     * Creates missing topics, builds the topology and starts it; returns once the instance is RUNNING
+     * (or waiting for an unreachable schema registry: see {@link #registryHealth()}).
      *
      * @param partitions  partitions for topics this call creates
      * @param replication replication factor for topics this call creates
@@ -59,8 +69,8 @@ public final class StreamsRunner implements AutoCloseable {
         try (Admin admin = Admin.create(adminProps)) {
             new TopicProvisioner(admin, partitions, replication).ensureAll();
         }
-        KafkaStreams streams = new KafkaStreams(
-                TierscopeTopology.build(appConfig, new TopologySerdes(schemaRegistryUrl)), streamsProps);
+        TopologySerdes serdes = new TopologySerdes(schemaRegistryUrl);
+        KafkaStreams streams = new KafkaStreams(TierscopeTopology.build(appConfig, serdes), streamsProps);
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             LOG.info("Kafka Streams {} -> {}", before, now);
@@ -73,13 +83,42 @@ public final class StreamsRunner implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
-        if (!running.await(startTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        RegistryHealth registryHealth = serdes.registryWait().health();
+        if (!runningOrWaitingForRegistry(running, registryHealth, startTimeout)) {
+            registryHealth.stopWaiting();
             streams.close(Duration.ofSeconds(10));
             throw new IllegalStateException("Kafka Streams did not reach RUNNING within " + startTimeout.toSeconds()
                     + " s (state " + streams.state() + "); check that the brokers at "
                     + streamsProps.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) + " are reachable");
         }
-        return new StreamsRunner(streams);
+        if (!registryHealth.up()) {
+            LOG.warn("Kafka Streams started but is not ready: {}", registryHealth.describe(System.currentTimeMillis()));
+        }
+        return new StreamsRunner(streams, registryHealth);
+    }
+
+    /**
+     * Waits until the instance is RUNNING, or until a stream thread is waiting for the schema registry:
+     * a task that reads its restored stores needs the registry before it can run, and the app must
+     * stay up (and wait) through a registry outage rather than fail its start.
+     */
+    private static boolean runningOrWaitingForRegistry(CountDownLatch running, RegistryHealth registry, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (running.await(200, TimeUnit.MILLISECONDS) || !registry.up()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the stream threads can reach the schema registry: down while a thread waits for it
+     * (holding an unprocessed record), with the time since when and the last error. For readiness checks.
+     */
+    public RegistryHealth registryHealth() {
+        return registryHealth;
     }
 
     public KafkaStreams.State state() {
@@ -96,6 +135,7 @@ public final class StreamsRunner implements AutoCloseable {
      */
     @Override
     public void close() {
+        registryHealth.stopWaiting(); // a thread waiting for the registry gives up its record (uncommitted) and ends
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
     }

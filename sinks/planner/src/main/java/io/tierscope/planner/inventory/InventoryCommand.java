@@ -14,7 +14,6 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code tierscope inventory put|show|delete}: the hosts' tiers and VMs, on the compacted inventory topic. */
 @Command(name = "inventory", mixinStandardHelpOptions = true,
@@ -24,24 +23,27 @@ public final class InventoryCommand implements Runnable {
     @picocli.CommandLine.Spec
     private picocli.CommandLine.Model.CommandSpec spec;
 
-    @Mixin
-    ClusterOptions cluster;
-
-    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the inventory topic if this creates it (default: ${DEFAULT-VALUE}).")
-    int partitions;
-
-    @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor if this creates the topic (default: ${DEFAULT-VALUE}).")
-    short replicationFactor;
-
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: put, show or delete");
     }
 
-    InventoryTopic topic() throws InterruptedException {
-        InventoryTopic topic = new InventoryTopic(cluster.bootstrapServers(), cluster.schemaRegistryUrl());
-        topic.ensureTopic(partitions, replicationFactor);
-        return topic;
+    /** Where the inventory topic is, and how to create it when missing: every subcommand takes these. */
+    static final class TopicOptions {
+        @Mixin
+        ClusterOptions cluster;
+
+        @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the inventory topic if this creates it (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor if this creates the topic (default: ${DEFAULT-VALUE}).")
+        short replicationFactor;
+
+        InventoryTopic topic() throws InterruptedException {
+            InventoryTopic topic = new InventoryTopic(cluster.bootstrapServers(), cluster.schemaRegistryUrl());
+            topic.ensureTopic(partitions, replicationFactor);
+            return topic;
+        }
     }
 
     @Command(name = "put", mixinStandardHelpOptions = true,
@@ -49,8 +51,8 @@ public final class InventoryCommand implements Runnable {
                     "File format (properties): host, fast.node, slow.node, fast.pages, budget.pages.per.sec, [page.size],",
                     "and one line per VM: vm.ID = memory=PAGES[,pid=P][,shares=S][,reservation=PAGES][,limit=PAGES]."})
     static final class Put implements Callable<Integer> {
-        @ParentCommand
-        private InventoryCommand parent;
+        @Mixin
+        private TopicOptions options;
 
         @ArgGroup(exclusive = true, multiplicity = "1")
         private Source source;
@@ -95,7 +97,7 @@ public final class InventoryCommand implements Runnable {
                 }
                 inventory = InventorySpec.build(f.host, f.fastNode, f.slowNode, f.fastPages, f.budget, f.pageSize, vms, now);
             }
-            parent.topic().put(inventory);
+            options.topic().put(inventory);
             System.out.println("inventory of " + inventory.getHost() + " written: " + inventory.getVms().size() + " VMs, "
                     + inventory.getFastCapacityPages() + " fast pages");
             return 0;
@@ -104,15 +106,15 @@ public final class InventoryCommand implements Runnable {
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Print every host's inventory, or one host's.")
     static final class Show implements Callable<Integer> {
-        @ParentCommand
-        private InventoryCommand parent;
+        @Mixin
+        private TopicOptions options;
 
         @Option(names = "--host", description = "Only this host.")
         String host;
 
         @Override
         public Integer call() throws Exception {
-            Map<String, HostInventory> all = parent.topic().readAll(Duration.ofSeconds(30));
+            Map<String, HostInventory> all = options.topic().readAll(Duration.ofSeconds(30));
             if (host != null) {
                 HostInventory one = all.get(host);
                 if (one == null) {
@@ -127,15 +129,15 @@ public final class InventoryCommand implements Runnable {
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Remove a host (tombstone): the planner stops planning it.")
     static final class Delete implements Callable<Integer> {
-        @ParentCommand
-        private InventoryCommand parent;
+        @Mixin
+        private TopicOptions options;
 
         @Option(names = "--host", required = true, description = "Host to remove.")
         String host;
 
         @Override
         public Integer call() throws Exception {
-            parent.topic().delete(host);
+            options.topic().delete(host);
             System.out.println("inventory of " + host.trim() + " deleted");
             return 0;
         }

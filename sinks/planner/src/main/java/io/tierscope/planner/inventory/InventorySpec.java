@@ -43,6 +43,9 @@ public final class InventorySpec {
 
     /** Reads the file format above. */
     public static HostInventory fromFile(Path file, long timeMs) throws IOException {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new IllegalArgumentException("cannot read inventory file " + file);
+        }
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file)) {
             p.load(r);

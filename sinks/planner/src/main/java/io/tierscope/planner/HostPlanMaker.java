@@ -15,6 +15,7 @@ import io.tierscope.avro.HostAllocation;
 import io.tierscope.avro.HostInventory;
 import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.MrcPoint;
+import io.tierscope.avro.NodeWorkingSets;
 import io.tierscope.avro.PageHeatChunk;
 import io.tierscope.avro.PagePlacement;
 import io.tierscope.avro.TieringPlan;
@@ -49,7 +50,7 @@ public final class HostPlanMaker {
     }
 
     /** The allocation and the moves of one host for the period starting at {@code periodStartMs}. */
-    public record HostPlan(HostAllocation allocation, TieringPlan plan) {
+    public record HostPlan(HostAllocation allocation, TieringPlan plan, List<NodeWorkingSets> workingSets) {
     }
 
     /**
@@ -102,7 +103,11 @@ public final class HostPlanMaker {
         TieringPlan plan = TieringPlan.newBuilder().setPlanId(planId).setHost(inventory.getHost()).setPeriodStartMs(periodStartMs)
                 .setFastNode(inventory.getFastNode()).setSlowNode(inventory.getSlowNode()).setMigrationBudgetPages(budget)
                 .setVms(plans).build();
-        return new HostPlan(allocation, plan);
+        List<NodeWorkingSets> workingSets = new ArrayList<>();
+        for (VmInputs in : vms) {
+            workingSets.add(NodeWorkingSetCounter.count(inventory.getHost(), planId, periodStartMs, inventory.getFastNode(), in));
+        }
+        return new HostPlan(allocation, plan, workingSets);
     }
 
     /** The host's budget over one period: pages per second x period. */

@@ -206,6 +206,9 @@ final class HostPlanner implements Processor<String, HostInput, String, PlannerO
         long planTime = periodStart + config.period().toMillis();
         context.forward(new Record<>(host, PlannerOutput.of(Topic.ALLOCATIONS, plan.allocation()), planTime, new RecordHeaders()));
         context.forward(new Record<>(host, PlannerOutput.of(Topic.TIERING_PLANS, plan.plan()), planTime, new RecordHeaders()));
+        for (var sets : plan.workingSets()) {
+            context.forward(new Record<>(sets.getVmId(), PlannerOutput.of(Topic.NODE_WORKING_SETS, sets), planTime, new RecordHeaders()));
+        }
         LOG.debug("planned {}: {}", plan.plan().getPlanId(), plan.allocation());
     }
 

@@ -2,6 +2,7 @@ package io.tierscope.planner.topology;
 
 import io.tierscope.avro.HostAllocation;
 import io.tierscope.avro.HostInventory;
+import io.tierscope.avro.NodeWorkingSets;
 import io.tierscope.avro.TieringPlan;
 import io.tierscope.avro.VmInventory;
 import io.tierscope.planner.PlannerConfig;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
  *  placement (vm#chunk) ──┼─ re-keyed by vmId ───────────┘   repartition by host ─► host-planner [inventory, inputs, period]
  *                         └─ the inventory itself (key host) ─────►┘                    ├─► allocations (compacted)
  *                                                                                      ├─► tiering plans
+ *                                                                                      ├─► node working sets (key vmId)
  *                                                                                      └─► dead letter
  * </pre>
  * Both stages are co-partitioned by construction (each reads one repartition topic), and both
@@ -94,6 +96,10 @@ public final class PlannerTopology {
                         .mapValues(out -> (TieringPlan) out.value(), Named.as("plan-value"))
                         .to(Topic.TIERING_PLANS.topicName(), Produced.with(Serdes.String(), serdes.plan())
                                 .withName("plans-sink")), "plans"))
+                .branch((vm, out) -> out.topic() == Topic.NODE_WORKING_SETS, Branched.withConsumer(s -> s
+                        .mapValues(out -> (NodeWorkingSets) out.value(), Named.as("working-sets-value"))
+                        .to(Topic.NODE_WORKING_SETS.topicName(), Produced.with(Serdes.String(), serdes.workingSets())
+                                .withName("working-sets-sink")), "working-sets"))
                 .branch((key, out) -> out.topic() == Topic.DEAD_LETTER, Branched.withConsumer(s -> s
                         .mapValues(PlannerOutput::rejectedBytes, Named.as("rejected-bytes"))
                         .to(Topic.DEAD_LETTER.topicName(), Produced.with(Serdes.String(), Serdes.ByteArray())

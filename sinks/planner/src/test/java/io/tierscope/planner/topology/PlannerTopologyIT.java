@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tierscope.avro.HostAllocation;
 import io.tierscope.avro.HostInventory;
 import io.tierscope.avro.MissRatioCurve;
+import io.tierscope.avro.NodeWorkingSets;
 import io.tierscope.avro.PageHeatChunk;
 import io.tierscope.avro.PagePlacement;
 import io.tierscope.avro.TieringPlan;
@@ -90,6 +91,7 @@ class PlannerTopologyIT {
         final TestOutputTopic<String, TieringPlan> plans;
         final TestOutputTopic<String, HostAllocation> allocations;
         final TestOutputTopic<String, byte[]> deadLetters;
+        final TestOutputTopic<String, NodeWorkingSets> workingSets;
 
         Run(String name) {
             Properties props = new Properties();
@@ -105,6 +107,8 @@ class PlannerTopologyIT {
                     new SpecificAvroDeserializer<>(TieringPlan.class, registry));
             allocations = driver.createOutputTopic(Topic.ALLOCATIONS.topicName(), new StringDeserializer(),
                     new SpecificAvroDeserializer<>(HostAllocation.class, registry));
+            workingSets = driver.createOutputTopic(Topic.NODE_WORKING_SETS.topicName(), new StringDeserializer(),
+                    new SpecificAvroDeserializer<>(NodeWorkingSets.class, registry));
             deadLetters = driver.createOutputTopic(Topic.DEAD_LETTER.topicName(), new StringDeserializer(), new ByteArrayDeserializer());
         }
 
@@ -323,6 +327,12 @@ class PlannerTopologyIT {
         assertEquals(100, vm.getPromote().size());
         assertTrue(vm.getDemote().stream().allMatch(g -> g < 100));
         assertTrue(vm.getPromote().stream().allMatch(g -> g >= 100 && g < 200));
+
+        NodeWorkingSets sets = run.workingSets.readKeyValue().value;
+        assertEquals("vm", sets.getVmId());
+        assertEquals("h3#0", sets.getPlanId());
+        assertEquals(1, sets.getLargestNode(), "the 100 sizzling pages are on the slow node");
+        assertTrue(sets.getRecommendMigration());
     }
 
     @Test

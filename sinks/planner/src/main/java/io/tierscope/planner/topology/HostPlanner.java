@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The host stage (records keyed by host): keeps each host's inventory and its VMs' newest inputs,
- * and when the host's event time enters a new planning period, plans the period that ended, once:
+ * and when the host's event time (that of its VMs' measurements) enters a new planning period,
+ * plans the period that ended, once:
  * the plan id is host#periodStart and the period is remembered in a changelogged store, so a
  * restart neither repeats nor skips it. The plan is a pure function of the stored inputs
  * ({@link HostPlanMaker}); no wall clock, no hash order.
@@ -77,18 +78,27 @@ final class HostPlanner implements Processor<String, HostInput, String, PlannerO
         if (host == null || in == null) {
             return;
         }
-        long period = config.periodStart(record.timestamp());
+        if (in.kind() == HostInput.Kind.INVENTORY) {
+            applyInventory(host, in, record);
+        } else if (hosts(host, in.vmId())) {
+            advancePeriod(host, record.timestamp());
+            applyVmInput(host, in, record);
+        } // else the VM left this host (or the host its inventory): its inputs go to its new host
+    }
+
+    /**
+     * Measurements (curves, heat, placement) drive the host's event time: the first one of a later
+     * period closes the open one, which is planned. The inventory does not: it is configuration,
+     * stamped with when it was written, and would otherwise close periods of a replayed past.
+     */
+    private void advancePeriod(String host, long timeMs) {
+        long period = config.periodStart(timeMs);
         Long open = periods.get(host);
         if (open != null && period > open) {
             planPeriod(host, open);
         }
         if (open == null || period > open) {
             periods.put(host, period);
-        }
-        if (in.kind() == HostInput.Kind.INVENTORY) {
-            applyInventory(host, in, record);
-        } else {
-            applyVmInput(host, in, record);
         }
     }
 
@@ -118,10 +128,6 @@ final class HostPlanner implements Processor<String, HostInput, String, PlannerO
     }
 
     private void applyVmInput(String host, HostInput in, Record<String, HostInput> record) {
-        HostInventory inventory = inventory(host);
-        if (inventory == null || inventory.getVms().stream().noneMatch(vm -> vm.getVmId().equals(in.vmId()))) {
-            return; // the VM left this host (or the host its inventory): its inputs go to its new host
-        }
         String key = StoreKeys.hostInput(host, in);
         if (in.tombstone()) {
             inputs.delete(key);
@@ -133,6 +139,11 @@ final class HostPlanner implements Processor<String, HostInput, String, PlannerO
             return;
         }
         inputs.put(key, in);
+    }
+
+    private boolean hosts(String host, String vmId) {
+        HostInventory inventory = inventory(host);
+        return inventory != null && inventory.getVms().stream().anyMatch(vm -> vm.getVmId().equals(vmId));
     }
 
     /** Why an input cannot be planned with, or null: it must decode and belong to the VM and chunk of its key. */

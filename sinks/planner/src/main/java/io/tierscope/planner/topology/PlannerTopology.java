@@ -69,7 +69,7 @@ public final class PlannerTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VmRouter.HOMES_STORE),
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VmRouter.INPUTS_STORE),
-                Serdes.String(), inputSerde));
+                Serdes.String(), TimedInput.serde()));
         KStream<String, HostInput> routed = homes.merge(curves, Named.as("merge-curves"))
                 .merge(heat, Named.as("merge-heat")).merge(placement, Named.as("merge-placement"))
                 .filter((vm, in) -> vm != null, Named.as("vm-keyed"))

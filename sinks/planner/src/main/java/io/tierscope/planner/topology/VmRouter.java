@@ -12,7 +12,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * it on. It keeps the newest input per key, so that when a VM first appears in an inventory, or
  * moves to another host, the new host gets everything at once: heat chunks are republished only
  * when they change, so waiting for new ones would leave a steady VM unknown to its new host.
- * Inputs of a VM no inventory names yet wait here.
+ * Inputs of a VM no inventory names yet wait here. A replayed input keeps its own event time, so
+ * it never moves the host's planning period.
  */
 final class VmRouter implements Processor<String, HostInput, String, HostInput> {
     static final String HOMES_STORE = "planner-vm-homes";
@@ -20,7 +21,7 @@ final class VmRouter implements Processor<String, HostInput, String, HostInput> 
 
     private ProcessorContext<String, HostInput> context;
     private KeyValueStore<String, String> homes;
-    private KeyValueStore<String, HostInput> inputs;
+    private KeyValueStore<String, TimedInput> inputs;
 
     @Override
     public void init(ProcessorContext<String, HostInput> context) {
@@ -40,9 +41,10 @@ final class VmRouter implements Processor<String, HostInput, String, HostInput> 
             String host = in.homeHost();
             if (!host.equals(homes.get(vmId))) {
                 homes.put(vmId, host);
-                try (KeyValueIterator<String, HostInput> it = inputs.prefixScan(StoreKeys.prefix(vmId), new StringSerializer())) {
+                try (KeyValueIterator<String, TimedInput> it = inputs.prefixScan(StoreKeys.prefix(vmId), new StringSerializer())) {
                     while (it.hasNext()) {
-                        context.forward(record.withKey(host).withValue(it.next().value));
+                        TimedInput kept = it.next().value;
+                        context.forward(record.withKey(host).withValue(kept.input()).withTimestamp(kept.timeMs()));
                     }
                 }
             }
@@ -52,7 +54,7 @@ final class VmRouter implements Processor<String, HostInput, String, HostInput> 
         if (in.tombstone()) {
             inputs.delete(key);
         } else {
-            inputs.put(key, in);
+            inputs.put(key, new TimedInput(record.timestamp(), in));
         }
         String host = homes.get(vmId);
         if (host != null) {

@@ -87,18 +87,20 @@ final class HostPlanner implements Processor<String, HostInput, String, PlannerO
     }
 
     /**
-     * Measurements (curves, heat, placement) drive the host's event time: the first one of a later
-     * period closes the open one, which is planned. The inventory does not: it is configuration,
+     * Measurements (curves, heat, placement) drive the host's event time: the first one past the
+     * open period's end plus the grace closes it, and it is planned from the newest inputs then. The inventory does not: it is configuration,
      * stamped with when it was written, and would otherwise close periods of a replayed past.
      */
     private void advancePeriod(String host, long timeMs) {
-        long period = config.periodStart(timeMs);
         Long open = periods.get(host);
-        if (open != null && period > open) {
-            planPeriod(host, open);
+        if (open == null) {
+            periods.put(host, config.periodStart(timeMs));
+            return;
         }
-        if (open == null || period > open) {
-            periods.put(host, period);
+        long grace = config.grace().toMillis();
+        if (timeMs >= open + config.period().toMillis() + grace) {
+            planPeriod(host, open);
+            periods.put(host, config.periodStart(timeMs - grace)); // periods without measurements are skipped
         }
     }
 

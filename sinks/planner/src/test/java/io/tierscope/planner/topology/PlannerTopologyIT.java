@@ -63,7 +63,7 @@ class PlannerTopologyIT {
     private static final long P = 60_000;
     private static final int CHUNK = 256;
     private static final PlannerConfig CONFIG = PlannerConfig.from(Map.of(
-            PlannerConfig.PERIOD_MS, Long.toString(P), PlannerConfig.STEP_PAGES, "8", PlannerConfig.CHUNK_PAGES, "256"));
+            PlannerConfig.PERIOD_MS, Long.toString(P), PlannerConfig.GRACE_MS, "0", PlannerConfig.STEP_PAGES, "8", PlannerConfig.CHUNK_PAGES, "256"));
 
     @TempDir
     Path tmp;

@@ -54,6 +54,7 @@ final class PageSelection {
     static PageSelection select(VmPageState vm, int maxHot, int maxCold) {
         // One histogram: bins [0, BINS) slow pages by key (bin 0: not promotable), [BINS, 2 BINS) fast pages.
         int[] hist = new int[2 * BINS];
+        long fastZeros = 0;
         int chunks = vm.chunkCount();
         // Per 64-page block: the hottest promotable key and the coldest fast key, so that the later
         // passes only open blocks that can hold a candidate.
@@ -69,6 +70,7 @@ final class PageSelection {
                 int to = Math.min(scores.length, from + 64);
                 int hottest = 0;
                 int coldest = Integer.MAX_VALUE;
+                int zeros = 0;
                 for (int i = from; i < to; i++) {
                     int fastBit = (int) (f >>> i) & 1;
                     int key = scoreKey(scores[i]);
@@ -81,12 +83,14 @@ final class PageSelection {
                         }
                     }
                     hist[(fastBit << 15) | (key >>> 16)]++;
+                    zeros += fastBit & ((key - 1) >>> 31); // a fast page at key 0
                     int slowMask = fastBit - 1; // all ones for a slow page, 0 for a fast one
                     hottest = Math.max(hottest, key & slowMask);
                     coldest = Math.min(coldest, key | (slowMask & Integer.MAX_VALUE));
                 }
                 blockHot[w] = hottest;
                 blockCold[w] = coldest;
+                fastZeros += zeros;
             }
         }
         long promotable = 0;
@@ -112,6 +116,10 @@ final class PageSelection {
         }
         boolean refineHot = wantHot > 0 && hotAbove + hist[hotBin] > wantHot;
         boolean refineCold = wantCold > 0 && coldBelow + hist[BINS + coldBin] > wantCold;
+        // Most of a guest is idle: when the fast pages at score 0 alone fill the cold list, the cut is
+        // exactly 0 and needs no refinement.
+        boolean coldAllZero = wantCold > 0 && coldBin == 0 && fastZeros >= wantCold;
+        refineCold &= !coldAllZero;
         // Boundary: take keys beyond it, plus the first (by gfn) `quota` pages exactly at it.
         int hotBoundary = (hotBin << 16) - 1;
         int hotQuota = 0;
@@ -119,6 +127,10 @@ final class PageSelection {
         int coldQuota = coldBin == BINS - 1 ? wantCold - coldBelow : 0;
         if (wantHot == 0) {
             hotBoundary = PINNED;
+        }
+        if (coldAllZero) {
+            coldBoundary = 0;
+            coldQuota = wantCold;
         }
         if (wantCold == 0) {
             coldBoundary = -1;
@@ -189,7 +201,10 @@ final class PageSelection {
             int[] blockCold = vm.blockMinCold(c);
             long base = (long) c * vm.chunkPages();
             for (int w = 0; w < fast.length; w++) {
-                if (blockHot[w] < hotBoundary && blockCold[w] > coldBoundary) {
+                // Once a boundary's quota is used up, only keys strictly beyond it are still taken.
+                int hotLimit = hotQuota > 0 || hotBoundary == PINNED ? hotBoundary : hotBoundary + 1;
+                int coldLimit = coldQuota > 0 ? coldBoundary : coldBoundary - 1;
+                if (blockHot[w] < hotLimit && blockCold[w] > coldLimit) {
                     continue;
                 }
                 int to = Math.min(scores.length, (w << 6) + 64);

@@ -71,10 +71,26 @@ final class PageSelection {
                 int hottest = 0;
                 int coldest = Integer.MAX_VALUE;
                 int zeros = 0;
+                if (guards == null) {
+                    // The common case, without the guard lookups.
+                    for (int i = from; i < to; i++) {
+                        int fastBit = (int) (f >>> i) & 1;
+                        int key = scoreKey(scores[i]);
+                        hist[(fastBit << 15) | (key >>> 16)]++;
+                        zeros += fastBit & ((key - 1) >>> 31);
+                        int slowMask = fastBit - 1;
+                        hottest = Math.max(hottest, key & slowMask);
+                        coldest = Math.min(coldest, key | (slowMask & Integer.MAX_VALUE));
+                    }
+                    blockHot[w] = hottest;
+                    blockCold[w] = coldest;
+                    fastZeros += zeros;
+                    continue;
+                }
                 for (int i = from; i < to; i++) {
                     int fastBit = (int) (f >>> i) & 1;
                     int key = scoreKey(scores[i]);
-                    if (guards != null) {
+                    {
                         byte g = guards[i];
                         if (fastBit != 0 && g == PageGuard.KEEP_FAST) {
                             key = PINNED;

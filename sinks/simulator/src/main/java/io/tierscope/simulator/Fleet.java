@@ -1,5 +1,8 @@
 package io.tierscope.simulator;
 
+import io.tierscope.analytics.mrc.MissRatioCurve;
+import io.tierscope.analytics.mrc.MrcConfig;
+import io.tierscope.analytics.mrc.MrcEngine;
 import java.util.List;
 
 /**
@@ -16,6 +19,10 @@ final class Fleet {
     final int[][] periodPages;
     final byte[][] periodXwr;
     final int[] periodLength;
+    /** One MRC engine per VM, fed every access (SHARDS fixed size, as the streams app runs it); curves are decayed per period. */
+    private final MrcEngine[] mrc;
+    private final boolean curves;
+    private final long[] lastPeriodReferences;
 
     Fleet(List<VmSource> vms, long capacityPages, long budgetPagesPerPeriod, int accessesPerPeriod) {
         this.vms = List.copyOf(vms);
@@ -24,6 +31,35 @@ final class Fleet {
         this.periodPages = new int[vms.size()][accessesPerPeriod];
         this.periodXwr = new byte[vms.size()][accessesPerPeriod];
         this.periodLength = new int[vms.size()];
+        this.curves = vms.size() > 1;
+        this.mrc = new MrcEngine[vms.size()];
+        this.lastPeriodReferences = new long[vms.size()];
+        for (int v = 0; v < mrc.length; v++) {
+            mrc[v] = MrcEngine.forVm(vms.get(v).name(), MrcConfig.fixedSize(8192));
+        }
+    }
+
+    /** Feeds the period's accesses to the MRC engines (only with several VMs: one VM needs no split). */
+    void closePeriod() {
+        for (int v = 0; v < mrc.length; v++) {
+            lastPeriodReferences[v] = periodLength[v];
+            if (curves) {
+                for (int i = 0; i < periodLength[v]; i++) {
+                    mrc[v].accept(periodPages[v][i]);
+                }
+                mrc[v].closeWindow();
+            }
+        }
+    }
+
+    /** VM v's decayed miss-ratio curve up to the last closed period. */
+    MissRatioCurve curve(int v) {
+        return mrc[v].curve(MrcEngine.Histogram.DECAYED);
+    }
+
+    /** Accesses of VM v in the last closed period. */
+    long lastPeriodReferences(int v) {
+        return lastPeriodReferences[v];
     }
 
     int vmCount() {

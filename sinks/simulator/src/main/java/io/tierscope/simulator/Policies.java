@@ -7,8 +7,6 @@ import io.tierscope.analytics.heat.HeatTable;
 import io.tierscope.analytics.heat.SampledPeriod;
 import io.tierscope.analytics.heat.TemperatureModel;
 import io.tierscope.analytics.mrc.MissRatioCurve;
-import io.tierscope.analytics.mrc.MrcConfig;
-import io.tierscope.analytics.mrc.MrcEngine;
 import io.tierscope.analytics.tiering.allocation.FastMemoryAllocator;
 import io.tierscope.analytics.tiering.allocation.HostGrant;
 import io.tierscope.analytics.tiering.allocation.MissCurve;
@@ -112,8 +110,13 @@ final class Policies {
                     demotions++;
                 }
             }
+            // A promotion into a full fast node fails (move_pages cannot allocate there): the
+            // daemons do not know of each other, and first touches may have filled the node.
             for (int v = 0; v < plans.size(); v++) {
                 for (long gfn : plans.get(v).vms().get(0).promote()) {
+                    if (fastPages() >= fleet.capacityPages()) {
+                        break;
+                    }
                     placement[v].setFast(gfn, true);
                     promotions++;
                 }
@@ -201,8 +204,6 @@ final class Policies {
         private final ChunkTemperature[][] temps;
         private final ChunkHeat[][] heat;
         private final SampledPeriod[] sampled;
-        private final MrcEngine[] mrc;
-        private final long[] references;
         final long[] allowed;
 
         Tierscope(String name, Fleet fleet, TemperatureModel model, double toleranceRatio, double minScoreGap,
@@ -216,8 +217,6 @@ final class Policies {
             temps = new ChunkTemperature[n][];
             heat = new ChunkHeat[n][];
             sampled = new SampledPeriod[n];
-            mrc = new MrcEngine[n];
-            references = new long[n];
             allowed = new long[n];
             for (int v = 0; v < n; v++) {
                 VmPageState s = placement[v];
@@ -228,7 +227,6 @@ final class Policies {
                     heat[v][c] = new ChunkHeat(table, GapPolicy.IDLE, (long) c * Fleet.CHUNK_PAGES, s.pagesIn(c));
                 }
                 sampled[v] = new SampledPeriod(Fleet.CHUNK_PAGES, s.pageCount());
-                mrc[v] = MrcEngine.forVm(fleet.vmName(v), MrcConfig.fixedSize(8192));
             }
         }
 
@@ -239,21 +237,12 @@ final class Policies {
         }
 
         @Override
-        void reference(int vm, int page) {
-            if (mrc.length > 1) {
-                mrc[vm].accept(page);
-            }
-            references[vm]++;
-        }
-
-        @Override
         void endPeriod(int period, long nowMs) {
             for (int v = 0; v < fleet.vmCount(); v++) {
                 for (int c = 0; c < heat[v].length; c++) {
                     heat[v][c].apply(period, sampled[v].accessed(c), null);
                 }
                 sampled[v] = new SampledPeriod(Fleet.CHUNK_PAGES, placement[v].pageCount());
-                mrc[v].closeWindow();
             }
         }
 
@@ -265,10 +254,9 @@ final class Policies {
             } else if (period > 0) {
                 List<VmDemand> demands = new ArrayList<>(n);
                 for (int v = 0; v < n; v++) {
-                    MissRatioCurve curve = mrc[v].curve(MrcEngine.Histogram.DECAYED);
+                    MissRatioCurve curve = fleet.curve(v);
                     demands.add(new VmDemand(fleet.vmName(v), new MissCurve(curve.sizePages(), clamp(curve.missRatio())),
-                            references[v], 1, 0, placement[v].pageCount(), placement[v].fastPages()));
-                    references[v] = 0;
+                            fleet.lastPeriodReferences(v), 1, 0, placement[v].pageCount(), placement[v].fastPages()));
                 }
                 HostGrant grant = allocator.allocate(fleet.capacityPages(), demands);
                 for (int v = 0; v < n; v++) {

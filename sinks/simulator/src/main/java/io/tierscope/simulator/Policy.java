@@ -36,10 +36,6 @@ abstract class Policy {
     void observe(int vm, int page, int xwr, long timeMs) {
     }
 
-    /** Every access (for the MRC engine, which samples spatially itself). */
-    void reference(int vm, int page) {
-    }
-
     void endPeriod(int period, long nowMs) {
     }
 

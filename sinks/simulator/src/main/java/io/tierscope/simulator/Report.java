@@ -48,6 +48,7 @@ final class Report {
                     .append(", \"promoted_pages\": ").append(p.promotions())
                     .append(", \"demoted_pages\": ").append(p.demotions())
                     .append(", \"fast_hits\": ").append(p.hits())
+                    .append(", \"migrated_per_period\": ").append(java.util.Arrays.toString(p.migratedPerPeriod()))
                     .append(", \"vms\": [");
             for (int v = 0; v < r.vmNames().size(); v++) {
                 b.append(v == 0 ? "" : ", ").append("{\"vm\": ").append(string(r.vmNames().get(v)))

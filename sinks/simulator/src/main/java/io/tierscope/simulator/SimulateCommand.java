@@ -99,8 +99,9 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Hysteresis: a slow page must be this much hotter than the fast page it replaces (default: ${DEFAULT-VALUE}).")
     double tolerance;
 
-    @Option(names = "--min-gap", paramLabel = "SCORE", defaultValue = "1",
-            description = "Hysteresis: and by at least this much temperature, in read-sample units (tierscope only; default: ${DEFAULT-VALUE}).")
+    @Option(names = "--min-gap", paramLabel = "SAMPLES", defaultValue = "0.1",
+            description = "Hysteresis: and by at least this many sampled reads per period, at the steady state of the half-life "
+                    + "(tierscope only; default: ${DEFAULT-VALUE}).")
     double minGap;
 
     @Option(names = "--no-guards", description = "Rank by temperature alone, without the heat FSM's frigid/sizzle guards.")
@@ -115,6 +116,16 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON here.")
     Path json;
+
+    /** A command line for this command alone whose bad-argument errors are one line (exit 2), as in the launcher. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new SimulateCommand());
+        cl.setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println("tierscope simulate: " + e.getMessage() + " (see --help)");
+            return 2;
+        });
+        return cl;
+    }
 
     @Override
     public Integer call() {

@@ -23,7 +23,7 @@ final class Simulation {
 
     /** What one policy achieved. */
     record PolicyResult(String name, double fastShare, long hits, long promotions, long demotions,
-                        double[] vmFastShare, long[][] fastPagesPerPeriod) {
+                        double[] vmFastShare, long[][] fastPagesPerPeriod, long[] migratedPerPeriod) {
         long migratedPages() {
             return promotions + demotions;
         }
@@ -52,10 +52,11 @@ final class Simulation {
         policies.add(new Policies.FirstTouch(fleet));
         policies.add(new Policies.KvmHybridmem(fleet, model, settings.toleranceRatio()));
         policies.add(new Policies.EpochOracle(fleet));
-        policies.add(new Policies.Tierscope("tierscope", fleet, model, settings.toleranceRatio(), settings.minScoreGap(), settings.guards()));
+        policies.add(new Policies.Tierscope("tierscope", fleet, model, settings.toleranceRatio(),
+                scoreGap(settings, settings.halfLifePeriods()), settings.guards()));
         for (double h : extraHalfLives) {
             policies.add(new Policies.Tierscope("tierscope-h" + format(h), fleet, model(settings, h),
-                    settings.toleranceRatio(), settings.minScoreGap(), settings.guards()));
+                    settings.toleranceRatio(), scoreGap(settings, h), settings.guards()));
         }
         int n = fleet.vmCount();
         boolean[][] touched = new boolean[n][];
@@ -63,8 +64,10 @@ final class Simulation {
             touched[v] = new boolean[fleet.pages(v)];
         }
         List<List<long[]>> perPeriod = new ArrayList<>();
+        List<List<Long>> migrated = new ArrayList<>();
         for (int i = 0; i < policies.size(); i++) {
             perPeriod.add(new ArrayList<>());
+            migrated.add(new ArrayList<>());
         }
         SplittableRandom sampler = new SplittableRandom(settings.seed());
         long accesses = 0;
@@ -73,8 +76,10 @@ final class Simulation {
         Policy[] all = policies.toArray(new Policy[0]);
         while (fleet.nextPeriod()) {
             long start = period * settings.periodMs();
-            for (Policy p : all) {
-                p.plan(period, start);
+            for (int i = 0; i < all.length; i++) {
+                long before = all[i].migratedPages();
+                all[i].plan(period, start);
+                migrated.get(i).add(all[i].migratedPages() - before);
             }
             for (int v = 0; v < n; v++) {
                 int len = fleet.periodLength[v];
@@ -95,7 +100,6 @@ final class Simulation {
                             p.hits++;
                             p.vmHits[v]++;
                         }
-                        p.reference(v, page);
                         if (sampled) {
                             p.observe(v, page, xwr[i], t);
                         }
@@ -105,6 +109,7 @@ final class Simulation {
                 vmAccesses[v] += len;
             }
             long end = start + settings.periodMs();
+            fleet.closePeriod();
             for (int i = 0; i < all.length; i++) {
                 all[i].endPeriod(period, end);
                 long[] fast = new long[n];
@@ -123,7 +128,8 @@ final class Simulation {
                 vmShare[v] = vmAccesses[v] == 0 ? 0 : (double) p.vmHits[v] / vmAccesses[v];
             }
             results.add(new PolicyResult(p.name, accesses == 0 ? 0 : (double) p.hits / accesses, p.hits,
-                    p.promotions, p.demotions, vmShare, perPeriod.get(i).toArray(new long[0][])));
+                    p.promotions, p.demotions, vmShare, perPeriod.get(i).toArray(new long[0][]),
+                    migrated.get(i).stream().mapToLong(Long::longValue).toArray()));
         }
         List<String> names = new ArrayList<>();
         int[] pages = new int[n];
@@ -137,6 +143,14 @@ final class Simulation {
     /** Temperature model: half-life in periods; additions execute 4, write 2, read 1 (the demo takes them as arguments). */
     private static TemperatureModel model(Settings s, double halfLifePeriods) {
         return new TemperatureModel(halfLifePeriods * s.periodMs(), 4f, 2f, 1f);
+    }
+
+    /**
+     * The hysteresis gap in temperature units: {@code minScoreGap} sampled reads per period make a
+     * temperature of gap / (1 - 2^(-1/h)) once steady (see {@link TemperatureModel}).
+     */
+    static double scoreGap(Settings s, double halfLifePeriods) {
+        return s.minScoreGap() / (1 - Math.pow(0.5, 1 / halfLifePeriods));
     }
 
     static String format(double d) {

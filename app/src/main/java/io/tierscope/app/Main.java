@@ -3,6 +3,7 @@ package io.tierscope.app;
 import io.tierscope.collector.cli.CollectCommand;
 import io.tierscope.planner.cli.PlanCommand;
 import io.tierscope.planner.inventory.InventoryCommand;
+import io.tierscope.simulator.SimulateCommand;
 import io.tierscope.streams.heat.cli.HeatCommand;
 import io.tierscope.streams.cli.StreamsCommand;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 /** {@code ./tierscope}: one launcher, one subcommand per job. */
 @Command(name = "tierscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Fleet-wide guest page-access telemetry on Apache Kafka.",
-        subcommands = {DemoCommand.class, PlatformCommand.class, CollectCommand.class, StreamsCommand.class, MrcCommand.class, HeatCommand.class, InventoryCommand.class, PlanCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, PlatformCommand.class, CollectCommand.class, StreamsCommand.class, MrcCommand.class, HeatCommand.class, InventoryCommand.class, PlanCommand.class, SimulateCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -40,51 +40,102 @@ final class PageSelection {
         return Float.intBitsToFloat(key);
     }
 
+    /**
+     * Key of a score: its float bits when it is a normal positive number (or +infinity), else 0.
+     * Zero, negatives, NaN and subnormals (below 1.2e-38) all count as 0, so histogram bin 0 of
+     * the hot side holds only unpromotable pages.
+     */
     private static int scoreKey(float score) {
-        // NaN and negatives count as 0; +0 and -0 both become key 0.
-        return score > 0 ? Float.floatToRawIntBits(score) : 0;
+        int bits = Float.floatToRawIntBits(score);
+        return bits >= 0x0080_0000 && bits <= 0x7F80_0000 ? bits : 0;
     }
 
     /** Selects up to {@code maxHot} promotion and {@code maxCold} demotion candidates of {@code vm}. */
     static PageSelection select(VmPageState vm, int maxHot, int maxCold) {
-        int[] hotHist = new int[BINS];
-        int[] coldHist = new int[BINS];
-        long promotable = 0;
-        long fastCount = 0;
+        // One histogram: bins [0, BINS) slow pages by key (bin 0: not promotable), [BINS, 2 BINS) fast pages.
+        int[] hist = new int[2 * BINS];
+        long fastZeros = 0;
         int chunks = vm.chunkCount();
+        // Per 64-page block: the hottest promotable key and the coldest fast key, so that the later
+        // passes only open blocks that can hold a candidate.
         for (int c = 0; c < chunks; c++) {
             float[] scores = vm.scores(c);
             byte[] guards = vm.guardsOrNull(c);
             long[] fast = vm.fastBits(c);
-            for (int i = 0; i < scores.length; i++) {
-                byte g = guards == null ? PageGuard.NONE : guards[i];
-                if ((fast[i >>> 6] & (1L << i)) != 0) {
-                    coldHist[(g == PageGuard.KEEP_FAST ? PINNED : scoreKey(scores[i])) >>> 16]++;
-                    fastCount++;
-                } else {
-                    int key = scoreKey(scores[i]);
-                    if (key != 0 && g != PageGuard.KEEP_SLOW) {
-                        hotHist[key >>> 16]++;
-                        promotable++;
+            int[] blockHot = vm.blockMaxHot(c);
+            int[] blockCold = vm.blockMinCold(c);
+            for (int w = 0; w < fast.length; w++) {
+                long f = fast[w];
+                int from = w << 6;
+                int to = Math.min(scores.length, from + 64);
+                int hottest = 0;
+                int coldest = Integer.MAX_VALUE;
+                int zeros = 0;
+                if (guards == null) {
+                    // The common case, without the guard lookups.
+                    for (int i = from; i < to; i++) {
+                        int fastBit = (int) (f >>> i) & 1;
+                        int key = scoreKey(scores[i]);
+                        hist[(fastBit << 15) | (key >>> 16)]++;
+                        zeros += fastBit & ((key - 1) >>> 31);
+                        int slowMask = fastBit - 1;
+                        hottest = Math.max(hottest, key & slowMask);
+                        coldest = Math.min(coldest, key | (slowMask & Integer.MAX_VALUE));
                     }
+                    blockHot[w] = hottest;
+                    blockCold[w] = coldest;
+                    fastZeros += zeros;
+                    continue;
                 }
+                for (int i = from; i < to; i++) {
+                    int fastBit = (int) (f >>> i) & 1;
+                    int key = scoreKey(scores[i]);
+                    {
+                        byte g = guards[i];
+                        if (fastBit != 0 && g == PageGuard.KEEP_FAST) {
+                            key = PINNED;
+                        } else if (fastBit == 0 && g == PageGuard.KEEP_SLOW) {
+                            key = 0;
+                        }
+                    }
+                    hist[(fastBit << 15) | (key >>> 16)]++;
+                    zeros += fastBit & ((key - 1) >>> 31); // a fast page at key 0
+                    int slowMask = fastBit - 1; // all ones for a slow page, 0 for a fast one
+                    hottest = Math.max(hottest, key & slowMask);
+                    coldest = Math.min(coldest, key | (slowMask & Integer.MAX_VALUE));
+                }
+                blockHot[w] = hottest;
+                blockCold[w] = coldest;
+                fastZeros += zeros;
             }
+        }
+        long promotable = 0;
+        long fastCount = 0;
+        for (int b = 1; b < BINS; b++) {
+            promotable += hist[b];
+        }
+        for (int b = 0; b < BINS; b++) {
+            fastCount += hist[BINS + b];
         }
         int wantHot = (int) Math.min(maxHot, promotable);
         int wantCold = (int) Math.min(maxCold, fastCount);
         // Hot cut: the bin where the count from the top reaches wantHot.
         int hotBin = BINS - 1;
         int hotAbove = 0;
-        while (hotBin > 0 && hotAbove + hotHist[hotBin] < wantHot) {
-            hotAbove += hotHist[hotBin--];
+        while (hotBin > 1 && hotAbove + hist[hotBin] < wantHot) {
+            hotAbove += hist[hotBin--];
         }
         int coldBin = 0;
         int coldBelow = 0;
-        while (coldBin < BINS - 1 && coldBelow + coldHist[coldBin] < wantCold) {
-            coldBelow += coldHist[coldBin++];
+        while (coldBin < BINS - 1 && coldBelow + hist[BINS + coldBin] < wantCold) {
+            coldBelow += hist[BINS + coldBin++];
         }
-        boolean refineHot = wantHot > 0 && hotAbove + hotHist[hotBin] > wantHot;
-        boolean refineCold = wantCold > 0 && coldBelow + coldHist[coldBin] > wantCold;
+        boolean refineHot = wantHot > 0 && hotAbove + hist[hotBin] > wantHot;
+        boolean refineCold = wantCold > 0 && coldBelow + hist[BINS + coldBin] > wantCold;
+        // Most of a guest is idle: when the fast pages at score 0 alone fill the cold list, the cut is
+        // exactly 0 and needs no refinement.
+        boolean coldAllZero = wantCold > 0 && coldBin == 0 && fastZeros >= wantCold;
+        refineCold &= !coldAllZero;
         // Boundary: take keys beyond it, plus the first (by gfn) `quota` pages exactly at it.
         int hotBoundary = (hotBin << 16) - 1;
         int hotQuota = 0;
@@ -93,28 +144,42 @@ final class PageSelection {
         if (wantHot == 0) {
             hotBoundary = PINNED;
         }
-        if (wantCold == 0) {
+        if (coldAllZero) {
             coldBoundary = 0;
+            coldQuota = wantCold;
+        }
+        if (wantCold == 0) {
+            coldBoundary = -1;
             coldQuota = 0;
         }
         if (refineHot || refineCold) {
             int[] hotLow = new int[1 << 16];
             int[] coldLow = new int[1 << 16];
+            int hotFloor = refineHot ? hotBin << 16 : Integer.MAX_VALUE;
+            int coldCeiling = refineCold ? (coldBin << 16) | 0xFFFF : -1;
             for (int c = 0; c < chunks; c++) {
                 float[] scores = vm.scores(c);
                 byte[] guards = vm.guardsOrNull(c);
                 long[] fast = vm.fastBits(c);
-                for (int i = 0; i < scores.length; i++) {
-                    byte g = guards == null ? PageGuard.NONE : guards[i];
-                    if ((fast[i >>> 6] & (1L << i)) != 0) {
-                        int key = g == PageGuard.KEEP_FAST ? PINNED : scoreKey(scores[i]);
-                        if (refineCold && (key >>> 16) == coldBin) {
-                            coldLow[key & 0xFFFF]++;
-                        }
-                    } else if (refineHot && g != PageGuard.KEEP_SLOW) {
-                        int key = scoreKey(scores[i]);
-                        if (key != 0 && (key >>> 16) == hotBin) {
-                            hotLow[key & 0xFFFF]++;
+                int[] blockHot = vm.blockMaxHot(c);
+                int[] blockCold = vm.blockMinCold(c);
+                for (int w = 0; w < fast.length; w++) {
+                    if (blockHot[w] < hotFloor && blockCold[w] > coldCeiling) {
+                        continue;
+                    }
+                    int to = Math.min(scores.length, (w << 6) + 64);
+                    for (int i = w << 6; i < to; i++) {
+                        byte g = guards == null ? PageGuard.NONE : guards[i];
+                        if ((fast[w] & (1L << i)) != 0) {
+                            int key = g == PageGuard.KEEP_FAST ? PINNED : scoreKey(scores[i]);
+                            if (refineCold && (key >>> 16) == coldBin) {
+                                coldLow[key & 0xFFFF]++;
+                            }
+                        } else if (refineHot && g != PageGuard.KEEP_SLOW) {
+                            int key = scoreKey(scores[i]);
+                            if (key != 0 && (key >>> 16) == hotBin) {
+                                hotLow[key & 0xFFFF]++;
+                            }
                         }
                     }
                 }
@@ -148,20 +213,31 @@ final class PageSelection {
             float[] scores = vm.scores(c);
             byte[] guards = vm.guardsOrNull(c);
             long[] fast = vm.fastBits(c);
+            int[] blockHot = vm.blockMaxHot(c);
+            int[] blockCold = vm.blockMinCold(c);
             long base = (long) c * vm.chunkPages();
-            for (int i = 0; i < scores.length; i++) {
-                byte g = guards == null ? PageGuard.NONE : guards[i];
-                if ((fast[i >>> 6] & (1L << i)) != 0) {
-                    int key = g == PageGuard.KEEP_FAST ? PINNED : scoreKey(scores[i]);
-                    if (key < coldBoundary || (key == coldBoundary && coldQuota > 0 && coldQuota-- > 0)) {
-                        coldGfns[nc] = base + i;
-                        coldKeys[nc++] = key;
-                    }
-                } else if (g != PageGuard.KEEP_SLOW) {
-                    int key = scoreKey(scores[i]);
-                    if (key != 0 && (key > hotBoundary || (key == hotBoundary && hotQuota > 0 && hotQuota-- > 0))) {
-                        hotGfns[nh] = base + i;
-                        hotKeys[nh++] = key;
+            for (int w = 0; w < fast.length; w++) {
+                // Once a boundary's quota is used up, only keys strictly beyond it are still taken.
+                int hotLimit = hotQuota > 0 || hotBoundary == PINNED ? hotBoundary : hotBoundary + 1;
+                int coldLimit = coldQuota > 0 ? coldBoundary : coldBoundary - 1;
+                if (blockHot[w] < hotLimit && blockCold[w] > coldLimit) {
+                    continue;
+                }
+                int to = Math.min(scores.length, (w << 6) + 64);
+                for (int i = w << 6; i < to; i++) {
+                    byte g = guards == null ? PageGuard.NONE : guards[i];
+                    if ((fast[w] & (1L << i)) != 0) {
+                        int key = g == PageGuard.KEEP_FAST ? PINNED : scoreKey(scores[i]);
+                        if (key < coldBoundary || (key == coldBoundary && coldQuota-- > 0)) {
+                            coldGfns[nc] = base + i;
+                            coldKeys[nc++] = key;
+                        }
+                    } else if (g != PageGuard.KEEP_SLOW) {
+                        int key = scoreKey(scores[i]);
+                        if (key != 0 && (key > hotBoundary || (key == hotBoundary && hotQuota-- > 0))) {
+                            hotGfns[nh] = base + i;
+                            hotKeys[nh++] = key;
+                        }
                     }
                 }
             }

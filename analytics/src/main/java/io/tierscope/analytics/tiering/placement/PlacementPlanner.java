@@ -14,7 +14,8 @@ import java.util.PriorityQueue;
  * {@link VmPageState}), under the heat guards of {@link PageGuard}. The host's migration budget
  * (pages per period, demotions and promotions together) is spent in this order:
  * <ol>
- *   <li>demotions a shrunken allocation forces (coldest first across the host's VMs, pinned pages last);</li>
+ *   <li>demotions a shrunken allocation forces (coldest first across the host's VMs, pinned pages last),
+ *       with half the budget kept back while other VMs wait to grow (memory changes hands in pairs);</li>
  *   <li>promotions into free fast pages, for VMs below their allocation (hottest first across VMs);</li>
  *   <li>swaps, a demotion and a promotion each, largest score gain first, while the slow page
  *       beats the fast one by the hysteresis margin: {@code hot > cold x (1 + toleranceRatio)} and
@@ -86,7 +87,17 @@ public final class PlacementPlanner {
             hostFast += fast[v];
             sel[v] = PageSelection.select(t.pages(), listCap, listCap);
         }
-        long budget = budgetPages;
+        // Forced demotions are worth something only when the pages they free are used: while VMs wait
+        // to grow, half the budget is kept for their promotions, so memory moves between VMs as pairs
+        // instead of the demotions using up the budget (and first touches taking the freed pages).
+        long growth = 0;
+        for (int v = 0; v < n; v++) {
+            if (fast[v] < allowed[v]) {
+                growth += Math.min(allowed[v] - fast[v], sel[v].hotGfns.length);
+            }
+        }
+        long reserved = Math.min(growth, budgetPages / 2);
+        long budget = budgetPages - reserved;
 
         // 1. Forced demotions, coldest first across VMs.
         PriorityQueue<Cursor> queue = new PriorityQueue<>();
@@ -107,6 +118,7 @@ public final class PlacementPlanner {
         }
 
         // 2. Promotions into free pages, hottest first across VMs.
+        budget += reserved;
         queue.clear();
         for (int v = 0; v < n; v++) {
             if (fast[v] < allowed[v] && sel[v].hotGfns.length > 0) {

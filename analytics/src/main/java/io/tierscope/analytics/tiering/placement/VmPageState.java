@@ -21,6 +21,9 @@ public final class VmPageState {
     private final float[][] scores;
     private final byte[][] guards;
     private final long[][] fast;
+    /** Selection scratch per 64-page block (see PageSelection), allocated on first plan. */
+    private int[][] blockMaxHot;
+    private int[][] blockMinCold;
     private long fastPages;
 
     public VmPageState(String vmId, long pageCount, int chunkPages) {
@@ -89,6 +92,23 @@ public final class VmPageState {
 
     long[] fastBits(int chunk) {
         return fast[chunk];
+    }
+
+    int[] blockMaxHot(int chunk) {
+        if (blockMaxHot == null) {
+            blockMaxHot = new int[fast.length][];
+            blockMinCold = new int[fast.length][];
+        }
+        if (blockMaxHot[chunk] == null) {
+            blockMaxHot[chunk] = new int[fast[chunk].length];
+            blockMinCold[chunk] = new int[fast[chunk].length];
+        }
+        return blockMaxHot[chunk];
+    }
+
+    int[] blockMinCold(int chunk) {
+        blockMaxHot(chunk);
+        return blockMinCold[chunk];
     }
 
     public float score(long gfn) {

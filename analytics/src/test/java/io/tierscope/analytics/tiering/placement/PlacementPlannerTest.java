@@ -154,7 +154,7 @@ class PlacementPlannerTest {
     }
 
     @Test
-    void forcedDemotionsComeFirstAndFreedPagesGoToTheGrowingVm() {
+    void memoryMovesBetweenVmsInPairsUnderTheBudget() {
         VmPageState shrinking = new VmPageState("a", 128, 64);
         VmPageState growing = new VmPageState("b", 128, 64);
         for (long p = 0; p < 128; p++) {
@@ -162,23 +162,39 @@ class PlacementPlannerTest {
             shrinking.setFast(p, p < 100);
             growing.setScore(p, 1000 + p);
         }
-        // Host full (100 of 100); a must shrink to 40, b grows to 60; the budget allows 30 moves.
+        // Host full (100 of 100); a must shrink to 40, b grows to 60; the budget allows 30 moves:
+        // 15 of a's coldest pages go, 15 of b's hottest come.
         HostPlacement plan = planner.plan(100, 30, List.of(
                 new PlacementPlanner.VmTarget(shrinking, 40), new PlacementPlanner.VmTarget(growing, 60)));
         VmMoves a = plan.vms().get(0);
         VmMoves b = plan.vms().get(1);
-        assertEquals(30, a.demote().length);
-        assertEquals(0, b.promote().length, "no free fast page before the demotions ran out of budget");
-        assertEquals(30 + 60, a.deferredPages() + b.deferredPages());
-        assertArrayEquals(new long[] {0, 1, 2}, Arrays.copyOf(a.demote(), 3));
+        assertArrayEquals(new long[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14}, a.demote());
+        assertArrayEquals(new long[] {127, 126, 125, 124, 123, 122, 121, 120, 119, 118, 117, 116, 115, 114, 113},
+                b.promote());
+        // Deferred: a's 45 excess pages and 15 swaps its candidate lists still show, b's 45 missing pages.
+        assertEquals(45 + 30, a.deferredPages());
+        assertEquals(45, b.deferredPages());
         shrinking.apply(a);
+        growing.apply(b);
         HostPlacement next = planner.plan(100, 100, List.of(
                 new PlacementPlanner.VmTarget(shrinking, 40), new PlacementPlanner.VmTarget(growing, 60)));
-        // 30 forced demotions, 60 promotions for b, and the 10 pages left pay for 5 swaps inside a.
-        assertEquals(35, next.vms().get(0).demote().length);
+        // 45 forced demotions, 45 promotions for b, and the 10 pages left pay for 5 swaps inside a.
+        assertEquals(50, next.vms().get(0).demote().length);
         assertArrayEquals(new long[] {127, 126, 125, 124, 123}, next.vms().get(0).promote());
-        assertEquals(60, next.vms().get(1).promote().length);
-        assertEquals(127, next.vms().get(1).promote()[0]);
+        assertEquals(45, next.vms().get(1).promote().length);
+        assertEquals(112, next.vms().get(1).promote()[0]);
         assertEquals(100, next.migratedPages());
+    }
+
+    @Test
+    void withNobodyToGrowTheWholeBudgetGoesToForcedDemotions() {
+        VmPageState vm = new VmPageState("a", 128, 64);
+        for (long p = 0; p < 100; p++) {
+            vm.setScore(p, p);
+            vm.setFast(p, true);
+        }
+        HostPlacement plan = planner.plan(100, 30, List.of(new PlacementPlanner.VmTarget(vm, 40)));
+        assertEquals(30, plan.vms().get(0).demote().length);
+        assertEquals(30, plan.vms().get(0).deferredPages());
     }
 }

@@ -53,6 +53,8 @@ final class HostPlanner implements Processor<String, HostInput, String, PlannerO
     private KeyValueStore<String, HostInput> inventories;
     private KeyValueStore<String, HostInput> inputs;
     private KeyValueStore<String, Long> periods;
+    /** Decoded inventories, a cache of the inventory store (refilled on demand after a restart). */
+    private final Map<String, HostInventory> decoded = new HashMap<>();
 
     HostPlanner(PlannerConfig config, PlannerSerdes serdes) {
         this.config = config;
@@ -239,9 +241,6 @@ final class HostPlanner implements Processor<String, HostInput, String, PlannerO
         doomed.forEach(inputs::delete);
         decoded.remove(host);
     }
-
-    /** Decoded inventories, a cache of the store (rebuilt on demand after a restart). */
-    private final Map<String, HostInventory> decoded = new HashMap<>();
 
     private HostInventory inventory(String host) {
         HostInventory cached = decoded.get(host);

@@ -2,10 +2,16 @@ package io.tierscope.app;
 
 import io.tierscope.avro.HeatSummary;
 import io.tierscope.avro.MissRatioCurve;
+import io.tierscope.avro.TieringPlan;
+import io.tierscope.avro.VmInventory;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.collector.produce.MetricsSnapshot;
 import io.tierscope.collector.produce.SyntheticFleet;
 import io.tierscope.metrics.Metrics;
+import io.tierscope.planner.PlannerConfig;
+import io.tierscope.planner.PlannerRunner;
+import io.tierscope.planner.inventory.InventorySpec;
+import io.tierscope.planner.inventory.InventoryTopic;
 import io.tierscope.platform.Platform;
 import io.tierscope.platform.PlatformConfig;
 import io.tierscope.platform.Platforms;
@@ -17,6 +23,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.state.HostInfo;
@@ -87,14 +95,23 @@ public final class DemoCommand implements Callable<Integer> {
                         platform.schemaRegistryUrl(), platform.embedded() ? "embedded" : "external");
                 var streamsProps = StreamsRunner.streamsProperties(platform.bootstrapServers(), "tierscope-demo",
                         dataDir.resolve("streams"), Map.of());
+                List<SyntheticFleet.VmSpec> fleetVms = SyntheticFleet.defaultVms(vms);
+                putDemoInventory(platform, fleetVms);
+                PlannerConfig plannerConfig = PlannerConfig.from(Map.of(PlannerConfig.PERIOD_MS, Long.toString(windowSeconds * 1000)));
+                var plannerProps = StreamsRunner.streamsProperties(platform.bootstrapServers(), "tierscope-demo-planner",
+                        dataDir.resolve("planner"), Map.of());
                 try (StreamsRunner runner = StreamsRunner.start(streamsProps, appConfig, platform.schemaRegistryUrl(),
                         4, (short) 1, Duration.ofMinutes(2));
                      OutputTail tail = new OutputTail(platform.bootstrapServers(), platform.schemaRegistryUrl(), out)
                              .follow(Topic.MRC_LATEST, MissRatioCurve.class, CurveLine::format)
                              .follow(Topic.HEAT_SUMMARY, HeatSummary.class, HeatLine::format)
+                             .follow(Topic.TIERING_PLANS, TieringPlan.class, plan -> PlanLine.format(plan, windowSeconds * 1000))
                              .start();
                      SyntheticFleet fleet = SyntheticFleet.start(platform.bootstrapServers(), platform.schemaRegistryUrl(),
-                             SyntheticFleet.defaultVms(vms), rate, scanPeriodMs);
+                             fleetVms, rate, scanPeriodMs);
+                     // started once the fleet runs, so its start-up does not hold the data back
+                     PlannerRunner planner = PlannerRunner.start(plannerProps, plannerConfig, platform.schemaRegistryUrl(),
+                             4, (short) 1, Duration.ofMinutes(2));
                      QueryService query = QueryService.start(new QueryService.Settings(platform.bootstrapServers(),
                              platform.schemaRegistryUrl(), "tierscope-demo-query", dataDir.resolve("query"), "127.0.0.1",
                              dashboardPort, new HostInfo("127.0.0.1", dashboardPort), null, Duration.ofHours(24), 4, (short) 1,
@@ -120,6 +137,26 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("tierscope demo: stopped cleanly");
         return 0;
     }
+
+    /**
+     * The demo host's inventory: every synthetic VM on it, the fast tier a quarter of their memory
+     * (so the planner has to choose), a budget of a tenth of the fast tier per second.
+     */
+    private static void putDemoInventory(Platform platform, List<SyntheticFleet.VmSpec> fleet) throws InterruptedException {
+        List<VmInventory> vmInventory = new ArrayList<>();
+        long memory = 0;
+        for (SyntheticFleet.VmSpec vm : fleet) {
+            vmInventory.add(InventorySpec.vm(vm.vmId(), "memory=" + vm.shape().pages()));
+            memory += vm.shape().pages();
+        }
+        long fast = Math.max(1, memory / 4);
+        InventoryTopic inventory = new InventoryTopic(platform.bootstrapServers(), platform.schemaRegistryUrl());
+        inventory.ensureTopic(4, (short) 1);
+        inventory.put(InventorySpec.build(DEMO_HOST, 0, 1, fast, Math.max(1, fast / 10), 4096, vmInventory,
+                System.currentTimeMillis()));
+    }
+
+    private static final String DEMO_HOST = "demo-host";
 
 
 }

@@ -4,6 +4,9 @@ import io.tierscope.collector.cli.CollectCommand;
 import io.tierscope.executor.cli.ExecuteCommand;
 import io.tierscope.query.cli.QueryCommand;
 import io.tierscope.query.cli.ServeCommand;
+import io.tierscope.planner.cli.PlanCommand;
+import io.tierscope.planner.inventory.InventoryCommand;
+import io.tierscope.simulator.SimulateCommand;
 import io.tierscope.streams.heat.cli.HeatCommand;
 import io.tierscope.streams.cli.StreamsCommand;
 import picocli.CommandLine;
@@ -13,7 +16,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tierscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Fleet-wide guest page-access telemetry on Apache Kafka.",
         subcommands = {DemoCommand.class, PlatformCommand.class, CollectCommand.class, StreamsCommand.class, MrcCommand.class, HeatCommand.class,
-                ExecuteCommand.class, ServeCommand.class, QueryCommand.class, CommandLine.HelpCommand.class})
+                InventoryCommand.class, PlanCommand.class, ExecuteCommand.class, SimulateCommand.class, ServeCommand.class, QueryCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -8,6 +8,7 @@ import io.tierscope.avro.HostInventory;
 import io.tierscope.avro.IngestStats;
 import io.tierscope.avro.MigrationResult;
 import io.tierscope.avro.MissRatioCurve;
+import io.tierscope.avro.NodeWorkingSets;
 import io.tierscope.avro.PageHeatChunk;
 import io.tierscope.avro.PagePlacement;
 import io.tierscope.avro.SampleBatch;
@@ -44,6 +45,8 @@ public enum Topic {
     ALLOCATIONS("tierscope.tiering.allocations", HostAllocation.class, Cleanup.COMPACT),
     /** Key host; one plan of page moves per host and planning period. */
     TIERING_PLANS("tierscope.tiering.plans", TieringPlan.class, Cleanup.DELETE),
+    /** Key vmId; the VM's hot pages per NUMA node and whether it should move (US 9,223,722 FIG. 8), once per plan. */
+    NODE_WORKING_SETS("tierscope.tiering.node.working.sets", NodeWorkingSets.class, Cleanup.COMPACT),
     /** Key vmId; outcome of executing a plan. */
     MIGRATION_RESULTS("tierscope.migration.results", MigrationResult.class, Cleanup.DELETE),
     /** Original key and value bytes of rejected input; the reason is in the headers (see {@link DeadLetter}). */

@@ -1,0 +1,275 @@
+package io.tierscope.analytics.tiering.placement;
+
+import java.util.Arrays;
+
+/**
+ * One VM's candidates for a period: its hottest promotable slow pages and its coldest fast pages,
+ * each list cut at a given length. Built by selection, not by sorting the VM: a histogram of the
+ * score's float bits (scores are >= 0, so their bits order like the values) finds the cut, a second
+ * histogram over the cut's bin finds the exact boundary score when only part of that bin is taken,
+ * and a last pass collects the pages beyond it. Three passes over the pages and a sort of the
+ * candidates only; ties go to the lower gfn.
+ *
+ * <p>Keys: a slow page is promotable when its score is > 0 and its guard is not
+ * {@link PageGuard#KEEP_SLOW}; its key is its score's bits. A fast page's key is its score's bits,
+ * or {@link #PINNED} when its guard is {@link PageGuard#KEEP_FAST}, which sorts it after every other.
+ */
+final class PageSelection {
+    /** Demotion key of a fast page the guards keep fast: after every real score. */
+    static final int PINNED = Integer.MAX_VALUE;
+    private static final int BINS = 1 << 15;
+
+    /** Hottest promotable slow pages, hottest first. */
+    final long[] hotGfns;
+    final float[] hotScores;
+    /** Coldest fast pages, coldest first; their demotion keys (PINNED for guarded pages). */
+    final long[] coldGfns;
+    final int[] coldKeys;
+    /** Promotable slow pages in the whole VM (not only the listed ones). */
+    final long promotable;
+
+    private PageSelection(long[] hotGfns, float[] hotScores, long[] coldGfns, int[] coldKeys, long promotable) {
+        this.hotGfns = hotGfns;
+        this.hotScores = hotScores;
+        this.coldGfns = coldGfns;
+        this.coldKeys = coldKeys;
+        this.promotable = promotable;
+    }
+
+    static float scoreOf(int key) {
+        return Float.intBitsToFloat(key);
+    }
+
+    /**
+     * Key of a score: its float bits when it is a normal positive number (or +infinity), else 0.
+     * Zero, negatives, NaN and subnormals (below 1.2e-38) all count as 0, so histogram bin 0 of
+     * the hot side holds only unpromotable pages.
+     */
+    private static int scoreKey(float score) {
+        int bits = Float.floatToRawIntBits(score);
+        return bits >= 0x0080_0000 && bits <= 0x7F80_0000 ? bits : 0;
+    }
+
+    /** Selects up to {@code maxHot} promotion and {@code maxCold} demotion candidates of {@code vm}. */
+    static PageSelection select(VmPageState vm, int maxHot, int maxCold) {
+        // One histogram: bins [0, BINS) slow pages by key (bin 0: not promotable), [BINS, 2 BINS) fast pages.
+        int[] hist = new int[2 * BINS];
+        long fastZeros = 0;
+        int chunks = vm.chunkCount();
+        // Per 64-page block: the hottest promotable key and the coldest fast key, so that the later
+        // passes only open blocks that can hold a candidate.
+        for (int c = 0; c < chunks; c++) {
+            float[] scores = vm.scores(c);
+            byte[] guards = vm.guardsOrNull(c);
+            long[] fast = vm.fastBits(c);
+            int[] blockHot = vm.blockMaxHot(c);
+            int[] blockCold = vm.blockMinCold(c);
+            for (int w = 0; w < fast.length; w++) {
+                long f = fast[w];
+                int from = w << 6;
+                int to = Math.min(scores.length, from + 64);
+                int hottest = 0;
+                int coldest = Integer.MAX_VALUE;
+                int zeros = 0;
+                if (guards == null) {
+                    // The common case, without the guard lookups.
+                    for (int i = from; i < to; i++) {
+                        int fastBit = (int) (f >>> i) & 1;
+                        int key = scoreKey(scores[i]);
+                        hist[(fastBit << 15) | (key >>> 16)]++;
+                        zeros += fastBit & ((key - 1) >>> 31);
+                        int slowMask = fastBit - 1;
+                        hottest = Math.max(hottest, key & slowMask);
+                        coldest = Math.min(coldest, key | (slowMask & Integer.MAX_VALUE));
+                    }
+                    blockHot[w] = hottest;
+                    blockCold[w] = coldest;
+                    fastZeros += zeros;
+                    continue;
+                }
+                for (int i = from; i < to; i++) {
+                    int fastBit = (int) (f >>> i) & 1;
+                    int key = scoreKey(scores[i]);
+                    {
+                        byte g = guards[i];
+                        if (fastBit != 0 && g == PageGuard.KEEP_FAST) {
+                            key = PINNED;
+                        } else if (fastBit == 0 && g == PageGuard.KEEP_SLOW) {
+                            key = 0;
+                        }
+                    }
+                    hist[(fastBit << 15) | (key >>> 16)]++;
+                    zeros += fastBit & ((key - 1) >>> 31); // a fast page at key 0
+                    int slowMask = fastBit - 1; // all ones for a slow page, 0 for a fast one
+                    hottest = Math.max(hottest, key & slowMask);
+                    coldest = Math.min(coldest, key | (slowMask & Integer.MAX_VALUE));
+                }
+                blockHot[w] = hottest;
+                blockCold[w] = coldest;
+                fastZeros += zeros;
+            }
+        }
+        long promotable = 0;
+        long fastCount = 0;
+        for (int b = 1; b < BINS; b++) {
+            promotable += hist[b];
+        }
+        for (int b = 0; b < BINS; b++) {
+            fastCount += hist[BINS + b];
+        }
+        int wantHot = (int) Math.min(maxHot, promotable);
+        int wantCold = (int) Math.min(maxCold, fastCount);
+        // Hot cut: the bin where the count from the top reaches wantHot.
+        int hotBin = BINS - 1;
+        int hotAbove = 0;
+        while (hotBin > 1 && hotAbove + hist[hotBin] < wantHot) {
+            hotAbove += hist[hotBin--];
+        }
+        int coldBin = 0;
+        int coldBelow = 0;
+        while (coldBin < BINS - 1 && coldBelow + hist[BINS + coldBin] < wantCold) {
+            coldBelow += hist[BINS + coldBin++];
+        }
+        boolean refineHot = wantHot > 0 && hotAbove + hist[hotBin] > wantHot;
+        boolean refineCold = wantCold > 0 && coldBelow + hist[BINS + coldBin] > wantCold;
+        // Most of a guest is idle: when the fast pages at score 0 alone fill the cold list, the cut is
+        // exactly 0 and needs no refinement.
+        boolean coldAllZero = wantCold > 0 && coldBin == 0 && fastZeros >= wantCold;
+        refineCold &= !coldAllZero;
+        // Boundary: take keys beyond it, plus the first (by gfn) `quota` pages exactly at it.
+        int hotBoundary = (hotBin << 16) - 1;
+        int hotQuota = 0;
+        int coldBoundary = coldBin == BINS - 1 ? PINNED : ((coldBin + 1) << 16);
+        int coldQuota = coldBin == BINS - 1 ? wantCold - coldBelow : 0;
+        if (wantHot == 0) {
+            hotBoundary = PINNED;
+        }
+        if (coldAllZero) {
+            coldBoundary = 0;
+            coldQuota = wantCold;
+        }
+        if (wantCold == 0) {
+            coldBoundary = -1;
+            coldQuota = 0;
+        }
+        if (refineHot || refineCold) {
+            int[] hotLow = new int[1 << 16];
+            int[] coldLow = new int[1 << 16];
+            int hotFloor = refineHot ? hotBin << 16 : Integer.MAX_VALUE;
+            int coldCeiling = refineCold ? (coldBin << 16) | 0xFFFF : -1;
+            for (int c = 0; c < chunks; c++) {
+                float[] scores = vm.scores(c);
+                byte[] guards = vm.guardsOrNull(c);
+                long[] fast = vm.fastBits(c);
+                int[] blockHot = vm.blockMaxHot(c);
+                int[] blockCold = vm.blockMinCold(c);
+                for (int w = 0; w < fast.length; w++) {
+                    if (blockHot[w] < hotFloor && blockCold[w] > coldCeiling) {
+                        continue;
+                    }
+                    int to = Math.min(scores.length, (w << 6) + 64);
+                    for (int i = w << 6; i < to; i++) {
+                        byte g = guards == null ? PageGuard.NONE : guards[i];
+                        if ((fast[w] & (1L << i)) != 0) {
+                            int key = g == PageGuard.KEEP_FAST ? PINNED : scoreKey(scores[i]);
+                            if (refineCold && (key >>> 16) == coldBin) {
+                                coldLow[key & 0xFFFF]++;
+                            }
+                        } else if (refineHot && g != PageGuard.KEEP_SLOW) {
+                            int key = scoreKey(scores[i]);
+                            if (key != 0 && (key >>> 16) == hotBin) {
+                                hotLow[key & 0xFFFF]++;
+                            }
+                        }
+                    }
+                }
+            }
+            if (refineHot) {
+                int low = 0xFFFF;
+                int above = hotAbove;
+                while (above + hotLow[low] < wantHot) {
+                    above += hotLow[low--];
+                }
+                hotBoundary = (hotBin << 16) | low;
+                hotQuota = wantHot - above;
+            }
+            if (refineCold) {
+                int low = 0;
+                int below = coldBelow;
+                while (below + coldLow[low] < wantCold) {
+                    below += coldLow[low++];
+                }
+                coldBoundary = (coldBin << 16) | low;
+                coldQuota = wantCold - below;
+            }
+        }
+        long[] hotGfns = new long[wantHot];
+        int[] hotKeys = new int[wantHot];
+        long[] coldGfns = new long[wantCold];
+        int[] coldKeys = new int[wantCold];
+        int nh = 0;
+        int nc = 0;
+        for (int c = 0; c < chunks; c++) {
+            float[] scores = vm.scores(c);
+            byte[] guards = vm.guardsOrNull(c);
+            long[] fast = vm.fastBits(c);
+            int[] blockHot = vm.blockMaxHot(c);
+            int[] blockCold = vm.blockMinCold(c);
+            long base = (long) c * vm.chunkPages();
+            for (int w = 0; w < fast.length; w++) {
+                // Once a boundary's quota is used up, only keys strictly beyond it are still taken.
+                int hotLimit = hotQuota > 0 || hotBoundary == PINNED ? hotBoundary : hotBoundary + 1;
+                int coldLimit = coldQuota > 0 ? coldBoundary : coldBoundary - 1;
+                if (blockHot[w] < hotLimit && blockCold[w] > coldLimit) {
+                    continue;
+                }
+                int to = Math.min(scores.length, (w << 6) + 64);
+                for (int i = w << 6; i < to; i++) {
+                    byte g = guards == null ? PageGuard.NONE : guards[i];
+                    if ((fast[w] & (1L << i)) != 0) {
+                        int key = g == PageGuard.KEEP_FAST ? PINNED : scoreKey(scores[i]);
+                        if (key < coldBoundary || (key == coldBoundary && coldQuota-- > 0)) {
+                            coldGfns[nc] = base + i;
+                            coldKeys[nc++] = key;
+                        }
+                    } else if (g != PageGuard.KEEP_SLOW) {
+                        int key = scoreKey(scores[i]);
+                        if (key != 0 && (key > hotBoundary || (key == hotBoundary && hotQuota-- > 0))) {
+                            hotGfns[nh] = base + i;
+                            hotKeys[nh++] = key;
+                        }
+                    }
+                }
+            }
+        }
+        if (nh != wantHot || nc != wantCold) {
+            throw new IllegalStateException("selection collected " + nh + "/" + wantHot + " hot and " + nc + "/"
+                    + wantCold + " cold pages of VM " + vm.vmId() + ": scores changed while planning?");
+        }
+        // Order the candidates: hot by key descending, cold ascending, ties by gfn (collection order).
+        long[] order = new long[Math.max(nh, nc)];
+        for (int i = 0; i < nh; i++) {
+            order[i] = ((long) (PINNED - hotKeys[i]) << 32) | i;
+        }
+        Arrays.sort(order, 0, nh);
+        long[] hotSorted = new long[nh];
+        float[] hotScores = new float[nh];
+        for (int i = 0; i < nh; i++) {
+            int at = (int) order[i];
+            hotSorted[i] = hotGfns[at];
+            hotScores[i] = scoreOf(hotKeys[at]);
+        }
+        for (int i = 0; i < nc; i++) {
+            order[i] = ((long) coldKeys[i] << 32) | i;
+        }
+        Arrays.sort(order, 0, nc);
+        long[] coldSorted = new long[nc];
+        int[] coldSortedKeys = new int[nc];
+        for (int i = 0; i < nc; i++) {
+            int at = (int) order[i];
+            coldSorted[i] = coldGfns[at];
+            coldSortedKeys[i] = coldKeys[at];
+        }
+        return new PageSelection(hotSorted, hotScores, coldSorted, coldSortedKeys, promotable);
+    }
+}

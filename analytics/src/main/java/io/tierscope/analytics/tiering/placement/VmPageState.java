@@ -1,0 +1,184 @@
+package io.tierscope.analytics.tiering.placement;
+
+import java.util.Objects;
+
+/**
+ * The pages of one VM as the placement planner sees them, laid out for hosts of hundreds of
+ * millions of pages: per chunk of {@code chunkPages} pages (the heat chunks of the streams app)
+ * a float score per page (higher = hotter, e.g. a decayed temperature), a guard byte per page
+ * ({@link PageGuard}, or none for the chunk) and a bitmap of the pages in the fast tier. Page
+ * index = gfn. No per-page objects: a 1 TiB VM (268M pages of 4 KiB) costs 1 GiB of scores,
+ * 268 MB of guards and 32 MB of bitmap.
+ *
+ * <p>Callers fill {@link #scores(int)} and {@link #guards(int)} in place each period (e.g.
+ * {@code ChunkTemperature.temperatures(now, state.scores(c), 0)}); scores must be finite and
+ * >= 0 (anything else counts as 0). Not thread-safe.
+ */
+public final class VmPageState {
+    private final String vmId;
+    private final long pageCount;
+    private final int chunkPages;
+    private final float[][] scores;
+    private final byte[][] guards;
+    private final long[][] fast;
+    /** Selection scratch per 64-page block (see PageSelection), allocated on first plan. */
+    private int[][] blockMaxHot;
+    private int[][] blockMinCold;
+    private long fastPages;
+
+    public VmPageState(String vmId, long pageCount, int chunkPages) {
+        this.vmId = Objects.requireNonNull(vmId, "vmId");
+        if (pageCount < 0) {
+            throw new IllegalArgumentException("pageCount must be >= 0, got " + pageCount);
+        }
+        if (chunkPages < 64 || chunkPages % 64 != 0) {
+            throw new IllegalArgumentException("chunkPages must be a positive multiple of 64, got " + chunkPages);
+        }
+        long chunks = (pageCount + chunkPages - 1) / chunkPages;
+        if (chunks > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(pageCount + " pages are too many chunks of " + chunkPages);
+        }
+        this.pageCount = pageCount;
+        this.chunkPages = chunkPages;
+        this.scores = new float[(int) chunks][];
+        this.guards = new byte[(int) chunks][];
+        this.fast = new long[(int) chunks][];
+        for (int c = 0; c < chunks; c++) {
+            int n = pagesIn(c);
+            scores[c] = new float[n];
+            fast[c] = new long[(n + 63) >>> 6];
+        }
+    }
+
+    public String vmId() {
+        return vmId;
+    }
+
+    public long pageCount() {
+        return pageCount;
+    }
+
+    public int chunkPages() {
+        return chunkPages;
+    }
+
+    public int chunkCount() {
+        return scores.length;
+    }
+
+    /** Pages in chunk {@code chunk} (the last may be short). */
+    public int pagesIn(int chunk) {
+        Objects.checkIndex(chunk, scores.length);
+        return (int) Math.min(chunkPages, pageCount - (long) chunk * chunkPages);
+    }
+
+    /** The live score array of a chunk: write this period's scores into it. */
+    public float[] scores(int chunk) {
+        return scores[chunk];
+    }
+
+    /** The live guard array of a chunk, created (all {@link PageGuard#NONE}) on first use. */
+    public byte[] guards(int chunk) {
+        if (guards[chunk] == null) {
+            guards[chunk] = new byte[scores[chunk].length];
+        }
+        return guards[chunk];
+    }
+
+    /** Guards of a chunk, or null when none were set (all {@link PageGuard#NONE}). */
+    byte[] guardsOrNull(int chunk) {
+        return guards[chunk];
+    }
+
+    long[] fastBits(int chunk) {
+        return fast[chunk];
+    }
+
+    int[] blockMaxHot(int chunk) {
+        if (blockMaxHot == null) {
+            blockMaxHot = new int[fast.length][];
+            blockMinCold = new int[fast.length][];
+        }
+        if (blockMaxHot[chunk] == null) {
+            blockMaxHot[chunk] = new int[fast[chunk].length];
+            blockMinCold[chunk] = new int[fast[chunk].length];
+        }
+        return blockMaxHot[chunk];
+    }
+
+    int[] blockMinCold(int chunk) {
+        blockMaxHot(chunk);
+        return blockMinCold[chunk];
+    }
+
+    public float score(long gfn) {
+        checkPage(gfn);
+        return scores[(int) (gfn / chunkPages)][(int) (gfn % chunkPages)];
+    }
+
+    public void setScore(long gfn, float score) {
+        checkPage(gfn);
+        scores[(int) (gfn / chunkPages)][(int) (gfn % chunkPages)] = score;
+    }
+
+    public byte guard(long gfn) {
+        checkPage(gfn);
+        byte[] g = guards[(int) (gfn / chunkPages)];
+        return g == null ? PageGuard.NONE : g[(int) (gfn % chunkPages)];
+    }
+
+    public void setGuard(long gfn, byte guard) {
+        checkPage(gfn);
+        guards((int) (gfn / chunkPages))[(int) (gfn % chunkPages)] = guard;
+    }
+
+    public boolean isFast(long gfn) {
+        checkPage(gfn);
+        int page = (int) (gfn % chunkPages);
+        return (fast[(int) (gfn / chunkPages)][page >>> 6] & (1L << page)) != 0;
+    }
+
+    /** Records where a page is now (e.g. from the executor's placement query). */
+    public void setFast(long gfn, boolean inFast) {
+        checkPage(gfn);
+        int page = (int) (gfn % chunkPages);
+        long[] bits = fast[(int) (gfn / chunkPages)];
+        long mask = 1L << page;
+        boolean was = (bits[page >>> 6] & mask) != 0;
+        if (was != inFast) {
+            bits[page >>> 6] ^= mask;
+            fastPages += inFast ? 1 : -1;
+        }
+    }
+
+    /** Pages in the fast tier now. */
+    public long fastPages() {
+        return fastPages;
+    }
+
+    /**
+     * Applies a plan's moves as an executor would: every demotion, then every promotion.
+     *
+     * @throws IllegalArgumentException when a demoted page is not fast or a promoted page not slow
+     */
+    public void apply(VmMoves moves) {
+        for (long gfn : moves.demote()) {
+            if (!isFast(gfn)) {
+                throw new IllegalArgumentException("page " + gfn + " of VM " + vmId + " is demoted but not fast");
+            }
+            setFast(gfn, false);
+        }
+        for (long gfn : moves.promote()) {
+            if (isFast(gfn)) {
+                throw new IllegalArgumentException("page " + gfn + " of VM " + vmId + " is promoted but already fast");
+            }
+            setFast(gfn, true);
+        }
+    }
+
+    private void checkPage(long gfn) {
+        if (gfn < 0 || gfn >= pageCount) {
+            throw new IndexOutOfBoundsException("page " + gfn + " is outside VM " + vmId + " (" + pageCount + " pages)");
+        }
+    }
+}

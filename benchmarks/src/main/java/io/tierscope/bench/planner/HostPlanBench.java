@@ -1,0 +1,104 @@
+package io.tierscope.bench.planner;
+
+import io.tierscope.avro.CurveKind;
+import io.tierscope.avro.HostInventory;
+import io.tierscope.avro.MissRatioCurve;
+import io.tierscope.avro.MrcPoint;
+import io.tierscope.avro.PageHeatChunk;
+import io.tierscope.avro.PagePlacement;
+import io.tierscope.avro.VmInventory;
+import io.tierscope.planner.HostPlanMaker;
+import io.tierscope.planner.NodeWorkingSetCounter;
+import io.tierscope.planner.PlannerConfig;
+import io.tierscope.planner.VmInputs;
+import io.tierscope.planner.inventory.InventorySpec;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One host's plan from decoded records ({@link HostPlanMaker#plan}): four VMs of {@code vmPages}
+ * pages each, heat in 32768-page chunks (a quarter of the pages warm or sizzle), a quarter of each
+ * VM on the fast node, fast tier a quarter of the host, budget large enough to move 1% of it per
+ * period. Also the per-node working sets of one VM. Run with {@code -jvmArgs -Xmx4g} for 1M-page VMs.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+@Fork(value = 1, jvmArgsAppend = "-Xmx4g")
+public class HostPlanBench {
+    private static final int CHUNK = 32_768;
+
+    @Param({"1048576"})
+    public int vmPages;
+
+    private HostPlanMaker maker;
+    private HostInventory inventory;
+    private List<VmInputs> vms;
+
+    @Setup
+    public void setUp() {
+        maker = new HostPlanMaker(PlannerConfig.from(Map.of(PlannerConfig.PERIOD_MS, "60000")));
+        SplittableRandom random = new SplittableRandom(7);
+        List<VmInventory> vmInventory = new ArrayList<>();
+        vms = new ArrayList<>();
+        for (int v = 0; v < 4; v++) {
+            String id = "vm-" + v;
+            vmInventory.add(InventorySpec.vm(id, "memory=" + vmPages));
+            List<PageHeatChunk> heat = new ArrayList<>();
+            List<PagePlacement> placement = new ArrayList<>();
+            for (int c = 0; c * CHUNK < vmPages; c++) {
+                byte[] states = new byte[CHUNK];
+                byte[] nodes = new byte[CHUNK];
+                for (int i = 0; i < CHUNK; i++) {
+                    states[i] = (byte) (random.nextInt(4) == 0 ? 3 + random.nextInt(2) : random.nextInt(3));
+                    nodes[i] = (byte) (c * CHUNK + i < vmPages / 4 ? 0 : 1);
+                }
+                heat.add(PageHeatChunk.newBuilder().setVmId(id).setChunkIndex(c).setBaseGfn((long) c * CHUNK).setPageCount(CHUNK)
+                        .setLastScanSeq(1).setTimeMs(0).setClassifier("fsm5").setAccessStates(ByteBuffer.wrap(states)).build());
+                placement.add(PagePlacement.newBuilder().setVmId(id).setChunkIndex(c).setBaseGfn((long) c * CHUNK)
+                        .setPageCount(CHUNK).setTimeMs(0).setNodes(ByteBuffer.wrap(nodes)).build());
+            }
+            vms.add(new VmInputs(id, curve(id, vmPages, 0.2 + 0.2 * v), heat, placement));
+        }
+        long fast = 4L * vmPages / 4;
+        inventory = InventorySpec.build("bench-host", 0, 1, fast, fast / 100 / 60, 4096, vmInventory, 0);
+    }
+
+    private static MissRatioCurve curve(String id, long pages, double floor) {
+        List<MrcPoint> points = new ArrayList<>();
+        for (long size = 1; size <= pages; size *= 2) {
+            double ratio = floor + (1 - floor) * Math.pow(1 - (double) size / pages, 2);
+            points.add(MrcPoint.newBuilder().setSizePages(size).setSizeBytes(size * 4096).setMissRatio(ratio).build());
+        }
+        return MissRatioCurve.newBuilder().setVmId(id).setKind(CurveKind.CUMULATIVE).setWindowStartMs(0).setWindowEndMs(60_000)
+                .setAccessFilter("xwr").setPageSizeBytes(4096).setSamplingRate(1).setSampledPages(pages)
+                .setReferences(60_000_000).setColdMisses(0).setPoints(points).setWorkingSetPages(pages).build();
+    }
+
+    @Benchmark
+    public Object plan() {
+        return maker.plan(inventory, vms, 0);
+    }
+
+    @Benchmark
+    public Object workingSetsOfOneVm() {
+        return NodeWorkingSetCounter.count("bench-host", "bench-host#0", 0, 0, vms.get(0));
+    }
+}

@@ -1,0 +1,189 @@
+package io.tierscope.planner;
+
+import io.tierscope.analytics.heat.HeatTable;
+import io.tierscope.analytics.tiering.allocation.FastMemoryAllocator;
+import io.tierscope.analytics.tiering.allocation.HostGrant;
+import io.tierscope.analytics.tiering.allocation.MissCurve;
+import io.tierscope.analytics.tiering.allocation.VmDemand;
+import io.tierscope.analytics.tiering.allocation.VmGrant;
+import io.tierscope.analytics.tiering.placement.HostPlacement;
+import io.tierscope.analytics.tiering.placement.PageGuard;
+import io.tierscope.analytics.tiering.placement.PlacementPlanner;
+import io.tierscope.analytics.tiering.placement.VmMoves;
+import io.tierscope.analytics.tiering.placement.VmPageState;
+import io.tierscope.avro.HostAllocation;
+import io.tierscope.avro.HostInventory;
+import io.tierscope.avro.MissRatioCurve;
+import io.tierscope.avro.MrcPoint;
+import io.tierscope.avro.NodeWorkingSets;
+import io.tierscope.avro.PageHeatChunk;
+import io.tierscope.avro.PagePlacement;
+import io.tierscope.avro.TieringPlan;
+import io.tierscope.avro.VmAllocation;
+import io.tierscope.avro.VmInventory;
+import io.tierscope.avro.VmPlan;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One host's plan for one period, as a pure function of what the planner stored: the thin adapter
+ * between the Avro records and the tiering algorithms of {@code io.tierscope.analytics.tiering}
+ * ({@link FastMemoryAllocator} splits the fast tier, {@link PlacementPlanner} picks the pages).
+ *
+ * <p>Mapping: a VM's demand is its latest curve (sizes in pages) weighted by its shares and its
+ * references per second; a VM without a curve has no evidence that fast memory helps it and gets
+ * its reservation. A page's score is its access-heat state code (codes rank coldest to hottest),
+ * frigid pages are never promoted and sizzle pages never swapped out ({@link PageGuard}). Pages
+ * without a placement record are taken to be on the slow node: promoting a page that is already
+ * fast is a no-op for move_pages(2), whereas assuming "fast" would plan demotions of pages that may
+ * not be there and leave the VM's hot set slow until the executor reports.
+ */
+public final class HostPlanMaker {
+    private final PlannerConfig config;
+
+    public HostPlanMaker(PlannerConfig config) {
+        this.config = config;
+    }
+
+    /** The allocation and the moves of one host for the period starting at {@code periodStartMs}. */
+    public record HostPlan(HostAllocation allocation, TieringPlan plan, List<NodeWorkingSets> workingSets) {
+    }
+
+    /**
+     * @param vms one entry per VM of the inventory, in inventory order (missing inputs: empty lists, null curve)
+     */
+    public HostPlan plan(HostInventory inventory, List<VmInputs> vms, long periodStartMs) {
+        String planId = inventory.getHost() + "#" + periodStartMs;
+        Map<String, VmInventory> byId = new HashMap<>();
+        inventory.getVms().forEach(vm -> byId.put(vm.getVmId(), vm));
+
+        List<VmPageState> pages = new ArrayList<>();
+        List<VmDemand> demands = new ArrayList<>();
+        for (VmInputs in : vms) {
+            VmInventory vm = byId.get(in.vmId());
+            VmPageState state = pageState(vm, in, inventory.getFastNode());
+            pages.add(state);
+            long limit = vm.getLimitPages() == 0 ? vm.getMemoryPages() : vm.getLimitPages();
+            demands.add(new VmDemand(vm.getVmId(), curve(in.curve()), referencesPerSec(in.curve()), vm.getShares(),
+                    Math.min(vm.getReservationPages(), limit), limit, state.fastPages()));
+        }
+        HostGrant grant = new FastMemoryAllocator(config.stepPages()).allocate(inventory.getFastCapacityPages(), demands);
+
+        List<PlacementPlanner.VmTarget> targets = new ArrayList<>();
+        for (int i = 0; i < pages.size(); i++) {
+            targets.add(new PlacementPlanner.VmTarget(pages.get(i), grant.vms().get(i).fastPages()));
+        }
+        long budget = migrationBudgetPages(inventory);
+        HostPlacement placement = new PlacementPlanner(config.toleranceRatio(), config.minScoreGap())
+                .plan(inventory.getFastCapacityPages(), budget, targets);
+
+        List<VmAllocation> allocations = new ArrayList<>();
+        List<VmPlan> plans = new ArrayList<>();
+        for (int i = 0; i < vms.size(); i++) {
+            VmInputs in = vms.get(i);
+            VmInventory vm = byId.get(in.vmId());
+            VmGrant g = grant.vms().get(i);
+            VmDemand d = demands.get(i);
+            allocations.add(VmAllocation.newBuilder().setVmId(vm.getVmId()).setShares(vm.getShares())
+                    .setReservationPages(d.reservationPages()).setLimitPages(d.limitPages())
+                    .setReferencesPerSec(d.references()).setWorkingSetPages(in.curve() == null ? 0 : in.curve().getWorkingSetPages())
+                    .setPreviousFastPages(g.previousFastPages()).setFastPages(g.fastPages())
+                    .setMissRatioBefore(g.missRatioBefore()).setMissRatioAfter(g.missRatioAfter()).build());
+            VmMoves moves = placement.vms().get(i);
+            plans.add(VmPlan.newBuilder().setVmId(vm.getVmId()).setPid(vm.getPid()).setFastPages(g.fastPages())
+                    .setDemote(boxed(moves.demote())).setPromote(boxed(moves.promote()))
+                    .setDeferredPages(moves.deferredPages()).build());
+        }
+        HostAllocation allocation = HostAllocation.newBuilder().setHost(inventory.getHost()).setPlanId(planId)
+                .setPeriodStartMs(periodStartMs).setFastCapacityPages(inventory.getFastCapacityPages()).setVms(allocations).build();
+        TieringPlan plan = TieringPlan.newBuilder().setPlanId(planId).setHost(inventory.getHost()).setPeriodStartMs(periodStartMs)
+                .setFastNode(inventory.getFastNode()).setSlowNode(inventory.getSlowNode()).setMigrationBudgetPages(budget)
+                .setVms(plans).build();
+        List<NodeWorkingSets> workingSets = new ArrayList<>();
+        for (VmInputs in : vms) {
+            workingSets.add(NodeWorkingSetCounter.count(inventory.getHost(), planId, periodStartMs, inventory.getFastNode(), in));
+        }
+        return new HostPlan(allocation, plan, workingSets);
+    }
+
+    /** The host's budget over one period: pages per second x period. */
+    public long migrationBudgetPages(HostInventory inventory) {
+        return Math.multiplyExact(inventory.getMigrationBudgetPagesPerSec(), config.period().toMillis()) / 1000;
+    }
+
+    /** Scores, guards and the fast bitmap of a VM's pages; heat or placement past its memory size is ignored. */
+    private VmPageState pageState(VmInventory vm, VmInputs in, int fastNode) {
+        VmPageState state = new VmPageState(vm.getVmId(), vm.getMemoryPages(), config.chunkPages());
+        long pageCount = vm.getMemoryPages();
+        for (PageHeatChunk chunk : in.heat()) {
+            byte[] states = bytes(chunk.getAccessStates());
+            HeatTable table = HeatTable.byName(chunk.getClassifier());
+            byte[] guards = new byte[states.length];
+            PageGuard.fromHeat(table, states, guards);
+            long base = chunk.getBaseGfn();
+            for (int i = 0; i < states.length && base + i < pageCount; i++) {
+                long gfn = base + i;
+                state.setScore(gfn, states[i] & 0xff);
+                state.setGuard(gfn, guards[i]);
+            }
+        }
+        for (PagePlacement chunk : in.placement()) {
+            byte[] nodes = bytes(chunk.getNodes());
+            long base = chunk.getBaseGfn();
+            for (int i = 0; i < nodes.length && base + i < pageCount; i++) {
+                if (nodes[i] == fastNode) {
+                    state.setFast(base + i, true);
+                }
+            }
+        }
+        return state;
+    }
+
+    /** The curve in pages; none: a flat line at 1 (fast memory removes no misses, so only the reservation). */
+    public static MissCurve curve(MissRatioCurve c) {
+        if (c == null || c.getPoints().isEmpty()) {
+            return MissCurve.of(0, 1.0);
+        }
+        List<MrcPoint> points = c.getPoints();
+        long[] sizes = new long[points.size()];
+        double[] ratios = new double[points.size()];
+        int n = 0;
+        for (MrcPoint p : points) {
+            if (n > 0 && p.getSizePages() <= sizes[n - 1]) {
+                continue; // a repeated size (log and linear grids meet) adds nothing
+            }
+            sizes[n] = p.getSizePages();
+            ratios[n] = Math.min(1, Math.max(0, p.getMissRatio()));
+            n++;
+        }
+        return new MissCurve(Arrays.copyOf(sizes, n), Arrays.copyOf(ratios, n));
+    }
+
+    /** References per second the curve stands for (rescaled by its sampling); 0 without a curve. */
+    static double referencesPerSec(MissRatioCurve c) {
+        if (c == null) {
+            return 0;
+        }
+        long spanMs = c.getWindowEndMs() - c.getWindowStartMs();
+        return spanMs <= 0 ? 0 : c.getReferences() * 1000.0 / spanMs;
+    }
+
+    private static List<Long> boxed(long[] gfns) {
+        List<Long> out = new ArrayList<>(gfns.length);
+        for (long g : gfns) {
+            out.add(g);
+        }
+        return out;
+    }
+
+    static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer b = buffer.duplicate();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+}

@@ -99,7 +99,7 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Hysteresis: a slow page must be this much hotter than the fast page it replaces (default: ${DEFAULT-VALUE}).")
     double tolerance;
 
-    @Option(names = "--min-gap", paramLabel = "SAMPLES", defaultValue = "0.1",
+    @Option(names = "--min-gap", paramLabel = "SAMPLES", defaultValue = "0.15",
             description = "Hysteresis: and by at least this many sampled reads per period, at the steady state of the half-life "
                     + "(tierscope only; default: ${DEFAULT-VALUE}).")
     double minGap;

@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * its page is in fast memory when it happens; moves happen at period starts.
  */
 final class Simulation {
-    /** Settings of one run. */
+    /** Settings of one run; minScoreGap is in sampled reads per period (see {@link #scoreGap}). */
     record Settings(long capacityPages, long budgetPagesPerSec, long periodMs, int accessesPerPeriod,
                     double sampleRate, double halfLifePeriods, double toleranceRatio, double minScoreGap, boolean guards,
                     long seed) {

@@ -22,8 +22,12 @@ import io.tierscope.analytics.heat.HeatTable;
  * simulator's {@code tierscope-fsm} row. Immutable and thread-safe.
  */
 public final class HeatMemoryScore {
-    /** Half-life in planning periods the simulator chose (docs/tiering.md). */
-    public static final double DEFAULT_HALF_LIFE_PERIODS = 8;
+    /** Half-life in planning periods the simulator chose (docs/tiering.md: best share of 4, 8, 16, 32). */
+    public static final double DEFAULT_HALF_LIFE_PERIODS = 16;
+    /** Hysteresis: a slow page replaces a fast one only when its score is higher by this ratio ... */
+    public static final double DEFAULT_TOLERANCE_RATIO = 0.1;
+    /** ... and by at least this much, in score units (chosen in the simulator among 4, 12, 24). */
+    public static final double DEFAULT_MIN_GAP = 12;
     public static final int MAX = 255;
 
     private final double halfLifePeriods;
@@ -81,22 +85,36 @@ public final class HeatMemoryScore {
      * One period for {@code length} pages: {@code scores[from + i]} from the page's newest state
      * {@code states[i]} of {@code table}, or as an idle period when {@code states} is null (no heat
      * known for these pages: the streams app publishes a chunk only when it changed, so the caller
-     * passes the last state it kept; null is for pages it never saw).
+     * passes the last state it kept; null is for pages it never saw). The same as
+     * {@link #decay} and then {@link #addAccessed}.
      */
     public void update(HeatTable table, byte[] states, byte[] scores, int from, int length) {
-        if (states == null) {
-            for (int i = from; i < from + length; i++) {
-                scores[i] = decayed[scores[i] & 0xff];
-            }
-            return;
+        decay(scores, from, length);
+        if (states != null) {
+            addAccessed(table, states, 0, scores, from, length);
         }
-        if (states.length < length) {
-            throw new IllegalArgumentException("states has " + states.length + " pages, " + length + " expected");
+    }
+
+    /** The first half of a period for {@code length} pages: every score cools by one period. */
+    public void decay(byte[] scores, int from, int length) {
+        for (int i = from; i < from + length; i++) {
+            scores[i] = decayed[scores[i] & 0xff];
+        }
+    }
+
+    /**
+     * The second half, for pages whose state is known (after {@link #decay}, once per period):
+     * pages whose state {@code states[statesFrom + i]} says accessed gain, capped at 255.
+     */
+    public void addAccessed(HeatTable table, byte[] states, int statesFrom, byte[] scores, int from, int length) {
+        if (statesFrom < 0 || statesFrom + length > states.length) {
+            throw new IllegalArgumentException("states has " + states.length + " pages, " + statesFrom + "+" + length + " wanted");
         }
         boolean[] accessed = accessedStates(table);
         for (int i = 0; i < length; i++) {
-            int s = scores[from + i] & 0xff;
-            scores[from + i] = (byte) (accessed[states[i] & 0xff] ? Math.min(MAX, (decayed[s] & 0xff) + gain) : decayed[s]);
+            if (accessed[states[statesFrom + i] & 0xff]) {
+                scores[from + i] = (byte) Math.min(MAX, (scores[from + i] & 0xff) + gain);
+            }
         }
     }
 }

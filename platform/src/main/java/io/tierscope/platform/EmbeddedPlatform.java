@@ -28,8 +28,10 @@ public final class EmbeddedPlatform implements Platform {
     private final PlatformConfig config;
     private final int kafkaPort;
     private final int controllerPort;
-    private final RegistryProcess registry;
-    private final Duration registryStartup;
+    private final int registryPort;
+    private final String registryUrl;
+    private RegistryProcess registry;
+    private Duration registryStartup;
     private BrokerProcess broker;
     private Duration brokerStartup;
     private boolean closed;
@@ -43,6 +45,8 @@ public final class EmbeddedPlatform implements Platform {
         this.brokerStartup = brokerStartup;
         this.registry = registry;
         this.registryStartup = registryStartup;
+        this.registryUrl = registry.url();
+        this.registryPort = registry.port();
     }
 
     /** Starts broker and registry in parallel and returns once both serve. */
@@ -118,7 +122,7 @@ public final class EmbeddedPlatform implements Platform {
 
     @Override
     public String schemaRegistryUrl() {
-        return registry.url();
+        return registryUrl;
     }
 
     @Override
@@ -136,8 +140,35 @@ public final class EmbeddedPlatform implements Platform {
     }
 
     /** How long the registry start took (including unpacking the distribution the first time). */
-    public Duration registryStartup() {
+    public synchronized Duration registryStartup() {
         return registryStartup;
+    }
+
+    public synchronized boolean registryRunning() {
+        return registry != null;
+    }
+
+    /** Stops the registry (for outage tests); the broker keeps running. Its schemas stay in the data dir. */
+    public synchronized void stopRegistry() {
+        requireOpen();
+        if (registry != null) {
+            registry.close();
+            registry = null;
+            LOG.info("schema registry stopped");
+        }
+    }
+
+    /** Starts the registry again on the same data dir and port: same URL, same schema ids. */
+    public synchronized void startRegistry() {
+        requireOpen();
+        if (registry != null) {
+            throw new IllegalStateException("the registry is already running at " + registryUrl);
+        }
+        Timed<RegistryProcess> started = timed(() -> RegistryProcess.start(ApicurioDistribution.prepare(),
+                RegistryJava.find(), dataDir(), registryPort, config.startupTimeout())).get();
+        registry = started.value;
+        registryStartup = started.took;
+        LOG.info("schema registry restarted at {} in {} ms", registryUrl, started.took.toMillis());
     }
 
     public synchronized boolean brokerRunning() {
@@ -184,7 +215,10 @@ public final class EmbeddedPlatform implements Platform {
             failure = e;
         }
         try {
-            registry.close();
+            if (registry != null) {
+                registry.close();
+                registry = null;
+            }
         } catch (RuntimeException e) {
             if (failure == null) {
                 failure = e;

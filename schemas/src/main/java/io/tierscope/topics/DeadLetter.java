@@ -10,6 +10,8 @@ public final class DeadLetter {
     public static final String SOURCE_PARTITION = "tierscope.dlq.partition";
     /** Offset it came from, decimal text. */
     public static final String SOURCE_OFFSET = "tierscope.dlq.offset";
+    /** The record's original timestamp, decimal text (the dead letter itself is stamped when it was rejected). */
+    public static final String SOURCE_TIMESTAMP = "tierscope.dlq.timestamp";
     /** Component that rejected it (e.g. "streams-app/mrc"). */
     public static final String REJECTED_BY = "tierscope.dlq.rejected-by";
 

@@ -3,6 +3,7 @@ package io.tierscope.streams;
 import static io.tierscope.streams.ConfigValues.doubleValue;
 import static io.tierscope.streams.ConfigValues.longValue;
 
+import io.tierscope.streams.decode.InputBounds;
 import io.tierscope.streams.heat.HeatConfig;
 import io.tierscope.analytics.mrc.MrcConfig;
 import io.tierscope.streams.mrc.MrcSettings;
@@ -15,13 +16,26 @@ import java.util.Properties;
  * for every key and default; {@link #from(Map)} rejects bad values with a message naming the key.
  */
 public record StreamsAppConfig(Duration window, Duration grace, String accessFilter, MrcSettings mrc,
-                               HeatConfig heat) {
+                               HeatConfig heat, InputBounds input) {
     /** Tumbling window of the per-VM outputs (10 s to 1 h). */
     public static final String WINDOW_MS = "tierscope.window.ms";
     /** How long after a window's end late batches still count into it. */
     public static final String GRACE_MS = "tierscope.grace.ms";
     /** Access types that count as references: a non-empty subset of "xwr". */
     public static final String ACCESS_FILTER = "tierscope.access.filter";
+
+    // Input event-time bounds (io.tierscope.streams.decode.InputBounds): records outside go to the dead-letter topic.
+    /**
+     * A record whose event time is more than this ahead of the wall clock is dead-lettered (default 1 h). Keep it
+     * at or below the brokers' message.timestamp.after.max.ms (default 1 h), which refuses such writes.
+     */
+    public static final String INPUT_MAX_AHEAD_MS = "tierscope.input.max.ahead.ms";
+    /**
+     * A record whose event time is more than this behind the newest event time its stream task has accepted is
+     * dead-lettered (default 7 days, the default topic retention; 0 = no bound). Replays of old traces are fine:
+     * the bound is relative to the task's own event time, not to the wall clock.
+     */
+    public static final String INPUT_MAX_BEHIND_MS = "tierscope.input.max.behind.ms";
 
     // Heat topology (io.tierscope.streams.heat; parsed and checked by HeatConfig).
     /** Pages per heat chunk (store entry, PAGE_HEAT record): a multiple of 8 in [8, 65536]; scans must start on a chunk boundary. */
@@ -90,6 +104,19 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
 
     // --- end MRC topology ---
 
+    private static InputBounds inputFrom(Map<?, ?> props) {
+        InputBounds d = InputBounds.defaults();
+        long ahead = longValue(props, INPUT_MAX_AHEAD_MS, d.maxAheadMs());
+        if (ahead < 1000) {
+            throw new IllegalArgumentException(INPUT_MAX_AHEAD_MS + " must be >= 1000, got " + ahead);
+        }
+        long behind = longValue(props, INPUT_MAX_BEHIND_MS, d.maxBehindMs());
+        if (behind < 0) {
+            throw new IllegalArgumentException(INPUT_MAX_BEHIND_MS + " must be >= 0 (0 = no bound), got " + behind);
+        }
+        return new InputBounds(ahead, behind);
+    }
+
     public static final Duration MIN_WINDOW = Duration.ofSeconds(10);
     public static final Duration MAX_WINDOW = Duration.ofHours(1);
 
@@ -103,8 +130,8 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
         if (accessFilter.isEmpty() || !accessFilter.chars().allMatch(c -> c == 'x' || c == 'w' || c == 'r')) {
             throw new IllegalArgumentException(ACCESS_FILTER + " must be a non-empty subset of \"xwr\", got \"" + accessFilter + "\"");
         }
-        if (mrc == null || heat == null) {
-            throw new IllegalArgumentException("MRC and heat settings are required");
+        if (mrc == null || heat == null || input == null) {
+            throw new IllegalArgumentException("MRC, heat and input settings are required");
         }
     }
 
@@ -113,12 +140,21 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
         this(window, grace, accessFilter, MrcSettings.defaults(), HeatConfig.defaults());
     }
 
+    /** As given, with the default input bounds. */
+    public StreamsAppConfig(Duration window, Duration grace, String accessFilter, MrcSettings mrc, HeatConfig heat) {
+        this(window, grace, accessFilter, mrc, heat, InputBounds.defaults());
+    }
+
     public StreamsAppConfig withMrc(MrcSettings settings) {
-        return new StreamsAppConfig(window, grace, accessFilter, settings, heat);
+        return new StreamsAppConfig(window, grace, accessFilter, settings, heat, input);
     }
 
     public StreamsAppConfig withHeat(HeatConfig settings) {
-        return new StreamsAppConfig(window, grace, accessFilter, mrc, settings);
+        return new StreamsAppConfig(window, grace, accessFilter, mrc, settings, input);
+    }
+
+    public StreamsAppConfig withInput(InputBounds bounds) {
+        return new StreamsAppConfig(window, grace, accessFilter, mrc, heat, bounds);
     }
 
     public static StreamsAppConfig defaults() {
@@ -132,7 +168,8 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
                 Duration.ofMillis(longValue(props, GRACE_MS, d.grace.toMillis())),
                 props.get(ACCESS_FILTER) == null ? d.accessFilter : props.get(ACCESS_FILTER).toString().trim(),
                 mrcFrom(props),
-                HeatConfig.from(props));
+                HeatConfig.from(props),
+                inputFrom(props));
     }
 
     public static StreamsAppConfig from(Properties props) {

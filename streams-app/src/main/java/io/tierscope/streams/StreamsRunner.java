@@ -1,5 +1,8 @@
 package io.tierscope.streams;
 
+import io.tierscope.streams.errors.DeadLetterProcessingExceptionHandler;
+import io.tierscope.streams.errors.DeadLetterProductionExceptionHandler;
+import io.tierscope.streams.registry.RegistryHealth;
 import io.tierscope.topics.TopicProvisioner;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,9 +26,11 @@ public final class StreamsRunner implements AutoCloseable {
     public static final String DEFAULT_APPLICATION_ID = "tierscope-streams";
 
     private final KafkaStreams streams;
+    private final RegistryHealth registryHealth;
 
-    private StreamsRunner(KafkaStreams streams) {
+    private StreamsRunner(KafkaStreams streams, RegistryHealth registryHealth) {
         this.streams = streams;
+        this.registryHealth = registryHealth;
     }
 
     /**
@@ -42,6 +47,10 @@ public final class StreamsRunner implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "0");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // A record that makes a processor throw, or whose output the broker refuses, is dead-lettered
+        // instead of killing the stream thread (which would restore, re-read it and die again).
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class.getName());
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionExceptionHandler.class.getName());
         p.putAll(overrides);
         return p;
     }
@@ -59,8 +68,8 @@ public final class StreamsRunner implements AutoCloseable {
         try (Admin admin = Admin.create(adminProps)) {
             new TopicProvisioner(admin, partitions, replication).ensureAll();
         }
-        KafkaStreams streams = new KafkaStreams(
-                TierscopeTopology.build(appConfig, new TopologySerdes(schemaRegistryUrl)), streamsProps);
+        TopologySerdes serdes = new TopologySerdes(schemaRegistryUrl);
+        KafkaStreams streams = new KafkaStreams(TierscopeTopology.build(appConfig, serdes), streamsProps);
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             LOG.info("Kafka Streams {} -> {}", before, now);
@@ -74,12 +83,21 @@ public final class StreamsRunner implements AutoCloseable {
         });
         streams.start();
         if (!running.await(startTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            serdes.registryWait().health().stopWaiting();
             streams.close(Duration.ofSeconds(10));
             throw new IllegalStateException("Kafka Streams did not reach RUNNING within " + startTimeout.toSeconds()
                     + " s (state " + streams.state() + "); check that the brokers at "
                     + streamsProps.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) + " are reachable");
         }
-        return new StreamsRunner(streams);
+        return new StreamsRunner(streams, serdes.registryWait().health());
+    }
+
+    /**
+     * Whether the stream threads can reach the schema registry: down while a thread waits for it
+     * (holding an unprocessed record), with the time since when and the last error. For readiness checks.
+     */
+    public RegistryHealth registryHealth() {
+        return registryHealth;
     }
 
     public KafkaStreams.State state() {
@@ -96,6 +114,7 @@ public final class StreamsRunner implements AutoCloseable {
      */
     @Override
     public void close() {
+        registryHealth.stopWaiting(); // a thread waiting for the registry gives up its record (uncommitted) and ends
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
     }

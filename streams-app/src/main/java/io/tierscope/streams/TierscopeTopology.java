@@ -4,6 +4,7 @@ import io.tierscope.avro.AdScan;
 import io.tierscope.avro.IngestStats;
 import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.SampleBatch;
+import io.tierscope.streams.decode.BoundedKafkaTimestamp;
 import io.tierscope.streams.decode.DecodeProcessor;
 import io.tierscope.streams.decode.InputChecks;
 import io.tierscope.streams.decode.Validator;
@@ -18,9 +19,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -45,13 +48,13 @@ public final class TierscopeTopology {
         Topology topology = new Topology();
         TumblingWindows windows = TumblingWindows.of(config.window(), config.grace());
 
-        addDecoder(topology, Topic.RAW_SAMPLES, SAMPLES_SOURCE, DECODE_SAMPLES, serdes.value(SampleBatch.class),
+        addDecoder(topology, config, serdes, Topic.RAW_SAMPLES, SAMPLES_SOURCE, DECODE_SAMPLES, serdes.inputDeserializer(SampleBatch.class),
                 InputChecks::sampleBatch, SampleBatch::getEndTimeMs,
                 plus(List.of(INGEST_STATS, MrcTopology.MRC), HeatTopology.sampleConsumers(config.heat())));
         addIngestStats(topology, windows, serdes.value(IngestStats.class));
         MrcTopology.addMrc(topology, config, serdes.value(MissRatioCurve.class), DECODE_SAMPLES);
 
-        addDecoder(topology, Topic.AD_SCANS, SCANS_SOURCE, DECODE_SCANS, serdes.value(AdScan.class),
+        addDecoder(topology, config, serdes, Topic.AD_SCANS, SCANS_SOURCE, DECODE_SCANS, serdes.inputDeserializer(AdScan.class),
                 new HeatScanChecks(config.heat().chunkPages()), AdScan::getTimeMs, HeatTopology.scanConsumers(config.heat()));
         HeatTopology.addHeat(topology, config.heat(), windows, serdes, DECODE_SCANS, DECODE_SAMPLES);
 
@@ -67,11 +70,13 @@ public final class TierscopeTopology {
     }
 
     /** source(topic, raw bytes) -> decode -> each of {@code consumers}; rejects -> {@link #DEAD_LETTER_SINK}. */
-    static <T> void addDecoder(Topology topology, Topic topic, String sourceName, String decodeName, Serde<T> serde,
+    static <T> void addDecoder(Topology topology, StreamsAppConfig config, TopologySerdes serdes, Topic topic, String sourceName, String decodeName, Deserializer<T> deserializer,
                                Validator<T> checks, DecodeProcessor.EventTime<T> eventTime, List<String> consumers) {
-        topology.addSource(sourceName, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topic.topicName());
-        topology.addProcessor(decodeName, () -> new DecodeProcessor<>(serde.deserializer(), checks, eventTime,
-                consumers, DEAD_LETTER_SINK, "streams-app/" + decodeName), sourceName);
+        topology.addSource((AutoOffsetReset) null /* the consumer's setting */, sourceName,
+                new BoundedKafkaTimestamp(config.input()), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                topic.topicName());
+        topology.addProcessor(decodeName, () -> new DecodeProcessor<>(deserializer, checks, eventTime,
+                consumers, DEAD_LETTER_SINK, "streams-app/" + decodeName, config.input(), serdes.registryWait()), sourceName);
     }
 
     private static void addIngestStats(Topology topology, TumblingWindows windows, Serde<IngestStats> ingestSerde) {

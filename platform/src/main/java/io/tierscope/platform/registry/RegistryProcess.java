@@ -51,10 +51,12 @@ public final class RegistryProcess implements AutoCloseable {
 
     private final ChildProcess child;
     private final String url;
+    private final int port;
 
-    private RegistryProcess(ChildProcess child, String url) {
+    private RegistryProcess(ChildProcess child, String url, int port) {
         this.child = child;
         this.url = url;
+        this.port = port;
     }
 
     /** Starts the registry on {@code 127.0.0.1:port}, waits for it, and sets global compatibility BACKWARD. */
@@ -90,7 +92,7 @@ public final class RegistryProcess implements AutoCloseable {
             child.close();
             throw e;
         }
-        return new RegistryProcess(child, url);
+        return new RegistryProcess(child, url, port);
     }
 
     /**
@@ -108,6 +110,10 @@ public final class RegistryProcess implements AutoCloseable {
 
     public String url() {
         return url;
+    }
+
+    public int port() {
+        return port;
     }
 
     public long pid() {

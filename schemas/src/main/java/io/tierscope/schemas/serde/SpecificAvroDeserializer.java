@@ -58,6 +58,9 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
                     + " (expected 0x00 followed by a 4-byte schema id)", data[0] & 0xff, topic));
         }
         int id = ((data[1] & 0xff) << 24) | ((data[2] & 0xff) << 16) | ((data[3] & 0xff) << 8) | (data[4] & 0xff);
+        if (id < 0) {
+            throw new SerializationException("negative schema id " + id + " on " + topic + ": registries hand out ids >= 0");
+        }
         DatumReader<T> reader = readers.computeIfAbsent(id, this::readerFor);
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_BYTES,
                 data.length - WireFormat.HEADER_BYTES, null);

@@ -35,6 +35,14 @@ class SpecificAvroDeserializerTest {
     }
 
     @Test
+    void negativeSchemaIdIsRejectedWithoutAskingTheRegistry() {
+        // The registry here is unreachable: an answer other than "negative schema id" would mean it was called.
+        SerializationException e = assertThrows(SerializationException.class,
+                () -> deserializer.deserialize("t", new byte[] {0, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xfe, 2}));
+        assertTrue(e.getMessage().contains("negative schema id -2 on t"), e.getMessage());
+    }
+
+    @Test
     void nullStaysNull() {
         assertEquals(null, deserializer.deserialize("t", null));
     }

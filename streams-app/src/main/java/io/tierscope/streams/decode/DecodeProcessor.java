@@ -1,5 +1,7 @@
 package io.tierscope.streams.decode;
 
+import io.tierscope.streams.registry.RegistryUnavailableException;
+import io.tierscope.streams.registry.RegistryWait;
 import io.tierscope.topics.DeadLetter;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -20,6 +22,13 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * it, and forwards it to each of {@code validChildren} with its event time as the record timestamp. Input
  * that does not decode or does not pass the check goes, byte for byte, to {@code deadLetterChild}
  * with the reason in headers ({@link DeadLetter}): nothing is lost and nothing stops the task.
+ *
+ * <p>Checks, in order: key, value bytes (a schema id the registry does not know, or bytes that do
+ * not decode), the record's fields ({@code validator}), its event time ({@link InputBounds}: the
+ * record is forwarded with that timestamp, so one a broker would refuse must not pass). A registry
+ * that cannot be reached is no reason to reject a record: the decoder waits for it ({@link RegistryWait}).
+ * Dead letters carry the wall-clock time of the rejection as their timestamp (the original one,
+ * which may be absurd, is in a header).
  */
 public final class DecodeProcessor<T> implements Processor<byte[], byte[], Object, Object> {
     /** Reads the event time out of a decoded record. */
@@ -34,20 +43,27 @@ public final class DecodeProcessor<T> implements Processor<byte[], byte[], Objec
     private final List<String> validChildren;
     private final String deadLetterChild;
     private final String rejectedBy;
+    private final InputBounds bounds;
+    private final RegistryWait registry;
     private ProcessorContext<Object, Object> context;
+    /** Newest event time this processor (one per task) accepted; the "behind" bound is measured from it. */
+    private long newestAcceptedMs = Long.MIN_VALUE;
     /** Reused for every key (a processor instance runs on one thread); reports bad UTF-8 instead of replacing it. */
     private final CharsetDecoder keyDecoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
 
     public DecodeProcessor(Deserializer<T> deserializer, Validator<T> validator, EventTime<T> eventTime,
-                           List<String> validChildren, String deadLetterChild, String rejectedBy) {
+                           List<String> validChildren, String deadLetterChild, String rejectedBy,
+                           InputBounds bounds, RegistryWait registry) {
         this.deserializer = deserializer;
         this.validator = validator;
         this.eventTime = eventTime;
         this.validChildren = List.copyOf(validChildren);
         this.deadLetterChild = deadLetterChild;
         this.rejectedBy = rejectedBy;
+        this.bounds = bounds;
+        this.registry = registry;
     }
 
     @Override
@@ -75,7 +91,9 @@ public final class DecodeProcessor<T> implements Processor<byte[], byte[], Objec
         }
         T value;
         try {
-            value = deserializer.deserialize(topic, record.value());
+            value = registry.untilAnswered(() -> deserializer.deserialize(topic, record.value()), () -> where(topic));
+        } catch (RegistryUnavailableException e) {
+            throw e; // shutting down while the registry is away: not a verdict on the record
         } catch (RuntimeException e) {
             deadLetter(record, "cannot decode value: " + e.getMessage());
             return;
@@ -85,10 +103,21 @@ public final class DecodeProcessor<T> implements Processor<byte[], byte[], Objec
             deadLetter(record, problem);
             return;
         }
-        Record<Object, Object> decoded = new Record<>(key, value, eventTime.of(value), record.headers());
+        long time = eventTime.of(value);
+        String outOfBounds = bounds.problemWith(time, context.currentSystemTimeMs(), newestAcceptedMs);
+        if (outOfBounds != null) {
+            deadLetter(record, outOfBounds);
+            return;
+        }
+        newestAcceptedMs = Math.max(newestAcceptedMs, time);
+        Record<Object, Object> decoded = new Record<>(key, value, time, record.headers());
         for (String child : validChildren) {
             context.forward(decoded, child);
         }
+    }
+
+    private String where(String topic) {
+        return context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse(topic);
     }
 
     private String decodeKey(byte[] key) throws CharacterCodingException {
@@ -107,6 +136,9 @@ public final class DecodeProcessor<T> implements Processor<byte[], byte[], Objec
             headers.add(DeadLetter.SOURCE_PARTITION, Integer.toString(m.partition()).getBytes(StandardCharsets.UTF_8));
             headers.add(DeadLetter.SOURCE_OFFSET, Long.toString(m.offset()).getBytes(StandardCharsets.UTF_8));
         });
-        context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(), headers), deadLetterChild);
+        headers.add(DeadLetter.SOURCE_TIMESTAMP, Long.toString(record.timestamp()).getBytes(StandardCharsets.UTF_8));
+        // Stamped now: the original timestamp may be the very reason (hours ahead) and the broker would refuse it.
+        context.forward(new Record<Object, Object>(record.key(), record.value(), context.currentSystemTimeMs(), headers),
+                deadLetterChild);
     }
 }

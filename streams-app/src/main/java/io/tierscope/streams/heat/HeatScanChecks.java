@@ -10,8 +10,8 @@ import java.nio.ByteBuffer;
 
 /**
  * What an A/D scan must satisfy for the heat topology, checked in the decoder so that a rejected
- * scan reaches the dead-letter topic byte for byte: {@link InputChecks#adScan}, plus a
- * non-negative scan sequence, bitmaps without bits past the page count (the
+ * scan reaches the dead-letter topic byte for byte: {@link InputChecks#adScan}, plus
+ * bitmaps without bits past the page count (the
  * {@link InvalidBitmapException} text), and a base gfn on a heat chunk boundary (each chunk is
  * then driven by exactly one scan range, whose sequence numbers it can judge).
  */
@@ -27,9 +27,6 @@ public final class HeatScanChecks implements Validator<AdScan> {
         String basic = InputChecks.adScan(key, scan);
         if (basic != null) {
             return basic;
-        }
-        if (scan.getScanSeq() < 0) {
-            return "negative scanSeq " + scan.getScanSeq();
         }
         if (scan.getBaseGfn() % chunkPages != 0) {
             return "scan at baseGfn " + scan.getBaseGfn() + " does not start on a heat chunk boundary ("

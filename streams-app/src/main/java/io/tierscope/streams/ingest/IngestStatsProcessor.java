@@ -74,7 +74,7 @@ public final class IngestStatsProcessor implements Processor<String, SampleBatch
         SampleBatch batch = record.value();
         agg.setBatches(agg.getBatches() + 1);
         agg.setSamples(agg.getSamples() + batch.getSampleCount());
-        agg.setDroppedAtSource(agg.getDroppedAtSource() + batch.getDroppedSinceLastBatch());
+        agg.setDroppedAtSource(saturatedSum(agg.getDroppedAtSource(), batch.getDroppedSinceLastBatch()));
         open.put(key, agg);
     }
 
@@ -102,6 +102,12 @@ public final class IngestStatsProcessor implements Processor<String, SampleBatch
     private VmWindowProgress progressOf(String vm) {
         VmWindowProgress p = progress.get(vm);
         return p == null ? VmWindowProgress.NONE : p;
+    }
+
+    /** a + b for non-negative counts, stopping at Long.MAX_VALUE instead of wrapping to a negative count. */
+    static long saturatedSum(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     /** vmId, then the (non-negative) window start zero-padded, so that a VM's windows iterate in time order. */

@@ -9,7 +9,7 @@ import io.tierscope.streams.window.TumblingWindows;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * {@link MrcWindowState}), both changelogged and written after every batch: under exactly-once only
  * what the stores hold at a commit survives a crash. The engines in {@link #engines} are a cache
  * of the store, rebuilt from it lazily (after a restore, rebalance or task revival, which re-runs
- * {@link #init}).
+ * {@link #init}), holding at most {@link MrcSettings#cachedEngines()} engines: the least recently
+ * used is dropped (the store has its every change), so heap does not grow with the VMs of a task.
  */
 public final class MrcProcessor implements Processor<String, SampleBatch, String, MissRatioCurve> {
     public static final String ENGINES_STORE = "mrc-engines";
@@ -51,7 +52,7 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
     private final int accessMask;
     private final String historyChild;
     private final String latestChild;
-    private final Map<String, MrcEngine> engines = new HashMap<>();
+    private final Map<String, MrcEngine> engines;
     private ProcessorContext<String, MissRatioCurve> context;
     private KeyValueStore<String, byte[]> snapshots;
     private KeyValueStore<String, MrcWindowState> windowStates;
@@ -67,6 +68,18 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
         this.accessMask = accessMask;
         this.historyChild = historyChild;
         this.latestChild = latestChild;
+        int max = settings.cachedEngines();
+        this.engines = new LinkedHashMap<>(16, 0.75f, true) { // access order: the eldest is the least recently used
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, MrcEngine> eldest) {
+                return size() > max;
+            }
+        };
+    }
+
+    /** Engines held in memory now (for tests of the bound). */
+    int cachedEngineCount() {
+        return engines.size();
     }
 
     @Override

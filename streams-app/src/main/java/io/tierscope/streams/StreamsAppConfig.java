@@ -69,7 +69,10 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
      * spatial sample, 0 to 65536 (0 = plain SHARDS; default 8192).
      */
     public static final String MRC_HEAD_PAGES = "tierscope.mrc.head.pages";
-    /** Drop a VM's MRC state this long (event time) after its last window; 0 = never (default 24 h). */
+    /**
+     * Drop a VM's MRC state and its ingest-stats bookkeeping this long (event time) after its last window;
+     * 0 = never (default 24 h).
+     */
     public static final String MRC_IDLE_RETENTION_MS = "tierscope.mrc.idle.retention.ms";
     /**
      * Most MRC engines a stream task keeps deserialized in memory (default 256); the least recently used beyond

@@ -5,6 +5,7 @@ import io.tierscope.avro.CurveKind;
 import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.SampleBatch;
 import io.tierscope.schemas.SampleCodec;
+import io.tierscope.topics.EndOfInput;
 import io.tierscope.streams.window.TumblingWindows;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * window closes the open one first; a batch of an older window is late - it still feeds the stack
  * (and so the curves) and is counted into the next emitted curve's {@code lateBatches}. A VM that
  * goes quiet has its window closed by a stream-time punctuator once start + size + grace has passed,
- * and its state dropped (latest curve tombstoned) once it has been silent for the idle retention.
+ * and its state dropped (latest curve tombstoned) once it has been silent for the idle retention. A batch
+ * marked {@link EndOfInput} (the VM's last) closes its window at once.
  * Closing a window emits its WINDOW curve and the long curve (CUMULATIVE or DECAYED) to the history
  * child, and the long curve to the latest child.
  *
@@ -115,6 +117,9 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
             state = state.opened(start);
         }
         feed(engine, batch);
+        if (EndOfInput.marks(record.headers()) && state.open()) {
+            state = close(vm, engine, state); // the VM's last batch: no later one will close its window
+        }
         save(vm, engine, state);
     }
 

@@ -13,6 +13,7 @@ import io.tierscope.platform.testing.PlatformExtension;
 import io.tierscope.schemas.SampleCodec;
 import io.tierscope.schemas.serde.SchemaRegistryClient;
 import io.tierscope.schemas.serde.SpecificAvroSerializer;
+import io.tierscope.topics.EndOfInput;
 import io.tierscope.topics.Topic;
 import io.tierscope.topics.TopicProvisioner;
 import java.io.IOException;
@@ -47,6 +48,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -59,7 +61,8 @@ import org.junit.jupiter.api.io.TempDir;
  * 1,024 A/D scans) is processed twice by the real {@code streams} command in a JVM of its own: once without
  * interruption, once SIGKILLed several times mid-run (the second restart with its state directory wiped, so that
  * the stores are rebuilt from the changelogs). The committed outputs (read_committed) of the two runs, MRC history,
- * heat summaries, heat changes and ingest stats, must be equal record for record, per key in order.
+ * heat summaries, heat changes and ingest stats, must be equal record for record, per key in order. Each VM's
+ * last batch and scan carry the {@link EndOfInput} marker, so its last windows are closed and compared too.
  *
  * <p>Sizes come from system properties so that {@code -Psoak} runs a longer campaign: {@code eos.vms},
  * {@code eos.batches.per.vm}, {@code eos.samples.per.batch}, {@code eos.kills}.
@@ -90,6 +93,8 @@ class ExactlyOnceKillIT {
                 "tierscope.mrc.sampling=size:1024",
                 "tierscope.mrc.head.pages=1024",
                 "commit.interval.ms=500",
+                // A killed member holds its partitions until its session times out: keep the restarts short.
+                "session.timeout.ms=10000",
                 // Wait for every partition of a task to have data before picking the next record by time, so that
                 // the order records are processed in (and hence stream time) does not depend on fetch timing.
                 "max.task.idle.ms=5000",
@@ -186,18 +191,29 @@ class ExactlyOnceKillIT {
                 for (int v = 0; v < vms; v++) {
                     String vm = tag + "vm-" + v;
                     SampleBatch batch = batch(vm, i, start, start + 999, random[v]);
+                    // Each VM's last batch and last scan end its input: its last windows close too, and are compared.
                     producer.send(new ProducerRecord<>(Topic.RAW_SAMPLES.topicName(), null, start + 999,
-                            vm.getBytes(StandardCharsets.UTF_8), serializer.serialize(Topic.RAW_SAMPLES.topicName(), batch)));
+                            vm.getBytes(StandardCharsets.UTF_8), serializer.serialize(Topic.RAW_SAMPLES.topicName(), batch),
+                            endOfInput(i == batchesPerVm - 1)));
                     if (i % 4 == 3) {
                         AdScan scan = scan(vm, i / 4, start + 999, random[v]);
                         producer.send(new ProducerRecord<>(Topic.AD_SCANS.topicName(), null, start + 999,
-                                vm.getBytes(StandardCharsets.UTF_8), serializer.serialize(Topic.AD_SCANS.topicName(), scan)));
+                                vm.getBytes(StandardCharsets.UTF_8), serializer.serialize(Topic.AD_SCANS.topicName(), scan),
+                                endOfInput(i + 4 >= batchesPerVm)));
                     }
                 }
             }
             producer.flush();
         }
         return t0;
+    }
+
+    private static RecordHeaders endOfInput(boolean last) {
+        RecordHeaders headers = new RecordHeaders();
+        if (last) {
+            headers.add(EndOfInput.HEADER, new byte[0]);
+        }
+        return headers;
     }
 
     /** Samples of a skewed working set: most references go to a VM's hot pages, the rest spread over 64k pages. */
@@ -207,7 +223,7 @@ class ExactlyOnceKillIT {
         long phase = seq / 64 * 512; // the hot set moves every 64 s
         for (int i = 0; i < gfns.length; i++) {
             gfns[i] = random.nextInt(10) < 8 ? phase + random.nextInt(2048) : random.nextInt(65_536);
-            xwr[i] = random.nextBoolean() ? SampleCodec.READ : SampleCodec.WRITE;
+            xwr[i] = (byte) (random.nextBoolean() ? SampleCodec.READ : SampleCodec.WRITE);
         }
         return SampleBatch.newBuilder().setVmId(vm).setHost("eos-host").setSource(SampleSource.SYNTHETIC).setBatchSeq(seq)
                 .setStartTimeMs(startMs).setEndTimeMs(endMs).setSampleCount(gfns.length)

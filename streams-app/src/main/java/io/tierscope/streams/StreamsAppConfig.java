@@ -75,8 +75,9 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
      */
     public static final String MRC_IDLE_RETENTION_MS = "tierscope.mrc.idle.retention.ms";
     /**
-     * Most MRC engines a stream task keeps deserialized in memory (default 256); the least recently used beyond
-     * are read back from the engines store when their VM sends again. Bounds heap whatever the VMs per task.
+     * Most MRC engines a stream task keeps deserialized in memory (default 64; about 2.8 MiB of heap each with the
+     * default sampling, measured); the least recently used beyond are read back from the engines store when their
+     * VM sends again. Bounds heap whatever the VMs per task.
      */
     public static final String MRC_CACHED_ENGINES = "tierscope.mrc.cached.engines";
 

@@ -19,7 +19,7 @@ import java.util.Locale;
 public record MrcSettings(MrcConfig engine, CurveKind longCurve, long idleRetentionMs, int cachedEngines) {
     public static final int DEFAULT_SAMPLE_PAGES = 8192;
     public static final long DEFAULT_IDLE_RETENTION_MS = 24 * 3600 * 1000L;
-    public static final int DEFAULT_CACHED_ENGINES = 256;
+    public static final int DEFAULT_CACHED_ENGINES = 64;
 
     public MrcSettings {
         if (engine == null) {

@@ -60,7 +60,8 @@ public final class StreamsRunner implements AutoCloseable {
     }
 
     /**
-     * Creates missing topics, builds the topology and starts it; returns once the instance is RUNNING.
+     * Creates missing topics, builds the topology and starts it; returns once the instance is RUNNING
+     * (or waiting for an unreachable schema registry: see {@link #registryHealth()}).
      *
      * @param partitions  partitions for topics this call creates
      * @param replication replication factor for topics this call creates
@@ -98,8 +99,9 @@ public final class StreamsRunner implements AutoCloseable {
         HealthServer healthServer = health == null ? null : HealthServer.start(health.host(), health.port(), streams,
                 serdes.registryWait().health(), health.maxStoreLag());
         streams.start();
-        if (!running.await(startTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            serdes.registryWait().health().stopWaiting();
+        RegistryHealth registryHealth = serdes.registryWait().health();
+        if (!runningOrWaitingForRegistry(running, registryHealth, startTimeout)) {
+            registryHealth.stopWaiting();
             streams.close(Duration.ofSeconds(10));
             if (healthServer != null) {
                 healthServer.close();
@@ -108,7 +110,26 @@ public final class StreamsRunner implements AutoCloseable {
                     + " s (state " + streams.state() + "); check that the brokers at "
                     + streamsProps.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) + " are reachable");
         }
-        return new StreamsRunner(streams, serdes.registryWait().health(), healthServer);
+        if (!registryHealth.up()) {
+            LOG.warn("Kafka Streams started but is not ready: {}", registryHealth.describe(System.currentTimeMillis()));
+        }
+        return new StreamsRunner(streams, registryHealth, healthServer);
+    }
+
+    /**
+     * Waits until the instance is RUNNING, or until a stream thread is waiting for the schema registry:
+     * a task that reads its restored stores needs the registry before it can run, and the app must
+     * stay up (and wait) through a registry outage rather than fail its start.
+     */
+    private static boolean runningOrWaitingForRegistry(CountDownLatch running, RegistryHealth registry, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (running.await(200, TimeUnit.MILLISECONDS) || !registry.up()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

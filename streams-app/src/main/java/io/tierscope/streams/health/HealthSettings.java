@@ -10,10 +10,10 @@ public record HealthSettings(String host, int port, long maxStoreLag) {
 
     public HealthSettings {
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("health port must be in [0, 65535], got " + port);
+            throw new IllegalArgumentException("--health-port must be in [0, 65535], got " + port);
         }
         if (maxStoreLag < 0) {
-            throw new IllegalArgumentException("ready max store lag must be >= 0, got " + maxStoreLag);
+            throw new IllegalArgumentException("--ready-max-lag must be >= 0, got " + maxStoreLag);
         }
     }
 }

@@ -96,8 +96,16 @@ public final class StreamsRunner implements AutoCloseable {
             LOG.error("stream thread failed; replacing it (state is restored from the changelogs)", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        HealthServer healthServer = health == null ? null : HealthServer.start(health.host(), health.port(), streams,
-                serdes.registryWait().health(), health.maxStoreLag());
+        HealthServer healthServer = null;
+        if (health != null) {
+            try {
+                healthServer = HealthServer.start(health.host(), health.port(), streams, serdes.registryWait().health(),
+                        health.maxStoreLag());
+            } catch (RuntimeException e) { // e.g. the port is taken: release the instance's clients before failing
+                streams.close(Duration.ofSeconds(10));
+                throw e;
+            }
+        }
         streams.start();
         RegistryHealth registryHealth = serdes.registryWait().health();
         if (!runningOrWaitingForRegistry(running, registryHealth, startTimeout)) {

@@ -100,11 +100,14 @@ class ExactlyOnceKillIT {
                 "max.task.idle.ms=5000",
                 "") + "\n");
 
+        // Generous waits (the box is shared), growing with the input for the soak campaign.
+        Duration patience = Duration.ofMinutes(10L * Math.max(1, (long) vms * batchesPerVm * samplesPerBatch / 1_024_000));
+
         // Run 1: uninterrupted.
         long started = System.nanoTime();
         String refApp = tag + "reference";
         try (Child ref = Child.start(platform, refApp, work.resolve("state-ref"), config, work.resolve("ref.log"))) {
-            awaitCaughtUp(platform, refApp, inputEnd, ref, Duration.ofMinutes(10));
+            awaitCaughtUp(platform, refApp, inputEnd, ref, patience);
             ref.stop();
         }
         long referenceSeconds = (System.nanoTime() - started) / 1_000_000_000;
@@ -122,7 +125,7 @@ class ExactlyOnceKillIT {
         try {
             for (int k = 1; k <= kills; k++) {
                 long target = total * k / (kills + 1);
-                awaitProgress(platform, app, inputs, target, child, Duration.ofMinutes(10));
+                awaitProgress(platform, app, inputs, target, child, patience);
                 if (committed(platform, app, inputs) >= total) {
                     fail("run 2 finished before kill " + k + "; make the input larger");
                 }
@@ -133,7 +136,7 @@ class ExactlyOnceKillIT {
                 }
                 child = Child.start(platform, app, state, config, log);
             }
-            awaitCaughtUp(platform, app, inputEnd, child, Duration.ofMinutes(10));
+            awaitCaughtUp(platform, app, inputEnd, child, patience);
             child.stop();
         } finally {
             child.close();
@@ -162,6 +165,12 @@ class ExactlyOnceKillIT {
             compared += records;
             System.out.printf("eos: %s: %d records over %d keys equal%n", topic.topicName(), records, expected.size());
         }
+        // The end-of-input markers closed every VM's last window: each has all its windows' ingest stats.
+        long windowsPerVm = (batchesPerVm * 1000L + WINDOW_MS - 1) / WINDOW_MS;
+        for (List<String> stats : reference.get(Topic.INGEST_STATS.topicName()).values()) {
+            assertEquals(windowsPerVm, stats.size(), "ingest-stats windows of a VM");
+        }
+        assertEquals(vms, reference.get(Topic.INGEST_STATS.topicName()).size(), "VMs with ingest stats");
         assertEquals(kills, survived);
         System.out.printf("eos: %d VMs, %d samples in %d batches, %d scans, window starting %d; %d SIGKILLs (one with the"
                         + " state dir wiped); %d output records equal; uninterrupted run %d s, killed run %d s%n",

@@ -69,8 +69,17 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
      * spatial sample, 0 to 65536 (0 = plain SHARDS; default 8192).
      */
     public static final String MRC_HEAD_PAGES = "tierscope.mrc.head.pages";
-    /** Drop a VM's MRC state this long (event time) after its last window; 0 = never (default 24 h). */
+    /**
+     * Drop a VM's MRC state and its ingest-stats bookkeeping this long (event time) after its last window;
+     * 0 = never (default 24 h).
+     */
     public static final String MRC_IDLE_RETENTION_MS = "tierscope.mrc.idle.retention.ms";
+    /**
+     * Most MRC engines a stream task keeps deserialized in memory (default 64; about 2.8 MiB of heap each with the
+     * default sampling, measured); the least recently used beyond are read back from the engines store when their
+     * VM sends again. Bounds heap whatever the VMs per task.
+     */
+    public static final String MRC_CACHED_ENGINES = "tierscope.mrc.cached.engines";
 
     private static MrcSettings mrcFrom(Map<?, ?> props) {
         MrcSettings d = MrcSettings.defaults();
@@ -96,10 +105,14 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
         if (retention < 0) {
             throw new IllegalArgumentException(MRC_IDLE_RETENTION_MS + " must be >= 0 (0 = forever), got " + retention);
         }
+        long cached = longValue(props, MRC_CACHED_ENGINES, d.cachedEngines());
+        if (cached < 1 || cached > 1_000_000) {
+            throw new IllegalArgumentException(MRC_CACHED_ENGINES + " must be in [1, 1000000], got " + cached);
+        }
         return new MrcSettings(engine.withTemporalPeriod(period).withDecay(decay).withPageSize((int) pageSize)
                         .withHeadPages((int) head),
                 props.get(MRC_CURVE) == null ? d.longCurve() : MrcSettings.longCurve(MRC_CURVE, props.get(MRC_CURVE).toString()),
-                retention);
+                retention, (int) cached);
     }
 
     // --- end MRC topology ---

@@ -2,6 +2,8 @@ package io.tierscope.streams;
 
 import io.tierscope.streams.errors.DeadLetterProcessingExceptionHandler;
 import io.tierscope.streams.errors.DeadLetterProductionExceptionHandler;
+import io.tierscope.streams.health.HealthServer;
+import io.tierscope.streams.health.HealthSettings;
 import io.tierscope.streams.registry.RegistryHealth;
 import io.tierscope.topics.TopicProvisioner;
 import java.nio.file.Path;
@@ -27,10 +29,12 @@ public final class StreamsRunner implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final RegistryHealth registryHealth;
+    private final HealthServer healthServer; // null: no health endpoint
 
-    private StreamsRunner(KafkaStreams streams, RegistryHealth registryHealth) {
+    private StreamsRunner(KafkaStreams streams, RegistryHealth registryHealth, HealthServer healthServer) {
         this.streams = streams;
         this.registryHealth = registryHealth;
+        this.healthServer = healthServer;
     }
 
     /**
@@ -64,6 +68,16 @@ public final class StreamsRunner implements AutoCloseable {
      */
     public static StreamsRunner start(Properties streamsProps, StreamsAppConfig appConfig, String schemaRegistryUrl,
                                       int partitions, short replication, Duration startTimeout) throws InterruptedException {
+        return start(streamsProps, appConfig, schemaRegistryUrl, partitions, replication, startTimeout, null);
+    }
+
+    /**
+     * As {@link #start(Properties, StreamsAppConfig, String, int, short, Duration)}, serving {@code /health} and
+     * {@code /ready} from before the start on (so that probes see 503 while it restores) unless {@code health} is null.
+     */
+    public static StreamsRunner start(Properties streamsProps, StreamsAppConfig appConfig, String schemaRegistryUrl,
+                                      int partitions, short replication, Duration startTimeout,
+                                      HealthSettings health) throws InterruptedException {
         Properties adminProps = new Properties();
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, streamsProps.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
         try (Admin admin = Admin.create(adminProps)) {
@@ -82,11 +96,24 @@ public final class StreamsRunner implements AutoCloseable {
             LOG.error("stream thread failed; replacing it (state is restored from the changelogs)", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+        HealthServer healthServer = null;
+        if (health != null) {
+            try {
+                healthServer = HealthServer.start(health.host(), health.port(), streams, serdes.registryWait().health(),
+                        health.maxStoreLag());
+            } catch (RuntimeException e) { // e.g. the port is taken: release the instance's clients before failing
+                streams.close(Duration.ofSeconds(10));
+                throw e;
+            }
+        }
         streams.start();
         RegistryHealth registryHealth = serdes.registryWait().health();
         if (!runningOrWaitingForRegistry(running, registryHealth, startTimeout)) {
             registryHealth.stopWaiting();
             streams.close(Duration.ofSeconds(10));
+            if (healthServer != null) {
+                healthServer.close();
+            }
             throw new IllegalStateException("Kafka Streams did not reach RUNNING within " + startTimeout.toSeconds()
                     + " s (state " + streams.state() + "); check that the brokers at "
                     + streamsProps.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) + " are reachable");
@@ -94,7 +121,7 @@ public final class StreamsRunner implements AutoCloseable {
         if (!registryHealth.up()) {
             LOG.warn("Kafka Streams started but is not ready: {}", registryHealth.describe(System.currentTimeMillis()));
         }
-        return new StreamsRunner(streams, registryHealth);
+        return new StreamsRunner(streams, registryHealth, healthServer);
     }
 
     /**
@@ -121,6 +148,11 @@ public final class StreamsRunner implements AutoCloseable {
         return registryHealth;
     }
 
+    /** The port {@code /health} and {@code /ready} are served on, or -1 without a health endpoint. */
+    public int healthPort() {
+        return healthServer == null ? -1 : healthServer.port();
+    }
+
     public KafkaStreams.State state() {
         return streams.state();
     }
@@ -138,5 +170,8 @@ public final class StreamsRunner implements AutoCloseable {
         registryHealth.stopWaiting(); // a thread waiting for the registry gives up its record (uncommitted) and ends
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
+        if (healthServer != null) {
+            healthServer.close();
+        }
     }
 }

@@ -51,7 +51,7 @@ public final class TierscopeTopology {
         addDecoder(topology, config, serdes, Topic.RAW_SAMPLES, SAMPLES_SOURCE, DECODE_SAMPLES, serdes.inputDeserializer(SampleBatch.class),
                 InputChecks::sampleBatch, SampleBatch::getEndTimeMs,
                 plus(List.of(INGEST_STATS, MrcTopology.MRC), HeatTopology.sampleConsumers(config.heat())));
-        addIngestStats(topology, windows, serdes.value(IngestStats.class));
+        addIngestStats(topology, windows, config.mrc().idleRetentionMs(), serdes.value(IngestStats.class));
         MrcTopology.addMrc(topology, config, serdes.value(MissRatioCurve.class), DECODE_SAMPLES);
 
         addDecoder(topology, config, serdes, Topic.AD_SCANS, SCANS_SOURCE, DECODE_SCANS, serdes.inputDeserializer(AdScan.class),
@@ -79,8 +79,9 @@ public final class TierscopeTopology {
                 consumers, DEAD_LETTER_SINK, "streams-app/" + decodeName, config.input(), serdes.registryWait()), sourceName);
     }
 
-    private static void addIngestStats(Topology topology, TumblingWindows windows, Serde<IngestStats> ingestSerde) {
-        topology.addProcessor(INGEST_STATS, () -> new IngestStatsProcessor(windows), DECODE_SAMPLES);
+    private static void addIngestStats(Topology topology, TumblingWindows windows, long idleRetentionMs,
+                                       Serde<IngestStats> ingestSerde) {
+        topology.addProcessor(INGEST_STATS, () -> new IngestStatsProcessor(windows, idleRetentionMs), DECODE_SAMPLES);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(IngestStatsProcessor.OPEN_WINDOWS_STORE), Serdes.String(), ingestSerde),
                 INGEST_STATS);

@@ -9,6 +9,7 @@ import io.tierscope.metrics.Metrics;
 import io.tierscope.metrics.MetricsOptions;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.StreamsRunner;
+import io.tierscope.streams.health.HealthSettings;
 import io.tierscope.streams.registry.RegistryHealth;
 import java.io.IOException;
 import java.io.Reader;
@@ -69,6 +70,19 @@ public final class StreamsCommand implements Callable<Integer> {
     @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor of topics this instance creates (default: ${DEFAULT-VALUE}).")
     private short replicationFactor;
 
+    @Option(names = "--health-port", paramLabel = "PORT",
+            description = "Serve GET /health (liveness) and /ready (readiness) on this port; off unless given (0 = any free port).")
+    private Integer healthPort;
+
+    @Option(names = "--health-host", defaultValue = "0.0.0.0", paramLabel = "HOST",
+            description = "Address the health endpoint listens on (default: ${DEFAULT-VALUE}).")
+    private String healthHost;
+
+    @Option(names = "--ready-max-lag", defaultValue = "" + HealthSettings.DEFAULT_MAX_STORE_LAG, paramLabel = "RECORDS",
+            description = "/ready answers 503 while a local state store is more than this many records behind its changelog"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private long readyMaxLag;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "Properties file: tierscope.* keys and any Kafka Streams setting; command-line options win.")
     private Path configFile;
@@ -109,10 +123,12 @@ public final class StreamsCommand implements Callable<Integer> {
         overrides.put("num.stream.threads", Integer.toString(threads));
         Properties streamsProps = StreamsRunner.streamsProperties(cluster.bootstrapServers(), applicationId, stateDir, overrides);
 
+        HealthSettings health = healthPort == null ? null : new HealthSettings(healthHost, healthPort, readyMaxLag);
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(40));
              StreamsRunner runner = StreamsRunner.start(streamsProps, appConfig, cluster.schemaRegistryUrl(),
-                     partitions, replicationFactor, Duration.ofMinutes(2))) {
-            System.out.println("tierscope streams: " + applicationId + " running against " + cluster.bootstrapServers());
+                     partitions, replicationFactor, Duration.ofMinutes(2), health)) {
+            System.out.println("tierscope streams: " + applicationId + " running against " + cluster.bootstrapServers()
+                    + (health == null ? "" : "; health on port " + runner.healthPort()));
             PrometheusMeterRegistry registry = Metrics.newRegistry("streams");
             RegistryHealth registryHealth = runner.registryHealth();
             Gauge.builder("tierscope.streams.registry.up", registryHealth, h -> h.up() ? 1 : 0)

@@ -6,6 +6,7 @@ import io.tierscope.analytics.heat.HeatBitmaps;
 import io.tierscope.analytics.heat.HeatChanges;
 import io.tierscope.analytics.heat.ScanOutcome;
 import io.tierscope.avro.AdScan;
+import io.tierscope.topics.EndOfInput;
 import io.tierscope.avro.HeatChange;
 import io.tierscope.avro.HeatSummary;
 import io.tierscope.avro.PageHeatChunk;
@@ -97,13 +98,32 @@ public final class HeatProcessor implements Processor<String, Object, Object, Ob
     @Override
     public void process(Record<String, Object> record) {
         Object value = record.value();
+        boolean last = EndOfInput.marks(record.headers());
         if (value instanceof AdScan scan) {
             onScan(record.key(), scan);
+            if (last) {
+                endOfInput(record.key());
+            }
         } else if (value instanceof SampleBatch batch) {
             onSamples(record.key(), batch);
+            if (last) {
+                SamplePeriod open = openPeriod(record.key());
+                if (open != null) {
+                    closePeriod(record.key(), open);
+                }
+                endOfInput(record.key());
+            }
         } else {
             throw new IllegalArgumentException("heat processor got a record of type "
                     + (value == null ? "null" : value.getClass().getName()) + " for VM " + record.key());
+        }
+    }
+
+    /** The VM's input ended ({@link EndOfInput}): its open window is summarized now, not once event time passes it. */
+    private void endOfInput(String vm) {
+        VmHeatProgress p = vms.get(vm);
+        if (p != null && p.hasOpenWindow()) {
+            vms.put(vm, summarize(vm, p));
         }
     }
 

@@ -3,9 +3,11 @@ package io.tierscope.streams.ingest;
 import io.tierscope.avro.IngestStats;
 import io.tierscope.avro.SampleBatch;
 import io.tierscope.streams.window.TumblingWindows;
+import io.tierscope.topics.EndOfInput;
 import io.tierscope.streams.window.VmWindowProgress;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -16,7 +18,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Counts, per VM and event-time window, the sample batches and samples that arrived and the
  * samples collectors reported dropped; emits each window once, when event time closes it.
- * Late batches are counted into the VM's next emitted window.
+ * Late batches are counted into the VM's next emitted window. A batch marked {@link EndOfInput} (the VM's
+ * last) emits the VM's open windows at once.
  *
  * <p>"Now" is the newest event time this task has seen, not Kafka's stream time: stream time
  * follows the records' Kafka timestamps, which a producer may set to its send time, while the
@@ -28,6 +31,7 @@ public final class IngestStatsProcessor implements Processor<String, SampleBatch
     public static final String PROGRESS_STORE = "ingest-vm-progress";
 
     private final TumblingWindows windows;
+    private final long idleRetentionMs;
     private ProcessorContext<String, IngestStats> context;
     private KeyValueStore<String, IngestStats> open;
     private KeyValueStore<String, VmWindowProgress> progress;
@@ -35,8 +39,13 @@ public final class IngestStatsProcessor implements Processor<String, SampleBatch
     /** Closed windows are looked for each time the event clock crosses a multiple of this. */
     private long checkEveryMs;
 
-    public IngestStatsProcessor(TumblingWindows windows) {
+    /**
+     * @param idleRetentionMs a VM's bookkeeping is dropped once event time is this far past its last emitted
+     *                        window and it has no open one (0 = kept forever), so churning VMs do not pile up
+     */
+    public IngestStatsProcessor(TumblingWindows windows, long idleRetentionMs) {
         this.windows = windows;
+        this.idleRetentionMs = idleRetentionMs;
     }
 
     @Override
@@ -64,18 +73,37 @@ public final class IngestStatsProcessor implements Processor<String, SampleBatch
         VmWindowProgress p = progressOf(vm);
         if (windows.endOf(start) <= p.emittedUpToMs() || windows.closed(start, newestEventTime)) {
             progress.put(vm, p.withLate());
-            return;
+        } else {
+            count(vm, start, record.value());
         }
+        if (EndOfInput.marks(record.headers())) {
+            emitWindowsOf(vm);
+        }
+    }
+
+    private void count(String vm, long start, SampleBatch batch) {
         String key = windowKey(vm, start);
         IngestStats agg = open.get(key);
         if (agg == null) {
             agg = new IngestStats(vm, start, windows.endOf(start), 0L, 0L, 0L, 0L);
         }
-        SampleBatch batch = record.value();
         agg.setBatches(agg.getBatches() + 1);
         agg.setSamples(agg.getSamples() + batch.getSampleCount());
         agg.setDroppedAtSource(saturatedSum(agg.getDroppedAtSource(), batch.getDroppedSinceLastBatch()));
         open.put(key, agg);
+    }
+
+    /** The VM's input ended ({@link EndOfInput}): its open windows are emitted now, oldest first. */
+    private void emitWindowsOf(String vm) {
+        List<KeyValue<String, IngestStats>> due = new ArrayList<>();
+        try (KeyValueIterator<String, IngestStats> it = open.prefixScan(vm + '@', new StringSerializer())) {
+            it.forEachRemaining(kv -> {
+                if (kv.value.getVmId().equals(vm)) { // not "vm@x", whose keys share the prefix
+                    due.add(kv);
+                }
+            });
+        }
+        emit(due);
     }
 
     private void emitClosedWindows() {
@@ -89,6 +117,37 @@ public final class IngestStatsProcessor implements Processor<String, SampleBatch
                 }
             }
         }
+        emit(due);
+        if (idleRetentionMs > 0) {
+            dropIdleVms(now);
+        }
+    }
+
+    private void dropIdleVms(long now) {
+        List<String> idle = new ArrayList<>();
+        try (KeyValueIterator<String, VmWindowProgress> it = progress.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, VmWindowProgress> kv = it.next();
+                if (kv.value.emittedUpToMs() <= now - idleRetentionMs && !hasOpenWindow(kv.key)) {
+                    idle.add(kv.key);
+                }
+            }
+        }
+        idle.forEach(progress::delete);
+    }
+
+    private boolean hasOpenWindow(String vm) {
+        try (KeyValueIterator<String, IngestStats> it = open.prefixScan(vm + '@', new StringSerializer())) {
+            while (it.hasNext()) {
+                if (it.next().value.getVmId().equals(vm)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void emit(List<KeyValue<String, IngestStats>> due) {
         for (KeyValue<String, IngestStats> kv : due) { // ascending window start per VM: keys sort that way
             IngestStats stats = kv.value;
             VmWindowProgress p = progressOf(stats.getVmId());

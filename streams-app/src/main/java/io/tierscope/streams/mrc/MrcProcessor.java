@@ -5,11 +5,12 @@ import io.tierscope.avro.CurveKind;
 import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.SampleBatch;
 import io.tierscope.schemas.SampleCodec;
+import io.tierscope.topics.EndOfInput;
 import io.tierscope.streams.window.TumblingWindows;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * window closes the open one first; a batch of an older window is late - it still feeds the stack
  * (and so the curves) and is counted into the next emitted curve's {@code lateBatches}. A VM that
  * goes quiet has its window closed by a stream-time punctuator once start + size + grace has passed,
- * and its state dropped (latest curve tombstoned) once it has been silent for the idle retention.
+ * and its state dropped (latest curve tombstoned) once it has been silent for the idle retention. A batch
+ * marked {@link EndOfInput} (the VM's last) closes its window at once.
  * Closing a window emits its WINDOW curve and the long curve (CUMULATIVE or DECAYED) to the history
  * child, and the long curve to the latest child.
  *
@@ -38,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * {@link MrcWindowState}), both changelogged and written after every batch: under exactly-once only
  * what the stores hold at a commit survives a crash. The engines in {@link #engines} are a cache
  * of the store, rebuilt from it lazily (after a restore, rebalance or task revival, which re-runs
- * {@link #init}).
+ * {@link #init}), holding at most {@link MrcSettings#cachedEngines()} engines: the least recently
+ * used is dropped (the store has its every change), so heap does not grow with the VMs of a task.
  */
 public final class MrcProcessor implements Processor<String, SampleBatch, String, MissRatioCurve> {
     public static final String ENGINES_STORE = "mrc-engines";
@@ -51,7 +54,7 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
     private final int accessMask;
     private final String historyChild;
     private final String latestChild;
-    private final Map<String, MrcEngine> engines = new HashMap<>();
+    private final Map<String, MrcEngine> engines;
     private ProcessorContext<String, MissRatioCurve> context;
     private KeyValueStore<String, byte[]> snapshots;
     private KeyValueStore<String, MrcWindowState> windowStates;
@@ -67,6 +70,18 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
         this.accessMask = accessMask;
         this.historyChild = historyChild;
         this.latestChild = latestChild;
+        int max = settings.cachedEngines();
+        this.engines = new LinkedHashMap<>(16, 0.75f, true) { // access order: the eldest is the least recently used
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, MrcEngine> eldest) {
+                return size() > max;
+            }
+        };
+    }
+
+    /** Engines held in memory now (for tests of the bound). */
+    int cachedEngineCount() {
+        return engines.size();
     }
 
     @Override
@@ -102,6 +117,9 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
             state = state.opened(start);
         }
         feed(engine, batch);
+        if (EndOfInput.marks(record.headers()) && state.open()) {
+            state = close(vm, engine, state); // the VM's last batch: no later one will close its window
+        }
         save(vm, engine, state);
     }
 

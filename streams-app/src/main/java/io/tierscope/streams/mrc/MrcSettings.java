@@ -13,10 +13,13 @@ import java.util.Locale;
  *
  * @param idleRetentionMs a VM's state is dropped (and its latest curve tombstoned) once stream time
  *                        is this far past the end of its last window; 0 keeps it forever
+ * @param cachedEngines   most live engines a stream task keeps in memory (least recently used ones beyond are
+ *                        dropped and read back from the engines store when their VM sends again)
  */
-public record MrcSettings(MrcConfig engine, CurveKind longCurve, long idleRetentionMs) {
+public record MrcSettings(MrcConfig engine, CurveKind longCurve, long idleRetentionMs, int cachedEngines) {
     public static final int DEFAULT_SAMPLE_PAGES = 8192;
     public static final long DEFAULT_IDLE_RETENTION_MS = 24 * 3600 * 1000L;
+    public static final int DEFAULT_CACHED_ENGINES = 64;
 
     public MrcSettings {
         if (engine == null) {
@@ -28,6 +31,18 @@ public record MrcSettings(MrcConfig engine, CurveKind longCurve, long idleRetent
         if (idleRetentionMs < 0) {
             throw new IllegalArgumentException("idle retention must be >= 0 ms (0 = forever), got " + idleRetentionMs);
         }
+        if (cachedEngines < 1) {
+            throw new IllegalArgumentException("cached MRC engines must be >= 1, got " + cachedEngines);
+        }
+    }
+
+    /** With the default engine cache bound. */
+    public MrcSettings(MrcConfig engine, CurveKind longCurve, long idleRetentionMs) {
+        this(engine, longCurve, idleRetentionMs, DEFAULT_CACHED_ENGINES);
+    }
+
+    public MrcSettings withCachedEngines(int max) {
+        return new MrcSettings(engine, longCurve, idleRetentionMs, max);
     }
 
     /** With the default idle retention (24 h). */

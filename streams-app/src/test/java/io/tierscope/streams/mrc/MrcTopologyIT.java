@@ -146,6 +146,31 @@ class MrcTopologyIT {
     }
 
     /**
+     * An engine cache of one engine, with three VMs taking turns, evicts on nearly every batch: each VM's engine is
+     * read back from the store and the curves must equal those of a run whose cache holds every engine.
+     */
+    @Test
+    void anEngineCacheSmallerThanTheVmsGivesTheSameCurves(@TempDir Path small, @TempDir Path large) {
+        MrcSettings sampled = new MrcSettings(MrcConfig.fixedSize(256), CurveKind.CUMULATIVE);
+        Run evicting = new Run(config("xwr", sampled.withCachedEngines(1)), small);
+        Run caching = new Run(config("xwr", sampled.withCachedEngines(100)), large);
+        List<String> vms = List.of("vm-a", "vm-b", "vm-c");
+        int seq = 0;
+        for (int w = 0; w < 4; w++) {
+            for (int b = 0; b < 3; b++) {
+                for (String vm : vms) {
+                    SampleBatch batch = batch(vm, seq++, w * 10_000L + 1_000 + b * 2_000, 1500);
+                    evicting.send(batch);
+                    caching.send(batch);
+                }
+            }
+        }
+        List<MissRatioCurve> expected = caching.historyCurves();
+        assertEquals(3 * 3 * 2, expected.size(), "three closed windows of three VMs, two curves each");
+        assertEquals(expected, evicting.historyCurves());
+    }
+
+    /**
      * Batches pre-filtered by the collector at R: an exact engine becomes a fixed-rate-R sampler with the
      * true totals (equal to a fixed-rate-R engine fed the unfiltered batches); when R falls midway the
      * lowest rate wins (equal to an engine told each batch's rate and fed the unfiltered batches).

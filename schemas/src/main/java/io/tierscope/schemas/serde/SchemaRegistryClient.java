@@ -28,13 +28,20 @@ public final class SchemaRegistryClient {
     private final String baseUrl;
     private final HttpClient http;
     private final Duration timeout;
+    private final RegistryAuth auth;
     private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
+    /** A client without credentials that trusts what the JVM trusts. */
     public SchemaRegistryClient(String baseUrl, long requestTimeoutMs) {
+        this(baseUrl, requestTimeoutMs, RegistryAuth.NONE);
+    }
+
+    public SchemaRegistryClient(String baseUrl, long requestTimeoutMs, RegistryAuth auth) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.timeout = Duration.ofMillis(requestTimeoutMs);
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.auth = auth;
+        this.http = auth.applyTo(HttpClient.newBuilder().connectTimeout(timeout)).build();
     }
 
     public String baseUrl() {
@@ -78,6 +85,7 @@ public final class SchemaRegistryClient {
     }
 
     private JsonNode send(HttpRequest.Builder builder, String what) {
+        auth.applyTo(builder);
         HttpRequest request = builder.header("Accept", CONTENT_TYPE + ", application/json").timeout(timeout).build();
         HttpResponse<String> response;
         try {
@@ -120,6 +128,10 @@ public final class SchemaRegistryClient {
         if (status == 404) {
             return prefix + "not found (" + registryMessage + "); with auto.register.schemas=false the schema must be"
                     + " registered beforehand, and a schema id must exist in the registry the data was written with";
+        }
+        if (status == 401 || status == 403) {
+            return prefix + "not authorized with " + auth + "; give the registry credentials (basic.auth.user.info or"
+                    + " bearer.auth.token) in the --client-config file. Registry says: " + registryMessage;
         }
         if (status == 422) {
             return prefix + "the registry considers the schema invalid: " + registryMessage;

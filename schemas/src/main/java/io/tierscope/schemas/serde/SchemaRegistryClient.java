@@ -68,6 +68,34 @@ public final class SchemaRegistryClient {
         });
     }
 
+    /**
+     * Sets the compatibility rule of {@code subject} (BACKWARD, FORWARD, FULL, their _TRANSITIVE forms, NONE):
+     * the registry then refuses a new version that breaks it (HTTP 409).
+     */
+    public void setCompatibility(String subject, String level) {
+        ObjectNode request = JSON.createObjectNode().put("compatibility", level);
+        send(HttpRequest.newBuilder(uri("/config/" + encode(subject))).header("Content-Type", CONTENT_TYPE)
+                .PUT(HttpRequest.BodyPublishers.ofString(request.toString())), "PUT /config/" + subject);
+    }
+
+    /** The compatibility rule of {@code subject}, or of the registry when the subject has none of its own. */
+    public String compatibility(String subject) {
+        try {
+            JsonNode body = send(HttpRequest.newBuilder(uri("/config/" + encode(subject))).GET(), "GET /config/" + subject);
+            return level(body);
+        } catch (SchemaRegistryException e) {
+            if (e.httpStatus() != 404) {
+                throw e;
+            }
+            return level(send(HttpRequest.newBuilder(uri("/config")).GET(), "GET /config"));
+        }
+    }
+
+    private static String level(JsonNode body) {
+        JsonNode level = body.has("compatibilityLevel") ? body.get("compatibilityLevel") : body.get("compatibility");
+        return level == null ? null : level.asText();
+    }
+
     private static int idFrom(JsonNode body, String subject) {
         JsonNode id = body.get("id");
         if (id == null || !id.canConvertToInt()) {

@@ -86,6 +86,25 @@ class SecuredClusterIT {
             acls.addAll(ComponentAcls.outputReader("reader"));
             admin.createAcls(acls).all().get();
         }
+        for (String user : passwords.keySet()) {
+            awaitAuthenticates(user);
+        }
+    }
+
+    /** A new SCRAM credential reaches the broker's metadata a little after the controller accepted it. */
+    private static void awaitAuthenticates(String user) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (true) {
+            try (Admin admin = admin(user, passwords.get(user))) {
+                admin.describeCluster().clusterId().get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof SaslAuthenticationException) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException(user + " cannot authenticate", e);
+                }
+                Thread.sleep(200);
+            }
+        }
     }
 
     @AfterAll

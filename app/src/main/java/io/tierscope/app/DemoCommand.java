@@ -1,5 +1,11 @@
 package io.tierscope.app;
 
+import io.tierscope.app.security.SecuredPlatformUsers;
+import io.tierscope.platform.EmbeddedPlatform;
+import io.tierscope.platform.kafka.BrokerSecurity;
+import io.tierscope.topics.TopicProvisioner;
+import org.apache.kafka.clients.admin.Admin;
+import io.tierscope.cli.ClientSecurity;
 import io.tierscope.avro.HeatSummary;
 import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.TieringPlan;
@@ -76,10 +82,18 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Port of the query service (dashboard, /api/v1, /metrics) on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
     private int dashboardPort;
 
+    @Option(names = "--secured", description = "Run the embedded broker secured: SASL_SSL with SCRAM-SHA-512 and ACLs;"
+            + " the collector and the topology authenticate as their own least-privilege users (state in <data-dir>/secured, apart from an open run's).")
+    private boolean secured;
+
     @Override
     public Integer call() throws Exception {
         if (durationSeconds < 0 || vms < 1 || rate < 0) {
             throw new IllegalArgumentException("--duration must be >= 0, --vms >= 1 and --rate >= 0");
+        }
+        if (secured) {
+            // A data dir's broker is formatted open or secured once; a secured run keeps its own.
+            dataDir = dataDir.resolve("secured");
         }
         StreamsAppConfig appConfig = new StreamsAppConfig(Duration.ofSeconds(windowSeconds), Duration.ofSeconds(2), "xwr");
         PrintStream out = System.out;
@@ -87,31 +101,49 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("tierscope demo: " + (System.getenv(Platforms.BOOTSTRAP_ENV) == null
                     ? "starting the embedded platform" : "using the platform named by the environment")
                     + " (state in " + dataDir.toAbsolutePath() + ") ...");
-            PlatformConfig platformConfig = PlatformConfig.builder().dataDir(dataDir.resolve("platform"))
-                    .kafkaPort(kafkaPort).registryPort(registryPort).build();
+            PlatformConfig platformConfig = PlatformConfig.builder()
+                    .dataDir(dataDir.resolve("platform"))
+                    .kafkaPort(kafkaPort).registryPort(registryPort).secured(secured).build();
             try (Platform platform = Platforms.fromEnvironment(platformConfig)) {
                 out.printf("tierscope demo: Kafka at %s, schema registry at %s (%s)%n", platform.bootstrapServers(),
                         platform.schemaRegistryUrl(), platform.embedded() ? "embedded" : "external");
-                var streamsProps = StreamsRunner.streamsProperties(platform.bootstrapServers(), "tierscope-demo",
+                // An external platform may be secured: $KAFKA_CLIENT_CONFIG gives its client settings.
+                ClientSecurity security = platform.embedded() ? ClientSecurity.NONE : ClientSecurity.fromEnvironment();
+                ClientSecurity collectorSecurity = security;
+                ClientSecurity streamsSecurity = security;
+                if (secured && platform instanceof EmbeddedPlatform embedded) {
+                    Map<String, Path> clients = SecuredPlatformUsers.create(embedded.brokerSecurity(),
+                            platform.bootstrapServers(), "tierscope-demo", dataDir.resolve("clients"));
+                    security = ClientSecurity.load(clients.get(BrokerSecurity.ADMIN));
+                    try (Admin admin = Admin.create(security.kafkaClientProperties(platform.bootstrapServers()))) {
+                        new TopicProvisioner(admin, 4, (short) 1).ensureAll();
+                    }
+                    collectorSecurity = ClientSecurity.load(clients.get(SecuredPlatformUsers.COLLECTOR));
+                    streamsSecurity = ClientSecurity.load(clients.get(SecuredPlatformUsers.STREAMS));
+                    out.println("tierscope demo: secured broker (SASL_SSL, SCRAM-SHA-512, ACLs); client configs in "
+                            + dataDir.resolve("clients").toAbsolutePath() + "; the planner, query service and printer run as "
+                            + BrokerSecurity.ADMIN);
+                }
+                var streamsProps = StreamsRunner.streamsProperties(streamsSecurity, platform.bootstrapServers(), "tierscope-demo",
                         dataDir.resolve("streams"), Map.of());
                 List<SyntheticFleet.VmSpec> fleetVms = SyntheticFleet.defaultVms(vms);
-                putDemoInventory(platform, fleetVms);
+                putDemoInventory(security, platform, fleetVms);
                 PlannerConfig plannerConfig = PlannerConfig.from(Map.of(PlannerConfig.PERIOD_MS, Long.toString(windowSeconds * 1000)));
-                var plannerProps = StreamsRunner.streamsProperties(platform.bootstrapServers(), "tierscope-demo-planner",
+                var plannerProps = StreamsRunner.streamsProperties(security, platform.bootstrapServers(), "tierscope-demo-planner",
                         dataDir.resolve("planner"), Map.of());
-                try (StreamsRunner runner = StreamsRunner.start(streamsProps, appConfig, platform.schemaRegistryUrl(),
+                try (StreamsRunner runner = StreamsRunner.start(streamsProps, appConfig, streamsSecurity, platform.schemaRegistryUrl(),
                         4, (short) 1, Duration.ofMinutes(2));
-                     OutputTail tail = new OutputTail(platform.bootstrapServers(), platform.schemaRegistryUrl(), out)
+                     OutputTail tail = new OutputTail(security, platform.bootstrapServers(), platform.schemaRegistryUrl(), out)
                              .follow(Topic.MRC_LATEST, MissRatioCurve.class, CurveLine::format)
                              .follow(Topic.HEAT_SUMMARY, HeatSummary.class, HeatLine::format)
                              .follow(Topic.TIERING_PLANS, TieringPlan.class, plan -> PlanLine.format(plan, windowSeconds * 1000))
                              .start();
-                     SyntheticFleet fleet = SyntheticFleet.start(platform.bootstrapServers(), platform.schemaRegistryUrl(),
+                     SyntheticFleet fleet = SyntheticFleet.start(collectorSecurity, platform.bootstrapServers(), platform.schemaRegistryUrl(),
                              fleetVms, rate, scanPeriodMs);
                      // started once the fleet runs, so its start-up does not hold the data back
-                     PlannerRunner planner = PlannerRunner.start(plannerProps, plannerConfig, platform.schemaRegistryUrl(),
+                     PlannerRunner planner = PlannerRunner.start(plannerProps, plannerConfig, security, platform.schemaRegistryUrl(),
                              4, (short) 1, Duration.ofMinutes(2));
-                     QueryService query = QueryService.start(new QueryService.Settings(platform.bootstrapServers(),
+                     QueryService query = QueryService.start(new QueryService.Settings(security, platform.bootstrapServers(),
                              platform.schemaRegistryUrl(), "tierscope-demo-query", dataDir.resolve("query"), "127.0.0.1",
                              dashboardPort, new HostInfo("127.0.0.1", dashboardPort), null, Duration.ofHours(24), 4, (short) 1,
                              Map.of()), Metrics.newRegistry("demo"))) {
@@ -141,7 +173,7 @@ public final class DemoCommand implements Callable<Integer> {
      * The demo host's inventory: every synthetic VM on it, the fast tier a quarter of their memory
      * (so the planner has to choose), a budget of a tenth of the fast tier per second.
      */
-    private static void putDemoInventory(Platform platform, List<SyntheticFleet.VmSpec> fleet) throws InterruptedException {
+    private static void putDemoInventory(ClientSecurity security, Platform platform, List<SyntheticFleet.VmSpec> fleet) throws InterruptedException {
         List<VmInventory> vmInventory = new ArrayList<>();
         long memory = 0;
         for (SyntheticFleet.VmSpec vm : fleet) {
@@ -149,7 +181,7 @@ public final class DemoCommand implements Callable<Integer> {
             memory += vm.shape().pages();
         }
         long fast = Math.max(1, memory / 4);
-        InventoryTopic inventory = new InventoryTopic(platform.bootstrapServers(), platform.schemaRegistryUrl());
+        InventoryTopic inventory = new InventoryTopic(security, platform.bootstrapServers(), platform.schemaRegistryUrl());
         inventory.ensureTopic(4, (short) 1);
         inventory.put(InventorySpec.build(DEMO_HOST, 0, 1, fast, Math.max(1, fast / 10), 4096, vmInventory,
                 System.currentTimeMillis()));

@@ -1,5 +1,6 @@
 package io.tierscope.app;
 
+import io.tierscope.cli.ClientSecurity;
 import io.tierscope.schemas.serde.SpecificAvroDeserializer;
 import io.tierscope.schemas.serde.SchemaRegistryClient;
 import io.tierscope.topics.Topic;
@@ -33,13 +34,12 @@ final class OutputTail implements AutoCloseable {
     private final Thread thread;
     private volatile long printed;
 
-    OutputTail(String bootstrapServers, String registryUrl, PrintStream out) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    OutputTail(ClientSecurity security, String bootstrapServers, String registryUrl, PrintStream out) {
+        Properties p = security.kafkaClientProps(bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-        this.registry = new SchemaRegistryClient(registryUrl, 10_000);
+        this.registry = security.registryClient(registryUrl, 10_000);
         this.out = out;
         this.thread = new Thread(this::run, "tierscope-output-tail");
         thread.setDaemon(true);

@@ -1,15 +1,18 @@
 package io.tierscope.app;
 
+import io.tierscope.app.security.SecuredPlatformUsers;
+import io.tierscope.cli.ClientSecurity;
+import io.tierscope.platform.kafka.BrokerSecurity;
+import java.util.Map;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.platform.EmbeddedPlatform;
 import io.tierscope.platform.PlatformConfig;
+import io.tierscope.streams.StreamsRunner;
 import io.tierscope.topics.TopicProvisioner;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,19 +38,32 @@ public final class PlatformCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the topics it creates (default: ${DEFAULT-VALUE}).")
     private int partitions;
 
+    @Option(names = "--secured", description = "Secured broker: SASL_SSL with SCRAM-SHA-512 and ACLs; creates the users "
+            + "collector, streams (application id tierscope-streams) and reader with least-privilege ACLs and writes their "
+            + "--client-config files under <data-dir>/clients. Needs a data dir that was never started open.")
+    private boolean secured;
+
     @Override
     public Integer call() throws Exception {
-        PlatformConfig config = PlatformConfig.builder().dataDir(dataDir).kafkaPort(kafkaPort).registryPort(registryPort).build();
+        PlatformConfig config = PlatformConfig.builder().dataDir(dataDir).kafkaPort(kafkaPort).registryPort(registryPort)
+                .secured(secured).build();
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(60));
              EmbeddedPlatform platform = EmbeddedPlatform.start(config)) {
-            Properties admin = new Properties();
-            admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
-            try (Admin a = Admin.create(admin)) {
+            Map<String, Path> clients = secured ? SecuredPlatformUsers.create(platform.brokerSecurity(),
+                    platform.bootstrapServers(), StreamsRunner.DEFAULT_APPLICATION_ID, dataDir.resolve("clients")) : Map.of();
+            ClientSecurity admin = secured ? ClientSecurity.load(clients.get(BrokerSecurity.ADMIN)) : ClientSecurity.NONE;
+            try (Admin a = Admin.create(admin.kafkaClientProperties(platform.bootstrapServers()))) {
                 new TopicProvisioner(a, partitions, (short) 1).ensureAll();
             }
             System.out.println("tierscope platform: up (data in " + dataDir.toAbsolutePath() + "); in another shell:");
             System.out.println("  export KAFKA_BOOTSTRAP_SERVERS=" + platform.bootstrapServers());
             System.out.println("  export SCHEMA_REGISTRY_URL=" + platform.schemaRegistryUrl());
+            if (secured) {
+                System.out.println("  export KAFKA_CLIENT_CONFIG=" + clients.get(BrokerSecurity.ADMIN).toAbsolutePath()
+                        + "   # the super user; per component: " + clients.entrySet().stream()
+                        .filter(e -> !e.getKey().equals(BrokerSecurity.ADMIN))
+                        .map(e -> e.getKey() + "=" + e.getValue().toAbsolutePath()).toList());
+            }
             System.out.println("Ctrl-C stops it.");
             signal.await(null);
             System.out.println("tierscope platform: stopping ...");

@@ -84,7 +84,7 @@ public final class EmbeddedPlatform implements Platform {
         });
         try {
             CompletableFuture<Timed<BrokerProcess>> brokerFuture = CompletableFuture.supplyAsync(timed(() ->
-                    BrokerProcess.start(dataDir, kafkaPort, controllerPort, config.startupTimeout())), starters);
+                    BrokerProcess.start(dataDir, kafkaPort, controllerPort, config.secured(), config.startupTimeout())), starters);
             CompletableFuture<Timed<RegistryProcess>> registryFuture = CompletableFuture.supplyAsync(timed(() ->
                     RegistryProcess.start(ApicurioDistribution.prepare(), RegistryJava.find(), dataDir, registryPort,
                             config.startupTimeout())), starters);
@@ -130,6 +130,11 @@ public final class EmbeddedPlatform implements Platform {
                 return port;
             }
         }
+    }
+
+    /** The secured broker's security material (admin credential, trust store), or null when it is open. */
+    public io.tierscope.platform.kafka.BrokerSecurity brokerSecurity() {
+        return broker.security();
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.Objects;
  * {@code broker.log} and {@code registry.log}. Delete it to start from nothing.
  */
 public record PlatformConfig(Path dataDir, int kafkaPort, int controllerPort, int registryPort,
-                             Duration startupTimeout) {
+                             Duration startupTimeout, boolean secured) {
 
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(3);
 
@@ -54,6 +54,7 @@ public record PlatformConfig(Path dataDir, int kafkaPort, int controllerPort, in
         private int controllerPort;
         private int registryPort;
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+        private boolean secured;
 
         private Builder() {
         }
@@ -83,6 +84,15 @@ public record PlatformConfig(Path dataDir, int kafkaPort, int controllerPort, in
             return this;
         }
 
+        /**
+         * A secured broker (SASL_SSL, SCRAM-SHA-512, ACLs: {@link io.tierscope.platform.kafka.BrokerSecurity});
+         * the data dir must be new or have been secured from its first start.
+         */
+        public Builder secured(boolean secured) {
+            this.secured = secured;
+            return this;
+        }
+
         /** Without a data dir, a fresh temporary one is used (its data does not outlive the caller's interest). */
         public PlatformConfig build() {
             Path dir = dataDir;
@@ -93,7 +103,7 @@ public record PlatformConfig(Path dataDir, int kafkaPort, int controllerPort, in
                     throw new UncheckedIOException("cannot create a temporary data dir", e);
                 }
             }
-            return new PlatformConfig(dir, kafkaPort, controllerPort, registryPort, startupTimeout);
+            return new PlatformConfig(dir, kafkaPort, controllerPort, registryPort, startupTimeout, secured);
         }
     }
 }

@@ -1,11 +1,13 @@
 package io.tierscope.cli;
 
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Where the Kafka cluster and the schema registry are: the options every networked command shares. */
 public final class ClusterOptions {
     public static final String BOOTSTRAP_ENV = "KAFKA_BOOTSTRAP_SERVERS";
     public static final String REGISTRY_ENV = "SCHEMA_REGISTRY_URL";
+    public static final String CLIENT_CONFIG_ENV = "KAFKA_CLIENT_CONFIG";
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
             defaultValue = "${env:" + BOOTSTRAP_ENV + "}",
@@ -17,6 +19,15 @@ public final class ClusterOptions {
             description = "Confluent-compatible schema registry API URL, e.g. http://host:8080/apis/ccompat/v7 "
                     + "(default: $" + REGISTRY_ENV + ").")
     private String schemaRegistryUrl;
+
+    @Option(names = "--client-config", paramLabel = "FILE",
+            defaultValue = "${env:" + CLIENT_CONFIG_ENV + "}",
+            description = "Properties file with the security settings of a secured cluster and registry: "
+                    + "security.protocol, sasl.*, ssl.*, basic.auth.user.info, bearer.auth.token, "
+                    + "schema.registry.ssl.truststore.* (default: $" + CLIENT_CONFIG_ENV + "; none: PLAINTEXT, no registry auth).")
+    private Path clientConfig;
+
+    private ClientSecurity security;
 
     /** @throws IllegalArgumentException naming the missing option and environment variable */
     public String bootstrapServers() {
@@ -32,5 +43,22 @@ public final class ClusterOptions {
             throw new IllegalArgumentException("no schema registry given: pass --schema-registry or set " + REGISTRY_ENV);
         }
         return schemaRegistryUrl.trim();
+    }
+
+    /** The --client-config file (or $KAFKA_CLIENT_CONFIG), or null when none is given. */
+    public Path clientConfigFile() {
+        return clientConfig == null || clientConfig.toString().isBlank() ? null : clientConfig;
+    }
+
+    /**
+     * The security settings every Kafka and registry client of the command is built with.
+     *
+     * @throws IllegalArgumentException (one line) if the file cannot be read or holds a non-security key
+     */
+    public ClientSecurity security() {
+        if (security == null) {
+            security = clientConfigFile() == null ? ClientSecurity.NONE : ClientSecurity.load(clientConfigFile());
+        }
+        return security;
     }
 }

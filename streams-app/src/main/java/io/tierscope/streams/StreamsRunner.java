@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import io.tierscope.cli.ClientSecurity;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -43,9 +43,14 @@ public final class StreamsRunner implements AutoCloseable {
      */
     public static Properties streamsProperties(String bootstrapServers, String applicationId, Path stateDir,
                                                Map<String, String> overrides) {
-        Properties p = new Properties();
+        return streamsProperties(ClientSecurity.NONE, bootstrapServers, applicationId, stateDir, overrides);
+    }
+
+    /** {@link #streamsProperties(String, String, Path, Map)} on a secured cluster: {@code security} joins every client. */
+    public static Properties streamsProperties(ClientSecurity security, String bootstrapServers, String applicationId,
+                                               Path stateDir, Map<String, String> overrides) {
+        Properties p = security.kafkaClientProps(bootstrapServers);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -60,6 +65,14 @@ public final class StreamsRunner implements AutoCloseable {
     }
 
     /**
+     * Settings of an Admin that creates the topics of a Kafka Streams app: the app's own client settings
+     * (bootstrap servers, security, {@code admin.}-prefixed overrides), as Kafka Streams gives its own Admin.
+     */
+    public static Map<String, Object> provisioningAdminProperties(Properties streamsProps) {
+        return new StreamsConfig(streamsProps).getAdminConfigs(streamsProps.getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-provisioner");
+    }
+
+    /**
      * Creates missing topics, builds the topology and starts it; returns once the instance is RUNNING
      * (or waiting for an unreachable schema registry: see {@link #registryHealth()}).
      *
@@ -68,22 +81,28 @@ public final class StreamsRunner implements AutoCloseable {
      */
     public static StreamsRunner start(Properties streamsProps, StreamsAppConfig appConfig, String schemaRegistryUrl,
                                       int partitions, short replication, Duration startTimeout) throws InterruptedException {
-        return start(streamsProps, appConfig, schemaRegistryUrl, partitions, replication, startTimeout, null);
+        return start(streamsProps, appConfig, ClientSecurity.NONE, schemaRegistryUrl, partitions, replication, startTimeout, null);
+    }
+
+    /** {@link #start(Properties, StreamsAppConfig, String, int, short, Duration)} with the registry credentials of {@code security}. */
+    public static StreamsRunner start(Properties streamsProps, StreamsAppConfig appConfig, ClientSecurity security,
+                                      String schemaRegistryUrl, int partitions, short replication, Duration startTimeout)
+            throws InterruptedException {
+        return start(streamsProps, appConfig, security, schemaRegistryUrl, partitions, replication, startTimeout, null);
     }
 
     /**
-     * As {@link #start(Properties, StreamsAppConfig, String, int, short, Duration)}, serving {@code /health} and
-     * {@code /ready} from before the start on (so that probes see 503 while it restores) unless {@code health} is null.
+     * As {@link #start(Properties, StreamsAppConfig, String, int, short, Duration)}, with the registry credentials of
+     * {@code security}, serving {@code /health} and {@code /ready} from before the start on (so that probes see 503
+     * while it restores) unless {@code health} is null.
      */
-    public static StreamsRunner start(Properties streamsProps, StreamsAppConfig appConfig, String schemaRegistryUrl,
-                                      int partitions, short replication, Duration startTimeout,
+    public static StreamsRunner start(Properties streamsProps, StreamsAppConfig appConfig, ClientSecurity security,
+                                      String schemaRegistryUrl, int partitions, short replication, Duration startTimeout,
                                       HealthSettings health) throws InterruptedException {
-        Properties adminProps = new Properties();
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, streamsProps.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
-        try (Admin admin = Admin.create(adminProps)) {
+        try (Admin admin = Admin.create(provisioningAdminProperties(streamsProps))) {
             new TopicProvisioner(admin, partitions, replication).ensureAll();
         }
-        TopologySerdes serdes = new TopologySerdes(schemaRegistryUrl);
+        TopologySerdes serdes = new TopologySerdes(security.registryClient(schemaRegistryUrl, TopologySerdes.REGISTRY_REQUEST_TIMEOUT_MS));
         KafkaStreams streams = new KafkaStreams(TierscopeTopology.build(appConfig, serdes), streamsProps);
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {

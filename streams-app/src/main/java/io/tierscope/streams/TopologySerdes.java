@@ -20,7 +20,12 @@ public final class TopologySerdes {
     private final RegistryWait registryWait;
 
     public TopologySerdes(String schemaRegistryUrl) {
-        this.registry = new SchemaRegistryClient(schemaRegistryUrl, REGISTRY_REQUEST_TIMEOUT_MS);
+        this(new SchemaRegistryClient(schemaRegistryUrl, REGISTRY_REQUEST_TIMEOUT_MS));
+    }
+
+    /** Serdes over {@code registry} (with its credentials); its calls should be bounded by about {@link #REGISTRY_REQUEST_TIMEOUT_MS}. */
+    public TopologySerdes(SchemaRegistryClient registry) {
+        this.registry = registry;
         this.registryWait = new RegistryWait(new RegistryHealth(registry.baseUrl()));
     }
 

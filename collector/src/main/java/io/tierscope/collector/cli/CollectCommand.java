@@ -1,6 +1,7 @@
 package io.tierscope.collector.cli;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tierscope.cli.ClientSecurity;
 import io.tierscope.cli.ClusterOptions;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.collector.produce.Collector;
@@ -49,7 +50,8 @@ import picocli.CommandLine.Spec;
             "  collect --config /etc/tierscope/collect.conf"},
         footer = {"",
             "Config file (--config): one setting or VM per line, '#' comments:",
-            "  OPTION = VALUE                    (long option without --) e.g. buffer-mb = 256",
+            "  OPTION = VALUE                    (long option without --) e.g. buffer-mb = 256,",
+            "                                    client-config = /etc/tierscope/client.properties",
             "  vm <ID> <SOURCE> [key=value ...]  e.g. vm web-1 synthetic rate=5000",
             "Per-VM keys: synthetic: shape rate seed samples scan-period; trace: file",
             "  format rate; ept: pid rate xwr device; idle, soft-dirty: pid period",
@@ -272,6 +274,8 @@ public final class CollectCommand implements Callable<Integer> {
         CollectorSettings.Builder b = CollectorSettings.builder()
                 .bootstrapServers(orFromFile(cluster::bootstrapServers, s, "bootstrap-servers"))
                 .schemaRegistryUrl(orFromFile(cluster::schemaRegistryUrl, s, "schema-registry"))
+                .security(cluster.clientConfigFile() == null && s.str("client-config", null) != null
+                        ? ClientSecurity.load(Path.of(s.str("client-config", null))) : cluster.security())
                 .maxBatchSamples(s.integer("batch-samples", batchSamples, 4096))
                 .lingerMs(s.lng("linger-ms", lingerMs, 200))
                 .bufferBytes((long) (s.dbl("buffer-mb", bufferMb, 64) * 1024 * 1024))
@@ -404,8 +408,9 @@ public final class CollectCommand implements Callable<Integer> {
 
     private static void createTopics(CollectorSettings settings, int partitions, short replicationFactor)
             throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000"))) {
+        Map<String, Object> adminConfig = settings.security().kafkaClientProperties(settings.bootstrapServers());
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
+        try (Admin admin = Admin.create(adminConfig)) {
             new TopicProvisioner(admin, partitions, replicationFactor).ensure(List.of(Topic.RAW_SAMPLES, Topic.AD_SCANS));
         } catch (KafkaException | IllegalStateException e) {
             throw new IllegalStateException("cannot create the topics on Kafka at " + settings.bootstrapServers() + ": "

@@ -1,6 +1,6 @@
 package io.tierscope.collector.produce;
 
-import io.tierscope.schemas.serde.SerdeConfig;
+import io.tierscope.cli.ClientSecurity;
 import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -31,6 +31,7 @@ public final class CollectorSettings {
     private final double prefilterRate;
     private final long metricsIntervalMs;
     private final Map<String, String> producerOverrides;
+    private final ClientSecurity security;
 
     private CollectorSettings(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -45,6 +46,7 @@ public final class CollectorSettings {
         this.prefilterRate = b.prefilterRate;
         this.metricsIntervalMs = b.metricsIntervalMs;
         this.producerOverrides = Map.copyOf(b.producerOverrides);
+        this.security = b.security;
         validate();
     }
 
@@ -66,6 +68,7 @@ public final class CollectorSettings {
         b.prefilterRate = prefilterRate;
         b.metricsIntervalMs = metricsIntervalMs;
         b.producerOverrides.putAll(producerOverrides);
+        b.security = security;
         return b;
     }
 
@@ -111,14 +114,13 @@ public final class CollectorSettings {
      * runs on the sender thread, never on a pump.
      */
     public Properties producerProperties() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Objects.requireNonNull(bootstrapServers,
+        Properties p = security.kafkaClientProps(Objects.requireNonNull(bootstrapServers,
                 "bootstrap servers not set (--bootstrap-servers or KAFKA_BOOTSTRAP_SERVERS)"));
-        p.put(SerdeConfig.SCHEMA_REGISTRY_URL, Objects.requireNonNull(schemaRegistryUrl,
-                "schema registry URL not set (--schema-registry or SCHEMA_REGISTRY_URL)"));
+        // The registry-aware serializer is configured from these same properties (URL and credentials).
+        p.putAll(security.serdeConfig(Objects.requireNonNull(schemaRegistryUrl,
+                "schema registry URL not set (--schema-registry or SCHEMA_REGISTRY_URL)")));
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "tierscope-collector-" + host);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        // The registry-aware serializer is configured from these same properties (schema.registry.url).
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, SpecificAvroSerializer.class.getName());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -138,6 +140,11 @@ public final class CollectorSettings {
         p.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "1000");
         p.putAll(producerOverrides);
         return p;
+    }
+
+    /** The security settings of the cluster and registry the collector writes to. */
+    public ClientSecurity security() {
+        return security;
     }
 
     public String bootstrapServers() {
@@ -193,6 +200,7 @@ public final class CollectorSettings {
         private double prefilterRate = 1.0;
         private long metricsIntervalMs = 10_000;
         private final Map<String, String> producerOverrides = new LinkedHashMap<>();
+        private ClientSecurity security = ClientSecurity.NONE;
 
         private Builder() {
         }
@@ -257,6 +265,12 @@ public final class CollectorSettings {
         /** How often the metrics line is printed; 0 = only at exit (default 10 s). */
         public Builder metricsIntervalMs(long ms) {
             this.metricsIntervalMs = ms;
+            return this;
+        }
+
+        /** Security settings of a secured cluster and registry (default none: PLAINTEXT, no registry auth). */
+        public Builder security(ClientSecurity security) {
+            this.security = Objects.requireNonNull(security);
             return this;
         }
 

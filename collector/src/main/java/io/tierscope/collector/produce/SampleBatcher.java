@@ -134,6 +134,7 @@ final class SampleBatcher {
                 .setDroppedSinceLastBatch(dropped)
                 .setPrefilterRate(prefilterRate)
                 .setPrefilteredOut(removed)
+                .setCollectorVersion(CollectorVersion.CURRENT)
                 .build();
         if (admission.admit(buffer, Outgoing.samples(TOPIC, lane, batch, n, n * SampleCodec.BYTES_PER_SAMPLE))) {
             nextSeq++;

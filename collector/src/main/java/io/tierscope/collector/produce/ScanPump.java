@@ -118,6 +118,7 @@ final class ScanPump implements Runnable, ScanSink {
                 .setPageCount(pageCount)
                 .setAccessed(ByteBuffer.wrap(Arrays.copyOf(accessed, bytes)))
                 .setDirty(dirty == null ? null : ByteBuffer.wrap(Arrays.copyOf(dirty, bytes)))
+                .setCollectorVersion(CollectorVersion.CURRENT)
                 .build();
         int payload = bytes * (dirty == null ? 1 : 2);
         if (!admission.admit(buffer, Outgoing.scan(TOPIC, lane, scan, payload))) {

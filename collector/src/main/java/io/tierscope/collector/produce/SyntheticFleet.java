@@ -1,5 +1,6 @@
 package io.tierscope.collector.produce;
 
+import io.tierscope.cli.ClientSecurity;
 import io.tierscope.avro.SampleSource;
 import io.tierscope.collector.source.SyntheticShape;
 import io.tierscope.collector.source.SyntheticVm;
@@ -75,7 +76,13 @@ public final class SyntheticFleet implements AutoCloseable {
      */
     public static SyntheticFleet start(String bootstrapServers, String schemaRegistryUrl, List<VmSpec> vms,
                                        double ratePerVm, int scanPeriodMs) {
-        CollectorSettings settings = CollectorSettings.builder()
+        return start(ClientSecurity.NONE, bootstrapServers, schemaRegistryUrl, vms, ratePerVm, scanPeriodMs);
+    }
+
+    /** {@link #start(String, String, List, double, int)} on a secured cluster and registry. */
+    public static SyntheticFleet start(ClientSecurity security, String bootstrapServers, String schemaRegistryUrl,
+                                       List<VmSpec> vms, double ratePerVm, int scanPeriodMs) {
+        CollectorSettings settings = CollectorSettings.builder().security(security)
                 .bootstrapServers(bootstrapServers).schemaRegistryUrl(schemaRegistryUrl).build();
         return start(Collector.create(settings), vms, ratePerVm, scanPeriodMs, -1);
     }

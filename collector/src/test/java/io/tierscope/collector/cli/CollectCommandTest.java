@@ -169,6 +169,33 @@ class CollectCommandTest {
     }
 
     @Test
+    void theClientSecurityFileReachesTheProducerFromTheOptionOrTheConfigFile() throws IOException {
+        Path security = Files.writeString(dir.resolve("client.properties"),
+                "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\nbasic.auth.user.info=collector:pw\n");
+        assertEquals(0, runWithCluster("--client-config", security.toString(), "--source", "synthetic", "--vm", "a",
+                "--samples", "10", "--rate", "0", "--scan-period", "0"), err.toString());
+        Path conf = Files.writeString(dir.resolve("collect.conf"), "client-config = " + security + "\nvm b synthetic samples=10 rate=0 scan-period=0\n");
+        assertEquals(0, runWithCluster("--config", conf.toString()), err.toString());
+        assertEquals(2, settingsSeen.size());
+        for (CollectorSettings settings : settingsSeen) {
+            java.util.Properties producer = settings.producerProperties();
+            assertEquals("SASL_SSL", producer.getProperty("security.protocol"));
+            assertEquals("SCRAM-SHA-512", producer.getProperty("sasl.mechanism"));
+            assertEquals("collector:pw", producer.getProperty("basic.auth.user.info"), "the value serializer is configured from these");
+            assertEquals("127.0.0.1:1", producer.getProperty("bootstrap.servers"));
+        }
+    }
+
+    @Test
+    void aClientSecurityFileWithAForeignKeyIsAUsageError() throws IOException {
+        Path security = Files.writeString(dir.resolve("client.properties"), "security.protocol=SSL\nlinger.ms=5\n");
+        assertEquals(2, runWithCluster("--client-config", security.toString(), "--source", "synthetic", "--vm", "a",
+                "--samples", "10"));
+        assertTrue(err.toString().contains("'linger.ms' is not a client security setting"), err.toString());
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+    }
+
+    @Test
     void aDurationStopsEndlessSyntheticVms() {
         assertEquals(0, runWithCluster("--source", "synthetic", "--vms", "2", "--rate", "2000", "--duration", "300ms"),
                 err.toString());

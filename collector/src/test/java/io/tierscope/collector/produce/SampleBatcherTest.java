@@ -53,6 +53,7 @@ class SampleBatcherTest {
             assertEquals(k, batch.getBatchSeq());
             assertEquals("vm-a", batch.getVmId());
             assertEquals("h1", batch.getHost());
+            assertEquals(CollectorVersion.CURRENT, batch.getCollectorVersion());
             assertEquals(SampleSource.EPT_SAMPLE, batch.getSource());
             assertEquals(1000, batch.getSamplingHz());
             assertEquals(0, batch.getDroppedSinceLastBatch());

@@ -17,7 +17,8 @@ import java.util.Properties;
  * with the data dir's fixed cluster id, runs {@link KafkaRaftServer}, writes {@code broker.ready}
  * once the broker serves, and exits on SIGTERM or when stdin reaches EOF (the parent is gone).
  * <p>
- * Usage: {@code BrokerMain --data-dir DIR --kafka-port N --controller-port N}
+ * Usage: {@code BrokerMain --data-dir DIR --kafka-port N --controller-port N [--secured true]}; secured, the
+ * client listener is SASL_SSL with SCRAM-SHA-512 and ACLs are enforced ({@link BrokerSecurity}).
  */
 public final class BrokerMain {
     public static final String READY_FILE = "broker.ready";
@@ -33,16 +34,20 @@ public final class BrokerMain {
             arguments = Arguments.parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("BrokerMain: " + e.getMessage());
-            System.err.println("usage: BrokerMain --data-dir DIR --kafka-port N --controller-port N");
+            System.err.println("usage: BrokerMain --data-dir DIR --kafka-port N --controller-port N [--secured true]");
             System.exit(64);
             return;
         }
         Path dataDir = arguments.dataDir();
         Files.deleteIfExists(dataDir.resolve(READY_FILE));
         Properties props = BrokerSettings.properties(dataDir, arguments.kafkaPort(), arguments.controllerPort());
+        BrokerSecurity security = arguments.secured() ? BrokerSecurity.prepare(dataDir) : null;
+        if (security != null) {
+            security.applyTo(props, arguments.kafkaPort(), arguments.controllerPort());
+        }
         Path configFile = writeConfig(dataDir, props);
         String clusterId = ClusterIdFile.loadOrCreate(dataDir);
-        formatIfNeeded(dataDir, configFile, clusterId);
+        formatIfNeeded(dataDir, configFile, clusterId, security);
 
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(server, dataDir), "broker-shutdown"));
@@ -68,12 +73,17 @@ public final class BrokerMain {
         return file;
     }
 
-    private static void formatIfNeeded(Path dataDir, Path configFile, String clusterId) {
+    private static void formatIfNeeded(Path dataDir, Path configFile, String clusterId, BrokerSecurity security) {
         if (Files.exists(BrokerSettings.logDir(dataDir).resolve("meta.properties"))) {
             return;
         }
-        int status = StorageTool.execute(new String[]{"format", "--cluster-id", clusterId,
-                "--config", configFile.toString(), "--ignore-formatted"}, System.out);
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("format", "--cluster-id", clusterId,
+                "--config", configFile.toString(), "--ignore-formatted"));
+        if (security != null) {
+            // The super user's SCRAM credential must exist before the broker's own SASL_SSL listener serves.
+            args.addAll(java.util.List.of("--add-scram", security.scramFormatArgument()));
+        }
+        int status = StorageTool.execute(args.toArray(String[]::new), System.out);
         if (status != 0) {
             System.err.println("BrokerMain: formatting " + BrokerSettings.logDir(dataDir) + " failed with status " + status);
             System.exit(2);
@@ -121,11 +131,12 @@ public final class BrokerMain {
         System.out.println("BrokerMain: stopped");
     }
 
-    record Arguments(Path dataDir, int kafkaPort, int controllerPort) {
+    record Arguments(Path dataDir, int kafkaPort, int controllerPort, boolean secured) {
         static Arguments parse(String[] args) {
             Path dataDir = null;
             int kafkaPort = -1;
             int controllerPort = -1;
+            boolean secured = false;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 if (i + 1 >= args.length) {
@@ -136,13 +147,14 @@ public final class BrokerMain {
                     case "--data-dir" -> dataDir = Path.of(value).toAbsolutePath();
                     case "--kafka-port" -> kafkaPort = port(flag, value);
                     case "--controller-port" -> controllerPort = port(flag, value);
+                    case "--secured" -> secured = Boolean.parseBoolean(value);
                     default -> throw new IllegalArgumentException("unknown option " + flag);
                 }
             }
             if (dataDir == null || kafkaPort < 0 || controllerPort < 0) {
                 throw new IllegalArgumentException("--data-dir, --kafka-port and --controller-port are required");
             }
-            return new Arguments(dataDir, kafkaPort, controllerPort);
+            return new Arguments(dataDir, kafkaPort, controllerPort, secured);
         }
 
         private static int port(String flag, String value) {

@@ -31,14 +31,25 @@ public final class BrokerProcess implements AutoCloseable {
 
     private final ChildProcess child;
     private final int kafkaPort;
+    private final BrokerSecurity security;
 
-    private BrokerProcess(ChildProcess child, int kafkaPort) {
+    private BrokerProcess(ChildProcess child, int kafkaPort, BrokerSecurity security) {
         this.child = child;
         this.kafkaPort = kafkaPort;
+        this.security = security;
     }
 
     /** Starts the broker and returns once it serves on {@code 127.0.0.1:kafkaPort}. */
     public static BrokerProcess start(Path dataDir, int kafkaPort, int controllerPort, Duration timeout) {
+        return start(dataDir, kafkaPort, controllerPort, false, timeout);
+    }
+
+    /**
+     * Starts the broker, secured (SASL_SSL + SCRAM-SHA-512 + ACLs, see {@link BrokerSecurity}) or open,
+     * and returns once it serves on {@code 127.0.0.1:kafkaPort}. A data dir is formatted once: one first
+     * started open has no admin credential and cannot be started secured later.
+     */
+    public static BrokerProcess start(Path dataDir, int kafkaPort, int controllerPort, boolean secured, Duration timeout) {
         Path dir = dataDir.toAbsolutePath();
         Path ready = dir.resolve(BrokerMain.READY_FILE);
         try {
@@ -47,6 +58,16 @@ public final class BrokerProcess implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot prepare the broker data dir " + dir, e);
         }
+        BrokerSecurity security;
+        try {
+            // Made here, before the child starts, so the parent holds the same secrets the broker uses.
+            security = secured ? BrokerSecurity.prepare(dir) : null;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot prepare the secured broker's TLS material in " + dir, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while preparing the secured broker", e);
+        }
         Path argFile = JvmClasspath.writeArgFile(dir.resolve("broker-classpath.args"), JvmClasspath.current());
         List<String> command = new ArrayList<>(List.of("sh", "-c", IGNORE_TERMINAL_SIGNALS, "tierscope-broker"));
         command.add(JvmClasspath.javaLauncher().toString());
@@ -54,14 +75,19 @@ public final class BrokerProcess implements AutoCloseable {
         command.add("@" + argFile);
         command.add(BrokerMain.class.getName());
         command.addAll(List.of("--data-dir", dir.toString(), "--kafka-port", Integer.toString(kafkaPort),
-                "--controller-port", Integer.toString(controllerPort)));
+                "--controller-port", Integer.toString(controllerPort), "--secured", Boolean.toString(secured)));
         ChildProcess child = ChildProcess.start("Kafka broker", command, dir, dir.resolve(LOG_FILE), Map.of());
         child.awaitReady(() -> Files.exists(ready), timeout);
-        return new BrokerProcess(child, kafkaPort);
+        return new BrokerProcess(child, kafkaPort, security);
     }
 
     public String bootstrapServers() {
         return "127.0.0.1:" + kafkaPort;
+    }
+
+    /** The security material of a secured broker, or null for an open one. */
+    public BrokerSecurity security() {
+        return security;
     }
 
     public long pid() {

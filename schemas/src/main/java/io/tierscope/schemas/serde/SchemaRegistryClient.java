@@ -28,13 +28,20 @@ public final class SchemaRegistryClient {
     private final String baseUrl;
     private final HttpClient http;
     private final Duration timeout;
+    private final RegistryAuth auth;
     private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
+    /** A client without credentials that trusts what the JVM trusts. */
     public SchemaRegistryClient(String baseUrl, long requestTimeoutMs) {
+        this(baseUrl, requestTimeoutMs, RegistryAuth.NONE);
+    }
+
+    public SchemaRegistryClient(String baseUrl, long requestTimeoutMs, RegistryAuth auth) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.timeout = Duration.ofMillis(requestTimeoutMs);
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.auth = auth;
+        this.http = auth.applyTo(HttpClient.newBuilder().connectTimeout(timeout)).build();
     }
 
     public String baseUrl() {
@@ -61,6 +68,34 @@ public final class SchemaRegistryClient {
         });
     }
 
+    /**
+     * Sets the compatibility rule of {@code subject} (BACKWARD, FORWARD, FULL, their _TRANSITIVE forms, NONE):
+     * the registry then refuses a new version that breaks it (HTTP 409).
+     */
+    public void setCompatibility(String subject, String level) {
+        ObjectNode request = JSON.createObjectNode().put("compatibility", level);
+        send(HttpRequest.newBuilder(uri("/config/" + encode(subject))).header("Content-Type", CONTENT_TYPE)
+                .PUT(HttpRequest.BodyPublishers.ofString(request.toString())), "PUT /config/" + subject);
+    }
+
+    /** The compatibility rule of {@code subject}, or of the registry when the subject has none of its own. */
+    public String compatibility(String subject) {
+        try {
+            JsonNode body = send(HttpRequest.newBuilder(uri("/config/" + encode(subject))).GET(), "GET /config/" + subject);
+            return level(body);
+        } catch (SchemaRegistryException e) {
+            if (e.httpStatus() != 404) {
+                throw e;
+            }
+            return level(send(HttpRequest.newBuilder(uri("/config")).GET(), "GET /config"));
+        }
+    }
+
+    private static String level(JsonNode body) {
+        JsonNode level = body.has("compatibilityLevel") ? body.get("compatibilityLevel") : body.get("compatibility");
+        return level == null ? null : level.asText();
+    }
+
     private static int idFrom(JsonNode body, String subject) {
         JsonNode id = body.get("id");
         if (id == null || !id.canConvertToInt()) {
@@ -78,6 +113,7 @@ public final class SchemaRegistryClient {
     }
 
     private JsonNode send(HttpRequest.Builder builder, String what) {
+        auth.applyTo(builder);
         HttpRequest request = builder.header("Accept", CONTENT_TYPE + ", application/json").timeout(timeout).build();
         HttpResponse<String> response;
         try {
@@ -120,6 +156,10 @@ public final class SchemaRegistryClient {
         if (status == 404) {
             return prefix + "not found (" + registryMessage + "); with auto.register.schemas=false the schema must be"
                     + " registered beforehand, and a schema id must exist in the registry the data was written with";
+        }
+        if (status == 401 || status == 403) {
+            return prefix + "not authorized with " + auth + "; give the registry credentials (basic.auth.user.info or"
+                    + " bearer.auth.token) in the --client-config file. Registry says: " + registryMessage;
         }
         if (status == 422) {
             return prefix + "the registry considers the schema invalid: " + registryMessage;

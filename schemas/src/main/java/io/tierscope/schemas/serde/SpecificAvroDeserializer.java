@@ -38,7 +38,8 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
-        this.registry = new SchemaRegistryClient(SerdeConfig.requiredUrl(configs), SerdeConfig.requestTimeoutMs(configs));
+        this.registry = new SchemaRegistryClient(SerdeConfig.requiredUrl(configs), SerdeConfig.requestTimeoutMs(configs),
+                RegistryAuth.fromConfig(configs));
     }
 
     @Override

@@ -37,7 +37,8 @@ public final class SpecificAvroSerializer<T extends SpecificRecord> implements S
     public void configure(Map<String, ?> configs, boolean isKey) {
         this.isKey = isKey;
         this.autoRegister = SerdeConfig.autoRegister(configs);
-        this.registry = new SchemaRegistryClient(SerdeConfig.requiredUrl(configs), SerdeConfig.requestTimeoutMs(configs));
+        this.registry = new SchemaRegistryClient(SerdeConfig.requiredUrl(configs), SerdeConfig.requestTimeoutMs(configs),
+                RegistryAuth.fromConfig(configs));
     }
 
     @Override

@@ -7,8 +7,9 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import io.tierscope.cli.ClientSecurity;
+import io.tierscope.streams.StreamsRunner;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -33,12 +34,18 @@ public final class PlannerRunner implements AutoCloseable {
     /** Creates missing topics, starts the planner and returns once it is RUNNING. */
     public static PlannerRunner start(Properties streamsProps, PlannerConfig config, String schemaRegistryUrl,
                                       int partitions, short replication, Duration startTimeout) throws InterruptedException {
-        Properties adminProps = new Properties();
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, streamsProps.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
-        try (Admin admin = Admin.create(adminProps)) {
+        return start(streamsProps, config, ClientSecurity.NONE, schemaRegistryUrl, partitions, replication, startTimeout);
+    }
+
+    /** {@link #start(Properties, PlannerConfig, String, int, short, Duration)} with the registry credentials of {@code security}. */
+    public static PlannerRunner start(Properties streamsProps, PlannerConfig config, ClientSecurity security,
+                                      String schemaRegistryUrl, int partitions, short replication, Duration startTimeout)
+            throws InterruptedException {
+        try (Admin admin = Admin.create(StreamsRunner.provisioningAdminProperties(streamsProps))) {
             new TopicProvisioner(admin, partitions, replication).ensureAll();
         }
-        KafkaStreams streams = new KafkaStreams(PlannerTopology.build(config, new TopologySerdes(schemaRegistryUrl)), streamsProps);
+        TopologySerdes serdes = new TopologySerdes(security.registryClient(schemaRegistryUrl, TopologySerdes.REGISTRY_REQUEST_TIMEOUT_MS));
+        KafkaStreams streams = new KafkaStreams(PlannerTopology.build(config, serdes), streamsProps);
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             LOG.info("planner {} -> {}", before, now);

@@ -1,5 +1,6 @@
 package io.tierscope.query;
 
+import io.tierscope.cli.ClientSecurity;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierscope.metrics.Metrics;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -38,9 +38,16 @@ public final class QueryService implements AutoCloseable {
     }
 
     /** Settings of one instance. {@code advertised} is how the other instances reach this one (application.server). */
-    public record Settings(String bootstrapServers, String schemaRegistryUrl, String applicationId, Path stateDir,
-                           String bindHost, int port, HostInfo advertised, String token, Duration historyRetention,
+    public record Settings(ClientSecurity security, String bootstrapServers, String schemaRegistryUrl, String applicationId,
+                           Path stateDir, String bindHost, int port, HostInfo advertised, String token, Duration historyRetention,
                            int partitions, short replicationFactor, Map<String, String> streamsOverrides) {
+        /** Settings for an open (PLAINTEXT, no registry auth) cluster. */
+        public Settings(String bootstrapServers, String schemaRegistryUrl, String applicationId, Path stateDir,
+                        String bindHost, int port, HostInfo advertised, String token, Duration historyRetention,
+                        int partitions, short replicationFactor, Map<String, String> streamsOverrides) {
+            this(ClientSecurity.NONE, bootstrapServers, schemaRegistryUrl, applicationId, stateDir, bindHost, port, advertised,
+                    token, historyRetention, partitions, replicationFactor, streamsOverrides);
+        }
     }
 
     /** Creates missing topics, starts the stores and the HTTP server; returns without waiting for the stores. */
@@ -49,14 +56,11 @@ public final class QueryService implements AutoCloseable {
             throw new IllegalArgumentException("the query service needs a fixed port (got " + s.port()
                     + "): other instances forward to it");
         }
-        Properties adminProps = new Properties();
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
-        try (Admin admin = Admin.create(adminProps)) {
+        try (Admin admin = Admin.create(s.security().kafkaClientProperties(s.bootstrapServers()))) {
             new TopicProvisioner(admin, s.partitions(), s.replicationFactor()).ensureAll();
         }
-        Properties p = new Properties();
+        Properties p = s.security().kafkaClientProps(s.bootstrapServers());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
         p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toString());
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s.advertised().host() + ":" + s.advertised().port());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
@@ -64,7 +68,7 @@ public final class QueryService implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.putAll(s.streamsOverrides());
-        KafkaStreams streams = new KafkaStreams(QueryTopology.build(s.schemaRegistryUrl(), s.historyRetention()), p);
+        KafkaStreams streams = new KafkaStreams(QueryTopology.build(s.security().serdeConfig(s.schemaRegistryUrl()), s.historyRetention()), p);
         streams.setStateListener((now, before) -> LOG.info("query service Kafka Streams {} -> {}", before, now));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("query stream thread failed; replacing it", e);

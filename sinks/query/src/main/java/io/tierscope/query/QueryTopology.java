@@ -8,8 +8,10 @@ import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.PageHeatChunk;
 import io.tierscope.avro.TieringPlan;
 import io.tierscope.schemas.serde.AvroSerdes;
+import io.tierscope.schemas.serde.SerdeConfig;
 import io.tierscope.topics.Topic;
 import java.time.Duration;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -58,14 +60,19 @@ public final class QueryTopology {
      * @param historyRetention how long per-window curves and heat profiles are kept
      */
     public static Topology build(String schemaRegistryUrl, Duration historyRetention) {
+        return build(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl), historyRetention);
+    }
+
+    /** The topology with serdes configured by {@code serdeConfig} (registry URL and credentials, see {@link SerdeConfig}). */
+    public static Topology build(Map<String, ?> serdeConfig, Duration historyRetention) {
         StreamsBuilder builder = new StreamsBuilder();
         Serde<String> keys = Serdes.String();
-        Serde<MissRatioCurve> curves = serde(MissRatioCurve.class, schemaRegistryUrl);
-        Serde<PageHeatChunk> chunks = serde(PageHeatChunk.class, schemaRegistryUrl);
-        Serde<HeatSummary> summaries = serde(HeatSummary.class, schemaRegistryUrl);
-        Serde<IngestStats> ingest = serde(IngestStats.class, schemaRegistryUrl);
-        Serde<HostAllocation> allocations = serde(HostAllocation.class, schemaRegistryUrl);
-        Serde<TieringPlan> plans = serde(TieringPlan.class, schemaRegistryUrl);
+        Serde<MissRatioCurve> curves = serde(MissRatioCurve.class, serdeConfig);
+        Serde<PageHeatChunk> chunks = serde(PageHeatChunk.class, serdeConfig);
+        Serde<HeatSummary> summaries = serde(HeatSummary.class, serdeConfig);
+        Serde<IngestStats> ingest = serde(IngestStats.class, serdeConfig);
+        Serde<HostAllocation> allocations = serde(HostAllocation.class, serdeConfig);
+        Serde<TieringPlan> plans = serde(TieringPlan.class, serdeConfig);
 
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MRC_LATEST), keys, curves));
         builder.addStateStore(Stores.windowStoreBuilder(
@@ -118,8 +125,8 @@ public final class QueryTopology {
         return Utils.toPositive(Utils.murmur2(vmId.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
     }
 
-    private static <T extends SpecificRecord> Serde<T> serde(Class<T> type, String registryUrl) {
-        return AvroSerdes.valueSerde(type, registryUrl);
+    private static <T extends SpecificRecord> Serde<T> serde(Class<T> type, Map<String, ?> serdeConfig) {
+        return AvroSerdes.valueSerde(type, serdeConfig);
     }
 
     /** Partitions page-heat records by the VM in their key, like every other per-VM topic. */

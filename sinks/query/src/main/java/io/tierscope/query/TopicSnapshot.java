@@ -1,5 +1,6 @@
 package io.tierscope.query;
 
+import io.tierscope.cli.ClientSecurity;
 import io.tierscope.schemas.serde.SchemaRegistryClient;
 import io.tierscope.schemas.serde.SpecificAvroDeserializer;
 import io.tierscope.topics.Topic;
@@ -25,20 +26,21 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * tombstones remove the key): what {@code query --direct} answers from, without a query service.
  */
 public final class TopicSnapshot {
+    private final ClientSecurity security;
     private final String bootstrapServers;
     private final SchemaRegistryClient registry;
     private final Duration timeout;
 
-    public TopicSnapshot(String bootstrapServers, String schemaRegistryUrl, Duration timeout) {
+    public TopicSnapshot(ClientSecurity security, String bootstrapServers, String schemaRegistryUrl, Duration timeout) {
+        this.security = security;
         this.bootstrapServers = bootstrapServers;
-        this.registry = new SchemaRegistryClient(schemaRegistryUrl, 10_000);
+        this.registry = security.registryClient(schemaRegistryUrl, 10_000);
         this.timeout = timeout;
     }
 
     /** Newest value per key whose key passes {@code keys}, in key order. */
     public <V extends SpecificRecord> Map<String, V> latest(Topic topic, Class<V> type, Predicate<String> keys) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties p = security.kafkaClientProps(bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         Map<String, byte[]> latest = new LinkedHashMap<>();

@@ -121,11 +121,11 @@ public final class StreamsCommand implements Callable<Integer> {
         });
         overrides.put("num.standby.replicas", Integer.toString(standbyReplicas));
         overrides.put("num.stream.threads", Integer.toString(threads));
-        Properties streamsProps = StreamsRunner.streamsProperties(cluster.bootstrapServers(), applicationId, stateDir, overrides);
+        Properties streamsProps = StreamsRunner.streamsProperties(cluster.security(), cluster.bootstrapServers(), applicationId, stateDir, overrides);
 
         HealthSettings health = healthPort == null ? null : new HealthSettings(healthHost, healthPort, readyMaxLag);
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(40));
-             StreamsRunner runner = StreamsRunner.start(streamsProps, appConfig, cluster.schemaRegistryUrl(),
+             StreamsRunner runner = StreamsRunner.start(streamsProps, appConfig, cluster.security(), cluster.schemaRegistryUrl(),
                      partitions, replicationFactor, Duration.ofMinutes(2), health)) {
             System.out.println("tierscope streams: " + applicationId + " running against " + cluster.bootstrapServers()
                     + (health == null ? "" : "; health on port " + runner.healthPort()));

@@ -3,6 +3,7 @@ package io.tierscope.executor.cli;
 import io.tierscope.avro.MigrationResult;
 import io.tierscope.avro.PagePlacement;
 import io.tierscope.avro.TieringPlan;
+import io.tierscope.cli.ClientSecurity;
 import io.tierscope.cli.ClusterOptions;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.executor.GuestMemoryResolver;
@@ -16,7 +17,6 @@ import io.tierscope.executor.RateLimiter;
 import io.tierscope.guestmap.QemuGuestRam;
 import io.tierscope.nativeaccess.EptSampleAbi;
 import io.tierscope.nativeaccess.LibC;
-import io.tierscope.schemas.serde.SerdeConfig;
 import io.tierscope.schemas.serde.SpecificAvroDeserializer;
 import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import io.tierscope.topics.Topic;
@@ -148,6 +148,7 @@ public final class ExecuteCommand implements Callable<Integer> {
         QemuGuestRam.Machine machineType;
         String bootstrap;
         String registry;
+        ClientSecurity security;
         try {
             hostName = host != null ? host.strip() : localHostName();
             mode = GuestMemoryResolver.Mode.parse(gfnMapping);
@@ -167,6 +168,7 @@ public final class ExecuteCommand implements Callable<Integer> {
             }
             bootstrap = cluster.bootstrapServers();
             registry = cluster.schemaRegistryUrl();
+            security = cluster.security();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -178,20 +180,22 @@ public final class ExecuteCommand implements Callable<Integer> {
                 new PageLocator(libc), apply ? new PageMover(libc, moveShared) : null,
                 RateLimiter.realTime(rateLimit), batchPages, chunkPages, System::currentTimeMillis);
         if (createTopics) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000"))) {
+            Map<String, Object> adminConfig = security.kafkaClientProperties(bootstrap);
+            adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
+            try (Admin admin = Admin.create(adminConfig)) {
                 new TopicProvisioner(admin, partitions, replicationFactor).ensure(List.of(
                         Topic.TIERING_PLANS, Topic.MIGRATION_RESULTS, Topic.PLACEMENT, Topic.DEAD_LETTER));
             }
         }
-        Map<String, Object> serde = Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registry);
+        Map<String, Object> serde = security.serdeConfig(registry);
+        Map<String, Object> client = security.kafkaClientProperties(bootstrap);
         if (placementOnly) {
-            return placementRounds(out, executor, bootstrap, serde);
+            return placementRounds(out, executor, client, serde);
         }
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(30));
-             KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(bootstrap, hostName),
+             KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(client, hostName),
                      new StringDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(bootstrap),
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(client),
                      new StringSerializer(), new ByteArraySerializer());
              SpecificAvroDeserializer<TieringPlan> plans = new SpecificAvroDeserializer<>(TieringPlan.class);
              SpecificAvroSerializer<MigrationResult> results = new SpecificAvroSerializer<>();
@@ -212,10 +216,10 @@ public final class ExecuteCommand implements Callable<Integer> {
         }
     }
 
-    private int placementRounds(PrintWriter out, PlanExecutor executor, String bootstrap, Map<String, Object> serde)
+    private int placementRounds(PrintWriter out, PlanExecutor executor, Map<String, Object> client, Map<String, Object> serde)
             throws InterruptedException {
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(30));
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(bootstrap),
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(client),
                      new StringSerializer(), new ByteArraySerializer());
              SpecificAvroSerializer<PagePlacement> placements = new SpecificAvroSerializer<>()) {
             placements.configure(serde, false);
@@ -234,9 +238,9 @@ public final class ExecuteCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, Object> consumerConfig(String bootstrap, String hostName) {
-        return Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "tierscope-executor-" + hostName,
+    /** {@code client} (bootstrap servers and security) with the plan consumer's settings. */
+    private static Map<String, Object> consumerConfig(Map<String, Object> client, String hostName) {
+        return with(client, ConsumerConfig.GROUP_ID_CONFIG, "tierscope-executor-" + hostName,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -244,13 +248,21 @@ public final class ExecuteCommand implements Callable<Integer> {
                 ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "3600000");
     }
 
-    private static Map<String, Object> producerConfig(String bootstrap) {
-        return Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
+    /** {@code client} (bootstrap servers and security) with the result and placement producer's settings. */
+    private static Map<String, Object> producerConfig(Map<String, Object> client) {
+        return with(client, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd",
                 // Placement records are chunk-sized (32 KiB at the default chunk).
                 ProducerConfig.LINGER_MS_CONFIG, "20");
+    }
+
+    private static Map<String, Object> with(Map<String, Object> client, Object... keysAndValues) {
+        Map<String, Object> config = new java.util.HashMap<>(client);
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            config.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return config;
     }
 
     private static String localHostName() {

@@ -80,9 +80,9 @@ public final class PlanCommand implements Callable<Integer> {
         });
         overrides.put("num.standby.replicas", Integer.toString(standbyReplicas));
         overrides.put("num.stream.threads", Integer.toString(threads));
-        Properties streamsProps = StreamsRunner.streamsProperties(cluster.bootstrapServers(), applicationId, stateDir, overrides);
+        Properties streamsProps = StreamsRunner.streamsProperties(cluster.security(), cluster.bootstrapServers(), applicationId, stateDir, overrides);
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(40));
-             PlannerRunner runner = PlannerRunner.start(streamsProps, config, cluster.schemaRegistryUrl(), partitions,
+             PlannerRunner runner = PlannerRunner.start(streamsProps, config, cluster.security(), cluster.schemaRegistryUrl(), partitions,
                      replicationFactor, Duration.ofMinutes(2))) {
             System.out.println("tierscope plan: " + applicationId + " running against " + cluster.bootstrapServers()
                     + ", one plan per host every " + config.period().toSeconds() + " s of event time");

@@ -40,7 +40,7 @@ public final class InventoryCommand implements Runnable {
         short replicationFactor;
 
         InventoryTopic topic() throws InterruptedException {
-            InventoryTopic topic = new InventoryTopic(cluster.bootstrapServers(), cluster.schemaRegistryUrl());
+            InventoryTopic topic = new InventoryTopic(cluster.security(), cluster.bootstrapServers(), cluster.schemaRegistryUrl());
             topic.ensureTopic(partitions, replicationFactor);
             return topic;
         }

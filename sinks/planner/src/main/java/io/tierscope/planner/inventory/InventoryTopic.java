@@ -1,5 +1,6 @@
 package io.tierscope.planner.inventory;
 
+import io.tierscope.cli.ClientSecurity;
 import io.tierscope.avro.HostInventory;
 import io.tierscope.schemas.serde.SchemaRegistryClient;
 import io.tierscope.schemas.serde.SpecificAvroDeserializer;
@@ -14,7 +15,6 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,18 +34,23 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * same topic.
  */
 public final class InventoryTopic {
+    private final ClientSecurity security;
     private final String bootstrapServers;
     private final SchemaRegistryClient registry;
 
     public InventoryTopic(String bootstrapServers, String schemaRegistryUrl) {
+        this(ClientSecurity.NONE, bootstrapServers, schemaRegistryUrl);
+    }
+
+    public InventoryTopic(ClientSecurity security, String bootstrapServers, String schemaRegistryUrl) {
+        this.security = security;
         this.bootstrapServers = bootstrapServers;
-        this.registry = new SchemaRegistryClient(schemaRegistryUrl, 10_000);
+        this.registry = security.registryClient(schemaRegistryUrl, 10_000);
     }
 
     /** Creates the topic if it is missing (compacted, {@code partitions} partitions). */
     public void ensureTopic(int partitions, short replication) throws InterruptedException {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties p = security.kafkaClientProps(bootstrapServers);
         try (Admin admin = Admin.create(p)) {
             new TopicProvisioner(admin, partitions, replication).ensure(List.of(Topic.INVENTORY));
         }
@@ -67,8 +72,7 @@ public final class InventoryTopic {
     }
 
     private void send(String host, byte[] value) throws InterruptedException {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties p = security.kafkaClientProps(bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
@@ -82,8 +86,7 @@ public final class InventoryTopic {
 
     /** Every host's newest inventory, by host name; deleted hosts left out. Reads to the last committed offsets. */
     public TreeMap<String, HostInventory> readAll(Duration timeout) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties p = security.kafkaClientProps(bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         Map<String, byte[]> latest = new TreeMap<>();

@@ -119,7 +119,7 @@ public final class QueryCommand implements Runnable {
         }
 
         TopicSnapshot topics() {
-            return new TopicSnapshot(cluster.bootstrapServers(), cluster.schemaRegistryUrl(), Duration.ofSeconds(timeoutSeconds));
+            return new TopicSnapshot(cluster.security(), cluster.bootstrapServers(), cluster.schemaRegistryUrl(), Duration.ofSeconds(timeoutSeconds));
         }
 
         static String enc(String s) {
@@ -296,7 +296,7 @@ public final class QueryCommand implements Runnable {
                 return source.get("/vms/" + Source.enc(vm) + "/pages?order=" + order + "&set=" + set + "&bit=" + bit
                         + "&offset=" + offset + "&limit=" + limit);
             }
-            List<ChunkHeat> chunks = new PageHeatReader(source.cluster.bootstrapServers(), source.cluster.schemaRegistryUrl())
+            List<ChunkHeat> chunks = new PageHeatReader(source.cluster.security(), source.cluster.bootstrapServers(), source.cluster.schemaRegistryUrl())
                     .chunks(vm, Duration.ofSeconds(source.timeoutSeconds));
             return MAPPER.valueToTree(VmViews.pages(vm, chunks, order, set,
                     "dirty".equals(bit) ? HeatBit.DIRTY : HeatBit.ACCESSED, offset, limit));

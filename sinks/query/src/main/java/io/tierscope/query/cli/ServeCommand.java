@@ -66,7 +66,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         String advertised = advertisedHost != null ? advertisedHost
                 : "0.0.0.0".equals(bind) ? java.net.InetAddress.getLocalHost().getHostName() : bind;
-        QueryService.Settings settings = new QueryService.Settings(cluster.bootstrapServers(), cluster.schemaRegistryUrl(),
+        QueryService.Settings settings = new QueryService.Settings(cluster.security(), cluster.bootstrapServers(), cluster.schemaRegistryUrl(),
                 applicationId, stateDir, bind, port, new HostInfo(advertised, port), System.getenv(tokenEnv),
                 Duration.ofHours(historyHours), partitions, replicationFactor,
                 Map.of("num.standby.replicas", Integer.toString(standbyReplicas)));

@@ -80,7 +80,7 @@ public final class HeatCommand implements Runnable {
                 case "dirty", "d" -> HeatBit.DIRTY;
                 default -> throw new IllegalArgumentException("--bit must be accessed or dirty, got '" + bit + "'");
             };
-            List<ChunkHeat> chunks = new PageHeatReader(cluster.bootstrapServers(), cluster.schemaRegistryUrl())
+            List<ChunkHeat> chunks = new PageHeatReader(cluster.security(), cluster.bootstrapServers(), cluster.schemaRegistryUrl())
                     .chunks(vmId, Duration.ofSeconds(timeoutSeconds));
             PrintWriter err = spec.commandLine().getErr();
             if (chunks.isEmpty()) {

@@ -1,10 +1,10 @@
 package io.tierscope.streams.heat.query;
 
+import io.tierscope.cli.ClientSecurity;
 import io.tierscope.analytics.heat.ChunkHeat;
 import io.tierscope.analytics.heat.GapPolicy;
 import io.tierscope.analytics.heat.HeatTable;
 import io.tierscope.avro.PageHeatChunk;
-import io.tierscope.schemas.serde.SchemaRegistryClient;
 import io.tierscope.schemas.serde.SpecificAvroDeserializer;
 import io.tierscope.streams.heat.ChunkKeys;
 import io.tierscope.topics.Topic;
@@ -35,10 +35,14 @@ public final class PageHeatReader {
     private final SpecificAvroDeserializer<PageHeatChunk> deserializer;
 
     public PageHeatReader(String bootstrapServers, String schemaRegistryUrl) {
-        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this(ClientSecurity.NONE, bootstrapServers, schemaRegistryUrl);
+    }
+
+    public PageHeatReader(ClientSecurity security, String bootstrapServers, String schemaRegistryUrl) {
+        consumerProps.putAll(security.kafkaClientProperties(bootstrapServers));
         consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        this.deserializer = new SpecificAvroDeserializer<>(PageHeatChunk.class, new SchemaRegistryClient(schemaRegistryUrl, 10_000));
+        this.deserializer = new SpecificAvroDeserializer<>(PageHeatChunk.class, security.registryClient(schemaRegistryUrl, 10_000));
     }
 
     /** The VM's newest published chunk records, in chunk order (empty when it has none). */

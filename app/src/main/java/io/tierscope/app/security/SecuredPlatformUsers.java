@@ -1,0 +1,86 @@
+package io.tierscope.app.security;
+
+import io.tierscope.cli.ClientSecurity;
+import io.tierscope.platform.kafka.BrokerSecurity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+
+/**
+ * The principals of the components on the embedded secured broker: a SCRAM user per component with
+ * its {@link ComponentAcls}, and a --client-config file per user under {@code <data>/clients/}.
+ */
+public final class SecuredPlatformUsers {
+    public static final String COLLECTOR = "collector";
+    public static final String STREAMS = "streams";
+    public static final String READER = "reader";
+
+    private SecuredPlatformUsers() {
+    }
+
+    /**
+     * Creates (or re-keys) the users and their ACLs with the admin credential, writes their client config
+     * files, and returns them by user (the admin's too), once every user can authenticate.
+     */
+    public static Map<String, Path> create(BrokerSecurity security, String bootstrapServers, String streamsApplicationId,
+                                           Path clientsDir) throws IOException, InterruptedException, ExecutionException {
+        Files.createDirectories(clientsDir);
+        Map<String, Path> files = new LinkedHashMap<>();
+        files.put(BrokerSecurity.ADMIN, security.writeClientConfig(clientsDir.resolve(BrokerSecurity.ADMIN + ".properties"),
+                BrokerSecurity.ADMIN, security.adminPassword()));
+        Map<String, String> passwords = new LinkedHashMap<>();
+        List<UserScramCredentialUpsertion> users = new ArrayList<>();
+        for (String user : List.of(COLLECTOR, STREAMS, READER)) {
+            passwords.put(user, BrokerSecurity.randomSecret());
+            users.add(new UserScramCredentialUpsertion(user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192),
+                    passwords.get(user)));
+        }
+        List<AclBinding> acls = new ArrayList<>(ComponentAcls.collector(COLLECTOR));
+        acls.addAll(ComponentAcls.streams(STREAMS, streamsApplicationId));
+        acls.addAll(ComponentAcls.outputReader(READER));
+        try (Admin admin = Admin.create(security(security, BrokerSecurity.ADMIN, security.adminPassword())
+                .kafkaClientProperties(bootstrapServers))) {
+            admin.alterUserScramCredentials(new ArrayList<>(users)).all().get();
+            admin.createAcls(acls).all().get();
+        }
+        for (Map.Entry<String, String> user : passwords.entrySet()) {
+            files.put(user.getKey(), security.writeClientConfig(clientsDir.resolve(user.getKey() + ".properties"),
+                    user.getKey(), user.getValue()));
+            awaitAuthenticates(security(security, user.getKey(), user.getValue()), bootstrapServers, user.getKey());
+        }
+        return files;
+    }
+
+    private static ClientSecurity security(BrokerSecurity security, String user, String password) {
+        return ClientSecurity.of(security.clientSettings(user, password));
+    }
+
+    /** A new SCRAM credential reaches the broker's metadata a little after the controller accepted it. */
+    private static void awaitAuthenticates(ClientSecurity client, String bootstrapServers, String user)
+            throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (true) {
+            try (Admin admin = Admin.create(client.kafkaClientProperties(bootstrapServers))) {
+                admin.describeCluster().clusterId().get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof SaslAuthenticationException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+}

@@ -4,6 +4,7 @@ import io.tierscope.avro.HeatSummary;
 import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.TieringPlan;
 import io.tierscope.avro.VmInventory;
+import io.tierscope.cli.OptionRange;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.collector.produce.MetricsSnapshot;
 import io.tierscope.collector.produce.SyntheticFleet;
@@ -44,7 +45,7 @@ import picocli.CommandLine.Option;
                 "the collector; prints what the topology publishes as it is published."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
-            description = "Stop after this many seconds (default: run until Ctrl-C).")
+            description = "Stop after this many seconds; 0 = run until Ctrl-C (default).")
     private long durationSeconds;
 
     @Option(names = "--vms", defaultValue = "4", description = "Synthetic VMs (default: ${DEFAULT-VALUE}).")
@@ -78,9 +79,14 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (durationSeconds < 0 || vms < 1 || rate < 0) {
-            throw new IllegalArgumentException("--duration must be >= 0, --vms >= 1 and --rate >= 0");
-        }
+        OptionRange.atLeast("--duration", durationSeconds, 0);
+        OptionRange.between("--vms", vms, 1, 10_000);
+        OptionRange.atLeast("--rate", rate, 0);
+        OptionRange.between("--window-seconds", windowSeconds, 10, 3600);
+        OptionRange.atLeast("--scan-period-ms", scanPeriodMs, 1);
+        OptionRange.between("--kafka-port", kafkaPort, 0, 65535);
+        OptionRange.between("--registry-port", registryPort, 0, 65535);
+        OptionRange.between("--dashboard-port", dashboardPort, 0, 65535);
         StreamsAppConfig appConfig = new StreamsAppConfig(Duration.ofSeconds(windowSeconds), Duration.ofSeconds(2), "xwr");
         PrintStream out = System.out;
         Instant started = Instant.now();

@@ -37,6 +37,9 @@ public final class PlatformCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        io.tierscope.cli.OptionRange.between("--kafka-port", kafkaPort, 0, 65535);
+        io.tierscope.cli.OptionRange.between("--registry-port", registryPort, 0, 65535);
+        io.tierscope.cli.OptionRange.atLeast("--partitions", partitions, 1);
         PlatformConfig config = PlatformConfig.builder().dataDir(dataDir).kafkaPort(kafkaPort).registryPort(registryPort).build();
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(60));
              EmbeddedPlatform platform = EmbeddedPlatform.start(config)) {

@@ -1,6 +1,7 @@
 package io.tierscope.streams.cli;
 
 import io.tierscope.cli.ClusterOptions;
+import io.tierscope.cli.OptionRange;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.StreamsRunner;
@@ -37,7 +38,7 @@ public final class StreamsCommand implements Callable<Integer> {
     @Option(names = "--window-seconds", paramLabel = "S", description = "Tumbling window, 10 to 3600 s (default 60).")
     private Long windowSeconds;
 
-    @Option(names = "--grace-seconds", paramLabel = "S", description = "Grace period for late batches (default 5).")
+    @Option(names = "--grace-seconds", paramLabel = "S", description = "Grace period for late batches, 0 = none (default 5).")
     private Long graceSeconds;
 
     @Option(names = "--access-filter", paramLabel = "XWR", description = "Access types counted, subset of xwr (default xwr).")
@@ -51,10 +52,10 @@ public final class StreamsCommand implements Callable<Integer> {
             description = "Curve published next to each window's: cumulative or decayed (default cumulative).")
     private String mrcCurve;
 
-    @Option(names = "--standby-replicas", defaultValue = "0", description = "Standby replicas of each state store (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--standby-replicas", defaultValue = "0", description = "Standby replicas of each state store, 0 = none (default: ${DEFAULT-VALUE}).")
     private int standbyReplicas;
 
-    @Option(names = "--threads", defaultValue = "1", description = "Stream threads in this instance (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "1", description = "Stream threads in this instance, >= 1 (default: ${DEFAULT-VALUE}).")
     private int threads;
 
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions of topics this instance creates (default: ${DEFAULT-VALUE}).")
@@ -69,6 +70,19 @@ public final class StreamsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (windowSeconds != null) {
+            OptionRange.between("--window-seconds", windowSeconds, 10, 3600);
+        }
+        if (graceSeconds != null) {
+            OptionRange.atLeast("--grace-seconds", graceSeconds, 0);
+        }
+        OptionRange.atLeast("--standby-replicas", standbyReplicas, 0);
+        OptionRange.between("--threads", threads, 1, 1024);
+        OptionRange.atLeast("--partitions", partitions, 1);
+        OptionRange.atLeast("--replication-factor", replicationFactor, 1);
+        if (configFile != null && !Files.isRegularFile(configFile)) {
+            throw new IllegalArgumentException("--config " + configFile + ": " + (Files.exists(configFile) ? "not a regular file" : "no such file"));
+        }
         Map<String, String> props = new HashMap<>();
         if (configFile != null) {
             props.putAll(load(configFile));
@@ -97,6 +111,7 @@ public final class StreamsCommand implements Callable<Integer> {
         });
         overrides.put("num.standby.replicas", Integer.toString(standbyReplicas));
         overrides.put("num.stream.threads", Integer.toString(threads));
+        cluster.requireReachable();
         Properties streamsProps = StreamsRunner.streamsProperties(cluster.bootstrapServers(), applicationId, stateDir, overrides);
 
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(40));

@@ -4,6 +4,7 @@ import io.tierscope.avro.MigrationResult;
 import io.tierscope.avro.PagePlacement;
 import io.tierscope.avro.TieringPlan;
 import io.tierscope.cli.ClusterOptions;
+import io.tierscope.cli.OptionRange;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.executor.GuestMemoryResolver;
 import io.tierscope.executor.NumaTopology;
@@ -152,16 +153,18 @@ public final class ExecuteCommand implements Callable<Integer> {
             hostName = host != null ? host.strip() : localHostName();
             mode = GuestMemoryResolver.Mode.parse(gfnMapping);
             machineType = QemuGuestRam.Machine.parse(machine);
-            if (rateLimit <= 0 || batchPages <= 0 || chunkPages <= 0 || maxPlanAgeSeconds <= 0 || maxPlans < 0) {
-                throw new IllegalArgumentException("--rate-limit, --batch-pages, --chunk-pages and --max-plan-age must be > 0,"
-                        + " --max-plans >= 0");
-            }
+            OptionRange.atLeast("--rate-limit", rateLimit, 1);
+            OptionRange.atLeast("--batch-pages", batchPages, 1);
+            OptionRange.atLeast("--chunk-pages", chunkPages, 1);
+            OptionRange.atLeast("--max-plan-age", maxPlanAgeSeconds, 1);
+            OptionRange.atLeast("--max-plans", maxPlans, 0);
+            OptionRange.atLeast("--partitions", partitions, 1);
+            OptionRange.atLeast("--replication-factor", replicationFactor, 1);
             if (placementOnly && vms.isEmpty()) {
                 throw new IllegalArgumentException("--placement-only needs at least one --vm ID=PID");
             }
-            if (placementIntervalSeconds <= 0 || rounds < 0) {
-                throw new IllegalArgumentException("--placement-interval must be > 0 and --rounds >= 0");
-            }
+            OptionRange.atLeast("--placement-interval", placementIntervalSeconds, 1);
+            OptionRange.atLeast("--rounds", rounds, 0);
             if (hostName.isEmpty()) {
                 throw new IllegalArgumentException("--host must not be empty");
             }
@@ -170,6 +173,7 @@ public final class ExecuteCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        cluster.requireReachable();
         NumaTopology topology = NumaTopology.read(numaRoot);
         List<Integer> executorNodes = topology.memoryNodes();
         LibC libc = LibC.load();

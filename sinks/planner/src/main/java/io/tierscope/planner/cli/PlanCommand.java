@@ -1,6 +1,7 @@
 package io.tierscope.planner.cli;
 
 import io.tierscope.cli.ClusterOptions;
+import io.tierscope.cli.OptionRange;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.planner.PlannerConfig;
 import io.tierscope.planner.PlannerRunner;
@@ -38,7 +39,7 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--period-seconds", paramLabel = "S", description = "Planning period, 1 to 3600 s of event time (default 60).")
     private Long periodSeconds;
 
-    @Option(names = "--standby-replicas", defaultValue = "0", description = "Standby replicas of each state store (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--standby-replicas", defaultValue = "0", description = "Standby replicas of each state store, 0 = none (default: ${DEFAULT-VALUE}).")
     private int standbyReplicas;
 
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads in this instance (default: ${DEFAULT-VALUE}).")
@@ -56,6 +57,13 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (periodSeconds != null) {
+            OptionRange.between("--period-seconds", periodSeconds, 1, 3600);
+        }
+        OptionRange.atLeast("--standby-replicas", standbyReplicas, 0);
+        OptionRange.between("--threads", threads, 1, 1024);
+        OptionRange.atLeast("--partitions", partitions, 1);
+        OptionRange.atLeast("--replication-factor", replicationFactor, 1);
         Map<String, String> props = new HashMap<>();
         if (configFile != null) {
             props.putAll(load(configFile));
@@ -72,6 +80,7 @@ public final class PlanCommand implements Callable<Integer> {
         });
         overrides.put("num.standby.replicas", Integer.toString(standbyReplicas));
         overrides.put("num.stream.threads", Integer.toString(threads));
+        cluster.requireReachable();
         Properties streamsProps = StreamsRunner.streamsProperties(cluster.bootstrapServers(), applicationId, stateDir, overrides);
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(40));
              PlannerRunner runner = PlannerRunner.start(streamsProps, config, cluster.schemaRegistryUrl(), partitions,

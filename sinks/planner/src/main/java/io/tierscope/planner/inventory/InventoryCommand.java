@@ -40,6 +40,9 @@ public final class InventoryCommand implements Runnable {
         short replicationFactor;
 
         InventoryTopic topic() throws InterruptedException {
+            io.tierscope.cli.OptionRange.atLeast("--partitions", partitions, 1);
+            io.tierscope.cli.OptionRange.atLeast("--replication-factor", replicationFactor, 1);
+            cluster.requireReachable();
             InventoryTopic topic = new InventoryTopic(cluster.bootstrapServers(), cluster.schemaRegistryUrl());
             topic.ensureTopic(partitions, replicationFactor);
             return topic;

@@ -89,6 +89,7 @@ public final class QueryCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--url '" + url + "' is not a URL");
             }
+            io.tierscope.cli.OptionRange.atLeast("--timeout-seconds", timeoutSeconds, 1);
             HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(timeoutSeconds));
             String token = tokenFile != null ? java.nio.file.Files.readString(tokenFile).trim() : System.getenv(tokenEnv);
             if (token != null && !token.isBlank()) {
@@ -119,6 +120,8 @@ public final class QueryCommand implements Runnable {
         }
 
         TopicSnapshot topics() {
+            io.tierscope.cli.OptionRange.atLeast("--timeout-seconds", timeoutSeconds, 1);
+            cluster.requireReachable();
             return new TopicSnapshot(cluster.bootstrapServers(), cluster.schemaRegistryUrl(), Duration.ofSeconds(timeoutSeconds));
         }
 
@@ -281,9 +284,8 @@ public final class QueryCommand implements Runnable {
             if (!"accessed".equals(bit) && !"dirty".equals(bit)) {
                 throw new IllegalArgumentException("--bit must be accessed or dirty, got '" + bit + "'");
             }
-            if (limit < 1 || offset < 0) {
-                throw new IllegalArgumentException("--limit must be >= 1 and --offset >= 0");
-            }
+            io.tierscope.cli.OptionRange.atLeast("--limit", limit, 1);
+            io.tierscope.cli.OptionRange.atLeast("--offset", offset, 0);
             if (selection == null) {
                 if (source.direct) {
                     throw new IllegalArgumentException("pages per state needs the query service; with --direct pick --coldest, --hottest, --hot or --cold");
@@ -296,6 +298,8 @@ public final class QueryCommand implements Runnable {
                 return source.get("/vms/" + Source.enc(vm) + "/pages?order=" + order + "&set=" + set + "&bit=" + bit
                         + "&offset=" + offset + "&limit=" + limit);
             }
+            io.tierscope.cli.OptionRange.atLeast("--timeout-seconds", source.timeoutSeconds, 1);
+            source.cluster.requireReachable();
             List<ChunkHeat> chunks = new PageHeatReader(source.cluster.bootstrapServers(), source.cluster.schemaRegistryUrl())
                     .chunks(vm, Duration.ofSeconds(source.timeoutSeconds));
             return MAPPER.valueToTree(VmViews.pages(vm, chunks, order, set,

@@ -40,9 +40,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the whole pipeline on this machine and print per-VM results.",
-                "Starts an embedded Kafka broker and schema registry (unless KAFKA_BOOTSTRAP_SERVERS and",
-                "SCHEMA_REGISTRY_URL are set), the stream topology, and a synthetic fleet of VMs through",
-                "the collector; prints what the topology publishes as it is published."})
+                "Starts an embedded Kafka broker and schema registry (unless KAFKA_BOOTSTRAP_SERVERS and "
+                        + "SCHEMA_REGISTRY_URL are set), the stream topology, and a synthetic fleet of VMs through "
+                        + "the collector; prints what the topology publishes as it is published."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
             description = "Stop after this many seconds; 0 = run until Ctrl-C (default).")

@@ -19,8 +19,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "platform", mixinStandardHelpOptions = true,
         description = {"Run the embedded Kafka broker and schema registry until Ctrl-C.",
-                "Creates the Tierscope topics and prints the environment that points the other commands",
-                "at them."})
+                "Creates the Tierscope topics and prints the environment that points the other commands at them."})
 public final class PlatformCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "data/platform", paramLabel = "DIR",
             description = "Broker log dirs and registry database (default: ${DEFAULT-VALUE}); reused across runs.")

@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
 /** {@code tierscope streams}: runs one instance of the topology until SIGTERM / Ctrl-C. */
 @Command(name = "streams", mixinStandardHelpOptions = true,
         description = {"Run one instance of the Tierscope Kafka Streams topology.",
-                "Start more with the same --application-id to scale out: Kafka spreads the partitions,",
-                "i.e. the VMs, across them."})
+                "Start more with the same --application-id to scale out: Kafka spreads the partitions, "
+                        + "i.e. the VMs, across them."})
 public final class StreamsCommand implements Callable<Integer> {
     @Mixin
     private ClusterOptions cluster;

@@ -53,8 +53,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "Execute this host's tiering plans with move_pages(2), rate-limited.",
             "Demotions go to the slow node first, then promotions to the fast node.",
             "Publishes a MigrationResult per VM and plan, and the placement of the touched chunks.",
-            "Dry run (nothing moves) unless --apply. Moving another process's pages needs ptrace",
-            "access to it, --move-shared needs CAP_SYS_NICE: run it as root on the host.",
+            "Dry run (nothing moves) unless --apply. Moving another process's pages needs ptrace "
+                    + "access to it, --move-shared needs CAP_SYS_NICE: run it as root on the host.",
             "Examples:",
             "  execute --host hv-17",
             "  execute --host hv-17 --apply --rate-limit 25600",

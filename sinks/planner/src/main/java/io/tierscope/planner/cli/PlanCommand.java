@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
 
 /** {@code tierscope plan}: runs one instance of the tiering planner until SIGTERM / Ctrl-C. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = {"Run one instance of the tiering planner: per host and planning period, the split of the fast tier",
-                "across its VMs (tierscope.tiering.allocations) and the page moves (tierscope.tiering.plans).",
+        description = {"Run one instance of the tiering planner.",
+                "Per host and planning period it publishes the split of the fast tier across its VMs "
+                        + "(tierscope.tiering.allocations) and the page moves (tierscope.tiering.plans).",
                 "Start more with the same --application-id to scale out: Kafka spreads the hosts across them."})
 public final class PlanCommand implements Callable<Integer> {
     @Mixin

@@ -100,8 +100,11 @@ public final class QueryCommand implements Runnable {
                 response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
                         .send(request.build(), HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
-                throw new IllegalStateException("no query service at " + base + " (" + e.getClass().getSimpleName()
-                        + "); start one with 'tierscope serve' or use --direct");
+                String why = e instanceof java.net.ConnectException ? "connection refused"
+                        : e instanceof java.net.http.HttpTimeoutException ? "no answer within " + timeoutSeconds + " s"
+                        : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+                throw new IllegalStateException("no query service at " + base + " (" + why + "); start one with 'tierscope serve',"
+                        + " check --url or $TIERSCOPE_QUERY_URL, or use --direct");
             }
             JsonNode body;
             try {
@@ -250,8 +253,9 @@ public final class QueryCommand implements Runnable {
     }
 
     @Command(name = "heat", mixinStandardHelpOptions = true,
-            description = {"A VM's pages with their heat states: --coldest or --hottest first (whole VM),",
-                    "or --hot / --cold pages in address order; without either, pages per heat state."})
+            description = {"A VM's pages with their heat states.",
+                    "--coldest or --hottest first (whole VM), or --hot / --cold pages in address order; "
+                            + "without either, pages per heat state."})
     static final class Heat extends Sub {
         @Option(names = "--vm", required = true, paramLabel = "ID")
         String vm;

@@ -37,8 +37,9 @@ public final class HeatCommand implements Runnable {
      * fault the working set in first), as US 9,063,866 B1 uses them. One gfn per line on stdout.
      */
     @Command(name = "order", mixinStandardHelpOptions = true,
-            description = {"Print a VM's pages (gfns, one per line) coldest first (live-migration pre-copy) or",
-                    "hottest first (checkpoint resume), from its newest published heat states."})
+            description = {"Print a VM's pages coldest or hottest first.",
+                    "One gfn per line, coldest first (live-migration pre-copy) or hottest first (checkpoint resume), "
+                            + "from its newest published heat states."})
     static final class Order implements Callable<Integer> {
         @Mixin
         private ClusterOptions cluster;

@@ -93,6 +93,7 @@ public final class TraceCommand implements Runnable {
             try {
                 // Created first: an unwritable destination fails before any reading.
                 partial = Files.createTempFile(dir, "." + out.getFileName(), ".partial");
+                partial.toFile().deleteOnExit(); // also on Ctrl-C, which skips the finally below
             } catch (IOException e) {
                 return fail("cannot write " + out + ": " + (Files.isDirectory(dir) ? "permission denied in " + dir : "no directory " + dir));
             }

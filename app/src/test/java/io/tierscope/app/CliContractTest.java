@@ -81,7 +81,6 @@ class CliContractTest {
                 Arguments.of(2, "--grace-seconds must be >= 0, got -1", cluster("streams", "--grace-seconds", "-1")),
                 Arguments.of(2, "--partitions must be >= 1, got 0", cluster("streams", "--partitions", "0")),
                 Arguments.of(2, "--replication-factor must be >= 1, got 0", cluster("streams", "--replication-factor", "0")),
-                Arguments.of(2, "--config " + missing + ": no such file", cluster("streams", "--config", missing)),
                 Arguments.of(2, "--timeout-seconds must be >= 1, got 0", cluster("heat", "order", "--vm", "x", "--coldest", "--timeout-seconds", "0")),
                 Arguments.of(2, "--limit must be >= 0, got -1", cluster("heat", "order", "--vm", "x", "--coldest", "--limit", "-1")),
                 Arguments.of(2, "--duration must be >= 0, got -1", new String[] {"demo", "--duration", "-1"}),
@@ -102,6 +101,9 @@ class CliContractTest {
                 Arguments.of(2, "--to lackey is not supported", new String[] {"trace", "convert", "--in", "x", "--out", "y", "--to", "lackey"}),
                 // failures at the job: missing or unusable files, with the reason
                 Arguments.of(1, "no such file or directory: " + missing, cluster("collect", "--config", missing)),
+                Arguments.of(1, "tierscope streams: no such file or directory: " + missing, cluster("streams", "--config", missing)),
+                Arguments.of(1, "tierscope plan: no such file or directory: " + missing, cluster("plan", "--config", missing)),
+                Arguments.of(1, "tierscope streams: --config DIR: Is a directory", cluster("streams", "--config", "DIR")),
                 Arguments.of(1, "no such file: " + missing, new String[] {"mrc", "--trace", missing}),
                 Arguments.of(1, "is a directory", new String[] {"mrc", "--trace", dir.toString()}),
                 Arguments.of(1, "cannot write --out " + noDir + ": no directory", new String[] {"mrc", "--trace", "GOOD", "--out", noDir}),
@@ -140,7 +142,8 @@ class CliContractTest {
     }
 
     private static String resolve(String s) {
-        return s.replace("GOOD", goodTrace.toString()).replace("MALFORMED", malformedTrace.toString()).replace("CLOSED", closedPort);
+        return s.replace("GOOD", goodTrace.toString()).replace("MALFORMED", malformedTrace.toString()).replace("CLOSED", closedPort)
+                .replace("DIR", dir.toString());
     }
 
     @Test

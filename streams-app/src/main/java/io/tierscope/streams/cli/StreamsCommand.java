@@ -80,9 +80,6 @@ public final class StreamsCommand implements Callable<Integer> {
         OptionRange.between("--threads", threads, 1, 1024);
         OptionRange.atLeast("--partitions", partitions, 1);
         OptionRange.atLeast("--replication-factor", replicationFactor, 1);
-        if (configFile != null && !Files.isRegularFile(configFile)) {
-            throw new IllegalArgumentException("--config " + configFile + ": " + (Files.exists(configFile) ? "not a regular file" : "no such file"));
-        }
         Map<String, String> props = new HashMap<>();
         if (configFile != null) {
             props.putAll(load(configFile));
@@ -127,6 +124,10 @@ public final class StreamsCommand implements Callable<Integer> {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file)) {
             p.load(r);
+        } catch (java.nio.file.FileSystemException e) {
+            throw e; // names the file already
+        } catch (IOException e) {
+            throw new IOException("--config " + file + ": " + e.getMessage(), e); // e.g. "Is a directory" alone
         }
         Map<String, String> m = new HashMap<>();
         p.forEach((k, v) -> m.put(k.toString(), v.toString().trim()));

@@ -94,12 +94,14 @@ public final class PlanCommand implements Callable<Integer> {
     }
 
     private static Map<String, String> load(Path file) throws IOException {
-        if (!Files.isReadable(file)) {
-            throw new IllegalArgumentException("cannot read --config " + file);
-        }
+        // A missing or unreadable file fails with the JDK's exception, which the launcher turns into one line.
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file)) {
             p.load(r);
+        } catch (java.nio.file.FileSystemException e) {
+            throw e; // names the file already
+        } catch (IOException e) {
+            throw new IOException("--config " + file + ": " + e.getMessage(), e); // e.g. "Is a directory" alone
         }
         Map<String, String> m = new HashMap<>();
         p.forEach((k, v) -> m.put(k.toString(), v.toString().trim()));

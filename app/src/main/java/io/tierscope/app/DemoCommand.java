@@ -23,7 +23,6 @@ import io.tierscope.topics.Topic;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +44,8 @@ import picocli.CommandLine.Option;
                         + "the collector; prints what the topology publishes as it is published."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
-            description = "Stop after this many seconds; 0 = run until Ctrl-C (default).")
+            description = "Run the fleet this many seconds once everything has started (platform start-up does not"
+                    + " count); 0 (the default) runs until Ctrl-C.")
     private long durationSeconds;
 
     @Option(names = "--vms", defaultValue = "4", description = "Synthetic VMs (default: ${DEFAULT-VALUE}).")
@@ -89,7 +89,6 @@ public final class DemoCommand implements Callable<Integer> {
         OptionRange.between("--dashboard-port", dashboardPort, 0, 65535);
         StreamsAppConfig appConfig = new StreamsAppConfig(Duration.ofSeconds(windowSeconds), Duration.ofSeconds(2), "xwr");
         PrintStream out = System.out;
-        Instant started = Instant.now();
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(60))) {
             out.println("tierscope demo: " + (System.getenv(Platforms.BOOTSTRAP_ENV) == null
                     ? "starting the embedded platform" : "using the platform named by the environment")
@@ -126,8 +125,8 @@ public final class DemoCommand implements Callable<Integer> {
                     out.printf("tierscope demo: %d synthetic VMs at %.0f samples/s each; first results after one %d s window"
                             + " (+2 s grace)%s%n", vms, rate, windowSeconds,
                             durationSeconds > 0 ? "; stopping after " + durationSeconds + " s" : "; Ctrl-C stops");
-                    boolean interrupted = signal.await(durationSeconds > 0
-                            ? Duration.ofSeconds(durationSeconds).minus(Duration.between(started, Instant.now())) : null);
+                    // --duration is the fleet's time: start-up (platform, apps) does not eat into it
+                    boolean interrupted = signal.await(durationSeconds > 0 ? Duration.ofSeconds(durationSeconds) : null);
                     out.println("tierscope demo: " + (interrupted ? "interrupted" : "duration reached") + ", stopping ...");
                     MetricsSnapshot collected = fleet.stop();
                     out.println("tierscope demo: collector " + collected.format());

@@ -90,6 +90,7 @@ class CliContractTest {
                 Arguments.of(2, "--partitions must be >= 1, got 0", new String[] {"platform", "--partitions", "0"}),
                 Arguments.of(2, "--period-seconds must be 1..3600, got 0", cluster("plan", "--period-seconds", "0")),
                 Arguments.of(2, "--threads must be 1..1024, got 0", cluster("plan", "--threads", "0")),
+                Arguments.of(2, "--metrics-port must be 0 to 65535, got 70000", cluster("streams", "--metrics-port", "70000")),
                 Arguments.of(2, "--rate-limit must be >= 1, got 0", cluster("execute", "--rate-limit", "0")),
                 Arguments.of(2, "--rounds must be >= 0, got -1", cluster("execute", "--rounds", "-1")),
                 Arguments.of(2, "--port must be 1..65535, got 0", cluster("serve", "--port", "0")),

@@ -1,10 +1,14 @@
 package io.tierscope.collector.cli;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierscope.cli.ClusterOptions;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.collector.produce.Collector;
 import io.tierscope.collector.produce.CollectorSettings;
+import io.tierscope.collector.produce.CollectorMeters;
 import io.tierscope.collector.produce.MetricsSnapshot;
+import io.tierscope.metrics.Metrics;
+import io.tierscope.metrics.MetricsOptions;
 import io.tierscope.topics.Topic;
 import io.tierscope.topics.TopicProvisioner;
 import java.io.PrintWriter;
@@ -171,6 +175,9 @@ public final class CollectCommand implements Callable<Integer> {
     @Option(names = "--replication-factor", paramLabel = "N", description = "Replication factor of topics it creates (default 1).")
     private Short replicationFactor;
 
+    @Mixin
+    private MetricsOptions metrics = new MetricsOptions();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -178,6 +185,7 @@ public final class CollectCommand implements Callable<Integer> {
         Plan plan;
         try {
             plan = plan();
+            metrics.validate();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -211,7 +219,15 @@ public final class CollectCommand implements Callable<Integer> {
             out.println("collect: " + plan.sources.size() + " source(s) on host " + plan.settings.host() + " -> "
                     + plan.settings.bootstrapServers() + (plan.duration == null ? "" : " for " + plan.duration));
             out.flush();
-            waitForEnd(collector, signal, plan.duration);
+            PrometheusMeterRegistry registry = Metrics.newRegistry("collect");
+            CollectorMeters.bind(registry, collector.metrics()::snapshot, collector::health);
+            try (Metrics.MetricsServer server = metrics.startIfEnabled(registry)) {
+                if (server != null) {
+                    out.println("collect: Prometheus metrics on port " + server.port() + " at /metrics");
+                    out.flush();
+                }
+                waitForEnd(collector, signal, plan.duration);
+            }
             MetricsSnapshot last = collector.stop(Duration.ofSeconds(30));
             out.println("collect: done: " + last.samplesPublished() + " samples published, " + last.samplesLost()
                     + " lost (" + last.samplesDropped() + " dropped on a full buffer, " + last.samplesFailed()

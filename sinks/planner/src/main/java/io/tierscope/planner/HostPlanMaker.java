@@ -6,6 +6,7 @@ import io.tierscope.analytics.tiering.allocation.HostGrant;
 import io.tierscope.analytics.tiering.allocation.MissCurve;
 import io.tierscope.analytics.tiering.allocation.VmDemand;
 import io.tierscope.analytics.tiering.allocation.VmGrant;
+import io.tierscope.analytics.tiering.placement.HeatMemoryScore;
 import io.tierscope.analytics.tiering.placement.HostPlacement;
 import io.tierscope.analytics.tiering.placement.PageGuard;
 import io.tierscope.analytics.tiering.placement.PlacementPlanner;
@@ -36,36 +37,57 @@ import java.util.Map;
  *
  * <p>Mapping: a VM's demand is its latest curve (sizes in pages) weighted by its shares and its
  * references per second; a VM without a curve has no evidence that fast memory helps it and gets
- * its reservation. A page's score is its access-heat state code (codes rank coldest to hottest),
- * frigid pages are never promoted and sizzle pages never swapped out ({@link PageGuard}). Pages
+ * its reservation. A page's score is its long-memory heat score ({@link HeatMemoryScore}, one byte
+ * per page, kept by the caller across periods and updated here once per planned period from the
+ * page's newest heat state), ties broken by the state's heat rank; frigid pages are never promoted
+ * and sizzle pages never swapped out ({@link PageGuard}). Pages
  * without a placement record are taken to be on the slow node: promoting a page that is already
  * fast is a no-op for move_pages(2), whereas assuming "fast" would plan demotions of pages that may
  * not be there and leave the VM's hot set slow until the executor reports.
  */
 public final class HostPlanMaker {
     private final PlannerConfig config;
+    private final HeatMemoryScore heatScore;
 
     public HostPlanMaker(PlannerConfig config) {
         this.config = config;
-    }
-
-    /** The allocation and the moves of one host for the period starting at {@code periodStartMs}. */
-    public record HostPlan(HostAllocation allocation, TieringPlan plan, List<NodeWorkingSets> workingSets) {
+        this.heatScore = new HeatMemoryScore(config.halfLifePeriods());
     }
 
     /**
-     * @param vms one entry per VM of the inventory, in inventory order (missing inputs: empty lists, null curve)
+     * The allocation and the moves of one host for the period starting at {@code periodStartMs},
+     * and per VM (inventory order) its heat scores after the period, one array per chunk of
+     * {@link PlannerConfig#chunkPages()} pages.
      */
+    public record HostPlan(HostAllocation allocation, TieringPlan plan, List<NodeWorkingSets> workingSets,
+                           List<byte[][]> heatScores) {
+    }
+
+    /** A plan without heat memory: every VM's scores start at 0 (the first period of a host). */
     public HostPlan plan(HostInventory inventory, List<VmInputs> vms, long periodStartMs) {
+        return plan(inventory, vms, new ArrayList<>(), periodStartMs);
+    }
+
+    /**
+     * @param vms            one entry per VM of the inventory, in inventory order (missing inputs: empty lists, null curve)
+     * @param previousScores per VM the heat scores the last planned period left (see {@link HostPlan#heatScores()});
+     *                       a missing VM, a null chunk or missing pages start at 0, pages past the VM's memory are dropped.
+     *                       Arrays are reused for the result, so the caller must not keep them.
+     */
+    public HostPlan plan(HostInventory inventory, List<VmInputs> vms, List<byte[][]> previousScores, long periodStartMs) {
         String planId = inventory.getHost() + "#" + periodStartMs;
         Map<String, VmInventory> byId = new HashMap<>();
         inventory.getVms().forEach(vm -> byId.put(vm.getVmId(), vm));
 
         List<VmPageState> pages = new ArrayList<>();
         List<VmDemand> demands = new ArrayList<>();
-        for (VmInputs in : vms) {
+        List<byte[][]> scores = new ArrayList<>();
+        for (int v = 0; v < vms.size(); v++) {
+            VmInputs in = vms.get(v);
             VmInventory vm = byId.get(in.vmId());
-            VmPageState state = pageState(vm, in, inventory.getFastNode());
+            byte[][] vmScores = nextScores(vm, in, v < previousScores.size() ? previousScores.get(v) : null);
+            scores.add(vmScores);
+            VmPageState state = pageState(vm, in, vmScores, inventory.getFastNode());
             pages.add(state);
             long limit = vm.getLimitPages() == 0 ? vm.getMemoryPages() : vm.getLimitPages();
             demands.add(new VmDemand(vm.getVmId(), curve(in.curve()), referencesPerSec(in.curve()), vm.getShares(),
@@ -107,7 +129,7 @@ public final class HostPlanMaker {
         for (VmInputs in : vms) {
             workingSets.add(NodeWorkingSetCounter.count(inventory.getHost(), planId, periodStartMs, inventory.getFastNode(), in));
         }
-        return new HostPlan(allocation, plan, workingSets);
+        return new HostPlan(allocation, plan, workingSets, scores);
     }
 
     /** The host's budget over one period: pages per second x period. */
@@ -115,19 +137,64 @@ public final class HostPlanMaker {
         return Math.multiplyExact(inventory.getMigrationBudgetPagesPerSec(), config.period().toMillis()) / 1000;
     }
 
-    /** Scores, guards and the fast bitmap of a VM's pages; heat or placement past its memory size is ignored. */
-    private VmPageState pageState(VmInventory vm, VmInputs in, int fastNode) {
+    /**
+     * The VM's heat scores one period on: every page cools, and pages whose newest heat state (the
+     * last chunk the streams app published: it publishes only changes) says accessed gain.
+     */
+    private byte[][] nextScores(VmInventory vm, VmInputs in, byte[][] previous) {
+        long pageCount = vm.getMemoryPages();
+        int chunkPages = config.chunkPages();
+        int chunks = (int) ((pageCount + chunkPages - 1) / chunkPages);
+        byte[][] scores = new byte[chunks][];
+        for (int c = 0; c < chunks; c++) {
+            int length = (int) Math.min(chunkPages, pageCount - (long) c * chunkPages);
+            byte[] old = previous != null && c < previous.length ? previous[c] : null;
+            scores[c] = old == null ? new byte[length] : old.length == length ? old : Arrays.copyOf(old, length);
+            heatScore.decay(scores[c], 0, length);
+        }
+        for (PageHeatChunk chunk : in.heat()) {
+            byte[] states = bytes(chunk.getAccessStates());
+            HeatTable table = HeatTable.byName(chunk.getClassifier());
+            long base = chunk.getBaseGfn();
+            int done = 0;
+            while (done < states.length && base + done < pageCount) {
+                long gfn = base + done;
+                int c = (int) (gfn / chunkPages);
+                int offset = (int) (gfn % chunkPages);
+                int length = Math.min(states.length - done, scores[c].length - offset);
+                heatScore.addAccessed(table, states, done, scores[c], offset, length);
+                done += length;
+            }
+        }
+        return scores;
+    }
+
+    /**
+     * Scores, guards and the fast bitmap of a VM's pages; heat or placement past its memory size is
+     * ignored. A page's score is its heat score, plus its state's heat rank as a fraction below 1:
+     * among equal long memories the page hotter now goes first (hysteresis gaps of 1 and more still
+     * compare the long memories).
+     */
+    private VmPageState pageState(VmInventory vm, VmInputs in, byte[][] heatScores, int fastNode) {
         VmPageState state = new VmPageState(vm.getVmId(), vm.getMemoryPages(), config.chunkPages());
+        for (int c = 0; c < heatScores.length; c++) {
+            float[] ranked = state.scores(c);
+            byte[] s = heatScores[c];
+            for (int i = 0; i < s.length; i++) {
+                ranked[i] = s[i] & 0xff;
+            }
+        }
         long pageCount = vm.getMemoryPages();
         for (PageHeatChunk chunk : in.heat()) {
             byte[] states = bytes(chunk.getAccessStates());
             HeatTable table = HeatTable.byName(chunk.getClassifier());
+            float rankScale = 1f / table.rankCount();
             byte[] guards = new byte[states.length];
             PageGuard.fromHeat(table, states, guards);
             long base = chunk.getBaseGfn();
             for (int i = 0; i < states.length && base + i < pageCount; i++) {
                 long gfn = base + i;
-                state.setScore(gfn, states[i] & 0xff);
+                state.setScore(gfn, state.score(gfn) + table.rank(states[i] & 0xff) * rankScale);
                 state.setGuard(gfn, guards[i]);
             }
         }

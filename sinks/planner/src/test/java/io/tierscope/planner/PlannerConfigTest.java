@@ -16,6 +16,8 @@ class PlannerConfigTest {
         assertEquals(Duration.ofSeconds(5), c.grace());
         assertEquals(512, c.stepPages());
         assertEquals(32768, c.chunkPages());
+        assertEquals(io.tierscope.analytics.tiering.placement.HeatMemoryScore.DEFAULT_HALF_LIFE_PERIODS, c.halfLifePeriods());
+        assertEquals(16, PlannerConfig.from(Map.of(PlannerConfig.HALF_LIFE_PERIODS, "16")).halfLifePeriods());
         assertEquals(120_000, c.periodStart(179_999));
         assertEquals(-60_000, c.periodStart(-1), "floor, not truncation, before the epoch");
     }
@@ -28,6 +30,8 @@ class PlannerConfigTest {
         assertKey(PlannerConfig.STEP_PAGES, Map.of(PlannerConfig.STEP_PAGES, "0"));
         assertKey(PlannerConfig.CHUNK_PAGES, Map.of(PlannerConfig.CHUNK_PAGES, "100"));
         assertKey(PlannerConfig.TOLERANCE_RATIO, Map.of(PlannerConfig.TOLERANCE_RATIO, "-1"));
+        assertKey(PlannerConfig.HALF_LIFE_PERIODS, Map.of(PlannerConfig.HALF_LIFE_PERIODS, "0"));
+        assertKey(PlannerConfig.HALF_LIFE_PERIODS, Map.of(PlannerConfig.HALF_LIFE_PERIODS, "NaN"));
     }
 
     private static void assertKey(String key, Map<String, String> props) {

@@ -11,6 +11,7 @@ import io.tierscope.analytics.tiering.allocation.FastMemoryAllocator;
 import io.tierscope.analytics.tiering.allocation.HostGrant;
 import io.tierscope.analytics.tiering.allocation.MissCurve;
 import io.tierscope.analytics.tiering.allocation.VmDemand;
+import io.tierscope.analytics.tiering.placement.HeatMemoryScore;
 import io.tierscope.analytics.tiering.placement.PageGuard;
 import io.tierscope.analytics.tiering.placement.PlacementPlanner;
 import io.tierscope.analytics.tiering.placement.VmPageState;
@@ -193,7 +194,10 @@ final class Policies {
     /**
      * Ours: the host's fast pages split across VMs by their miss-ratio curves
      * ({@link FastMemoryAllocator}), each VM's pages ranked by decayed temperature with the heat
-     * FSM's guards, moved by {@link PlacementPlanner} under the host budget.
+     * FSM's guards, moved by {@link PlacementPlanner} under the host budget. With a
+     * {@link HeatMemoryScore} instead of a temperature it is what the planner runs: the heat FSM,
+     * driven by each period's sampled pages, feeds the one-byte long-memory score once per period,
+     * and the pages are ranked by that score.
      */
     static final class Tierscope extends Policy {
         private final TemperatureModel model;
@@ -204,12 +208,40 @@ final class Policies {
         private final ChunkTemperature[][] temps;
         private final ChunkHeat[][] heat;
         private final SampledPeriod[] sampled;
+        /** Ranking by the planner's heat score (null: by temperature), one byte per page. */
+        private final HeatMemoryScore heatScore;
+        /** Ranking by the heat state code alone (the planner before its heat score). */
+        private final boolean byStateCode;
+        private final byte[][][] heatScores;
         final long[] allowed;
 
         Tierscope(String name, Fleet fleet, TemperatureModel model, double toleranceRatio, double minScoreGap,
                   boolean guards) {
+            this(name, fleet, model, null, toleranceRatio, minScoreGap, guards);
+        }
+
+        /** The planner's policy: ranked by {@code heatScore}; {@code minScoreGap} in its units. */
+        static Tierscope planner(String name, Fleet fleet, HeatMemoryScore heatScore, double toleranceRatio,
+                                 double minScoreGap) {
+            return new Tierscope(name, fleet, null, heatScore, false, toleranceRatio, minScoreGap, true);
+        }
+
+        /** The planner before the heat score: pages ranked by their heat state code, one state of hysteresis. */
+        static Tierscope stateCode(String name, Fleet fleet) {
+            return new Tierscope(name, fleet, null, null, true, 0, 1, true);
+        }
+
+        private Tierscope(String name, Fleet fleet, TemperatureModel model, HeatMemoryScore heatScore,
+                          double toleranceRatio, double minScoreGap, boolean guards) {
+            this(name, fleet, model, heatScore, false, toleranceRatio, minScoreGap, guards);
+        }
+
+        private Tierscope(String name, Fleet fleet, TemperatureModel model, HeatMemoryScore heatScore, boolean byStateCode,
+                          double toleranceRatio, double minScoreGap, boolean guards) {
             super(name, fleet);
             this.model = model;
+            this.heatScore = heatScore;
+            this.byStateCode = byStateCode;
             this.guards = guards;
             this.planner = new PlacementPlanner(toleranceRatio, minScoreGap);
             this.allocator = new FastMemoryAllocator(Math.max(1, fleet.capacityPages() / 512));
@@ -218,12 +250,18 @@ final class Policies {
             heat = new ChunkHeat[n][];
             sampled = new SampledPeriod[n];
             allowed = new long[n];
+            heatScores = new byte[n][][];
             for (int v = 0; v < n; v++) {
                 VmPageState s = placement[v];
+                heatScores[v] = new byte[s.chunkCount()][];
                 temps[v] = new ChunkTemperature[s.chunkCount()];
                 heat[v] = new ChunkHeat[s.chunkCount()];
                 for (int c = 0; c < s.chunkCount(); c++) {
-                    temps[v][c] = new ChunkTemperature(model, (long) c * Fleet.CHUNK_PAGES, s.pagesIn(c));
+                    if (heatScore != null) {
+                        heatScores[v][c] = new byte[s.pagesIn(c)];
+                    } else if (!byStateCode) {
+                        temps[v][c] = new ChunkTemperature(model, (long) c * Fleet.CHUNK_PAGES, s.pagesIn(c));
+                    }
                     heat[v][c] = new ChunkHeat(table, GapPolicy.IDLE, (long) c * Fleet.CHUNK_PAGES, s.pagesIn(c));
                 }
                 sampled[v] = new SampledPeriod(Fleet.CHUNK_PAGES, s.pageCount());
@@ -232,7 +270,9 @@ final class Policies {
 
         @Override
         void observe(int vm, int page, int xwr, long timeMs) {
-            temps[vm][page / Fleet.CHUNK_PAGES].addSample(timeMs, page, xwr);
+            if (heatScore == null && !byStateCode) {
+                temps[vm][page / Fleet.CHUNK_PAGES].addSample(timeMs, page, xwr);
+            }
             sampled[vm].add(page, xwr);
         }
 
@@ -273,7 +313,23 @@ final class Policies {
             for (int v = 0; v < n; v++) {
                 VmPageState s = placement[v];
                 for (int c = 0; c < s.chunkCount(); c++) {
-                    temps[v][c].temperatures(nowMs, s.scores(c), 0);
+                    if (byStateCode) {
+                        byte[] states = heat[v][c].accessStates();
+                        float[] ranked = s.scores(c);
+                        for (int i = 0; i < states.length; i++) {
+                            ranked[i] = states[i];
+                        }
+                    } else if (heatScore == null) {
+                        temps[v][c].temperatures(nowMs, s.scores(c), 0);
+                    } else {
+                        // Once per period, from the heat states the last period left (as the planner does).
+                        byte[] scores = heatScores[v][c];
+                        heatScore.update(table, heat[v][c].accessStates(), scores, 0, scores.length);
+                        float[] ranked = s.scores(c);
+                        for (int i = 0; i < scores.length; i++) {
+                            ranked[i] = scores[i] & 0xff;
+                        }
+                    }
                     if (guards) {
                         PageGuard.fromHeat(table, heat[v][c].accessStates(), s.guards(c));
                     }

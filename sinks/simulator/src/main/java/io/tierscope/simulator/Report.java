@@ -79,6 +79,8 @@ final class Report {
                 .append(", \"half_life_periods\": ").append(number(s.halfLifePeriods()))
                 .append(", \"tolerance\": ").append(number(s.toleranceRatio()))
                 .append(", \"min_gap\": ").append(number(s.minScoreGap()))
+                .append(", \"score_half_life_periods\": ").append(number(s.heatHalfLifePeriods()))
+                .append(", \"score_gap\": ").append(number(s.heatScoreGap()))
                 .append(", \"guards\": ").append(s.guards())
                 .append(", \"seed\": ").append(s.seed())
                 .append("}}\n");

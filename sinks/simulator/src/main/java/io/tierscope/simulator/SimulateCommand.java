@@ -1,5 +1,7 @@
 package io.tierscope.simulator;
 
+import io.tierscope.analytics.tiering.placement.HeatMemoryScore;
+
 import io.tierscope.workload.AccessReader;
 import io.tierscope.workload.trace.TraceFormat;
 import io.tierscope.workload.trace.TraceFormatException;
@@ -99,10 +101,20 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Hysteresis: a slow page must be this much hotter than the fast page it replaces (default: ${DEFAULT-VALUE}).")
     double tolerance;
 
-    @Option(names = "--min-gap", paramLabel = "SAMPLES", defaultValue = "0.1",
+    @Option(names = "--min-gap", paramLabel = "SAMPLES", defaultValue = "0.15",
             description = "Hysteresis: and by at least this many sampled reads per period, at the steady state of the half-life "
                     + "(tierscope only; default: ${DEFAULT-VALUE}).")
     double minGap;
+
+    @Option(names = "--score-half-life-periods", paramLabel = "H", defaultValue = "" + HeatMemoryScore.DEFAULT_HALF_LIFE_PERIODS,
+            description = "Half-life of the tierscope-fsm row's one-byte heat score, in periods, as the planner's "
+                    + "tierscope.plan.half.life.periods (default: ${DEFAULT-VALUE}).")
+    double scoreHalfLife;
+
+    @Option(names = "--score-gap", paramLabel = "SCORE", defaultValue = "" + HeatMemoryScore.DEFAULT_MIN_GAP,
+            description = "Hysteresis of the tierscope-fsm rows (the planner's policy): a slow page's one-byte heat score "
+                    + "(0..255) must beat the fast page's by at least this much (default: ${DEFAULT-VALUE}).")
+    double scoreGap;
 
     @Option(names = "--no-guards", description = "Rank by temperature alone, without the heat FSM's frigid/sizzle guards.")
     boolean noGuards;
@@ -148,7 +160,7 @@ public final class SimulateCommand implements Callable<Integer> {
         long fastPages = capacity.pages != null ? capacity.pages
                 : (long) Math.floor(totalPages * (capacity.ratio != null ? capacity.ratio : 0.1));
         Simulation.Settings settings = new Simulation.Settings(fastPages, budget, periodMs, perPeriod, sampleRate,
-                halfLife, tolerance, minGap, !noGuards, seed);
+                halfLife, tolerance, minGap, scoreHalfLife, scoreGap, !noGuards, seed);
         Simulation.Result result = Simulation.run(vms, settings, extraHalfLives);
         PrintWriter out = spec.commandLine().getOut();
         out.print(Report.table(result));
@@ -198,6 +210,14 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         if (!(minGap >= 0) || Double.isInfinite(minGap)) {
             throw new ParameterException(cl, "--min-gap must be >= 0, got " + minGap);
+        }
+        if (!(scoreGap >= 0) || Double.isInfinite(scoreGap)) {
+            throw new ParameterException(cl, "--score-gap must be >= 0, got " + scoreGap);
+        }
+        for (double h : concat(scoreHalfLife, concat(halfLife, extraHalfLives))) {
+            if (h < 0.5 || h > 1000) {
+                throw new ParameterException(cl, "half-lives must be 0.5 to 1000 periods (the heat score's range), got " + h);
+            }
         }
         if (maxAccesses < 1) {
             throw new ParameterException(cl, "--max-accesses must be >= 1, got " + maxAccesses);

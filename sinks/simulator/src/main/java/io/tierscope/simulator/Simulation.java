@@ -1,6 +1,7 @@
 package io.tierscope.simulator;
 
 import io.tierscope.analytics.heat.TemperatureModel;
+import io.tierscope.analytics.tiering.placement.HeatMemoryScore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -12,10 +13,14 @@ import java.util.SplittableRandom;
  * its page is in fast memory when it happens; moves happen at period starts.
  */
 final class Simulation {
-    /** Settings of one run. */
+    /**
+     * Settings of one run; minScoreGap is in sampled reads per period (see {@link #scoreGap}),
+     * heatScoreGap in units of the planner's one-byte score (0..255) and heatHalfLifePeriods its
+     * half-life (the tierscope-fsm row).
+     */
     record Settings(long capacityPages, long budgetPagesPerSec, long periodMs, int accessesPerPeriod,
-                    double sampleRate, double halfLifePeriods, double toleranceRatio, double minScoreGap, boolean guards,
-                    long seed) {
+                    double sampleRate, double halfLifePeriods, double toleranceRatio, double minScoreGap,
+                    double heatHalfLifePeriods, double heatScoreGap, boolean guards, long seed) {
         long budgetPagesPerPeriod() {
             return (long) Math.floor(budgetPagesPerSec * (periodMs / 1000.0));
         }
@@ -54,9 +59,14 @@ final class Simulation {
         policies.add(new Policies.EpochOracle(fleet));
         policies.add(new Policies.Tierscope("tierscope", fleet, model, settings.toleranceRatio(),
                 scoreGap(settings, settings.halfLifePeriods()), settings.guards()));
+        policies.add(Policies.Tierscope.planner("tierscope-fsm", fleet, new HeatMemoryScore(settings.heatHalfLifePeriods()),
+                settings.toleranceRatio(), settings.heatScoreGap()));
+        policies.add(Policies.Tierscope.stateCode("tierscope-state", fleet));
         for (double h : extraHalfLives) {
             policies.add(new Policies.Tierscope("tierscope-h" + format(h), fleet, model(settings, h),
                     settings.toleranceRatio(), scoreGap(settings, h), settings.guards()));
+            policies.add(Policies.Tierscope.planner("tierscope-fsm-h" + format(h), fleet, new HeatMemoryScore(h),
+                    settings.toleranceRatio(), settings.heatScoreGap()));
         }
         int n = fleet.vmCount();
         boolean[][] touched = new boolean[n][];

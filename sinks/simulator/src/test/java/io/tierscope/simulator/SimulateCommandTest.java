@@ -3,6 +3,7 @@ package io.tierscope.simulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tierscope.analytics.tiering.placement.HeatMemoryScore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -54,6 +55,8 @@ class SimulateCommandTest {
                 new String[] {"--synthetic", "zipf", "--period-ms", "0"},
                 new String[] {"--synthetic", "zipf", "--sample-rate", "0"},
                 new String[] {"--synthetic", "zipf", "--half-life-periods", "0"},
+                new String[] {"--synthetic", "zipf", "--score-half-life-periods", "0.1"},
+                new String[] {"--synthetic", "zipf", "--score-gap", "-1"},
                 new String[] {"--synthetic", "zipf", "--format", "xml"},
                 new String[] {"--synthetic", "zipf", "--fast-pages", "ten"})) {
             Run r = run(args);
@@ -78,7 +81,8 @@ class SimulateCommandTest {
         assertEquals(0, r.exit(), r.err());
         Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(Files.readString(json));
         List<Map<String, Object>> policies = (List<Map<String, Object>>) doc.get("policies");
-        assertEquals(List.of("all-fast", "first-touch", "kvm_hybridmem", "epoch-oracle", "tierscope", "tierscope-h2"),
+        assertEquals(List.of("all-fast", "first-touch", "kvm_hybridmem", "epoch-oracle", "tierscope", "tierscope-fsm",
+                        "tierscope-state", "tierscope-h2", "tierscope-fsm-h2"),
                 policies.stream().map(p -> p.get("name")).toList());
         for (Map<String, Object> p : policies) {
             double share = (Double) p.get("fast_share");
@@ -97,6 +101,9 @@ class SimulateCommandTest {
         // 10% of 2048 + 128 + 2048 + 2048 pages.
         assertEquals(Math.floor(0.1 * (2048 * 3 + 128)), settings.get("fast_pages"));
         assertEquals(12.0, settings.get("periods"));
+        // The tierscope-fsm row runs the planner's defaults.
+        assertEquals(HeatMemoryScore.DEFAULT_HALF_LIFE_PERIODS, settings.get("score_half_life_periods"));
+        assertEquals(HeatMemoryScore.DEFAULT_MIN_GAP, settings.get("score_gap"));
     }
 
     @ParameterizedTest
@@ -155,10 +162,10 @@ class SimulateCommandTest {
     }
 
     private static Simulation.Result simulate(String fleet, long seed) {
-        Simulation.Settings s = new Simulation.Settings(0, 256, 1000, 20_000, 0.05, 8, 0.1, 1, true, seed);
+        Simulation.Settings s = new Simulation.Settings(0, 256, 1000, 20_000, 0.05, 8, 0.1, 1, 8, 1, true, seed);
         List<VmSource> vms = SyntheticFleets.of(fleet, seed, 2048, 20_000, 12);
         long pages = vms.stream().mapToLong(VmSource::pages).sum();
-        s = new Simulation.Settings(pages / 10, 256, 1000, 20_000, 0.05, 8, 0.1, 1, true, seed);
+        s = new Simulation.Settings(pages / 10, 256, 1000, 20_000, 0.05, 8, 0.1, 1, 8, 1, true, seed);
         return Simulation.run(vms, s, List.of(2.0));
     }
 }

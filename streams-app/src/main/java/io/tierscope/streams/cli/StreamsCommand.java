@@ -1,10 +1,16 @@
 package io.tierscope.streams.cli;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierscope.cli.ClusterOptions;
 import io.tierscope.cli.OptionRange;
 import io.tierscope.cli.ShutdownSignal;
+import io.tierscope.metrics.Metrics;
+import io.tierscope.metrics.MetricsOptions;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.StreamsRunner;
+import io.tierscope.streams.registry.RegistryHealth;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -68,6 +74,9 @@ public final class StreamsCommand implements Callable<Integer> {
             description = "Properties file: tierscope.* keys and any Kafka Streams setting; command-line options win.")
     private Path configFile;
 
+    @Mixin
+    private MetricsOptions metrics = new MetricsOptions();
+
     @Override
     public Integer call() throws Exception {
         if (windowSeconds != null) {
@@ -80,6 +89,7 @@ public final class StreamsCommand implements Callable<Integer> {
         OptionRange.between("--threads", threads, 1, 1024);
         OptionRange.atLeast("--partitions", partitions, 1);
         OptionRange.atLeast("--replication-factor", replicationFactor, 1);
+        metrics.validate();
         Map<String, String> props = new HashMap<>();
         if (configFile != null) {
             props.putAll(load(configFile));
@@ -115,7 +125,17 @@ public final class StreamsCommand implements Callable<Integer> {
              StreamsRunner runner = StreamsRunner.start(streamsProps, appConfig, cluster.schemaRegistryUrl(),
                      partitions, replicationFactor, Duration.ofMinutes(2))) {
             System.out.println("tierscope streams: " + applicationId + " running against " + cluster.bootstrapServers());
-            signal.await(null);
+            PrometheusMeterRegistry registry = Metrics.newRegistry("streams");
+            RegistryHealth registryHealth = runner.registryHealth();
+            Gauge.builder("tierscope.streams.registry.up", registryHealth, h -> h.up() ? 1 : 0)
+                    .description("1 while the schema registry answers, 0 while the app waits for it").register(registry);
+            try (KafkaStreamsMetrics binder = Metrics.bindKafkaStreams(registry, runner.streams());
+                 Metrics.MetricsServer server = metrics.startIfEnabled(registry)) {
+                if (server != null) {
+                    System.out.println("tierscope streams: Prometheus metrics on port " + server.port() + " at /metrics");
+                }
+                signal.await(null);
+            }
         }
         return 0;
     }

@@ -1,8 +1,12 @@
 package io.tierscope.planner.cli;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierscope.cli.ClusterOptions;
 import io.tierscope.cli.OptionRange;
 import io.tierscope.cli.ShutdownSignal;
+import io.tierscope.metrics.Metrics;
+import io.tierscope.metrics.MetricsOptions;
 import io.tierscope.planner.PlannerConfig;
 import io.tierscope.planner.PlannerRunner;
 import io.tierscope.streams.StreamsRunner;
@@ -56,6 +60,9 @@ public final class PlanCommand implements Callable<Integer> {
             description = "Properties file: tierscope.plan.* keys and any Kafka Streams setting; command-line options win.")
     private Path configFile;
 
+    @Mixin
+    private MetricsOptions metrics = new MetricsOptions();
+
     @Override
     public Integer call() throws Exception {
         if (periodSeconds != null) {
@@ -65,6 +72,7 @@ public final class PlanCommand implements Callable<Integer> {
         OptionRange.between("--threads", threads, 1, 1024);
         OptionRange.atLeast("--partitions", partitions, 1);
         OptionRange.atLeast("--replication-factor", replicationFactor, 1);
+        metrics.validate();
         Map<String, String> props = new HashMap<>();
         if (configFile != null) {
             props.putAll(load(configFile));
@@ -88,7 +96,14 @@ public final class PlanCommand implements Callable<Integer> {
                      replicationFactor, Duration.ofMinutes(2))) {
             System.out.println("tierscope plan: " + applicationId + " running against " + cluster.bootstrapServers()
                     + ", one plan per host every " + config.period().toSeconds() + " s of event time");
-            signal.await(null);
+            PrometheusMeterRegistry registry = Metrics.newRegistry("plan");
+            try (KafkaStreamsMetrics binder = Metrics.bindKafkaStreams(registry, runner.streams());
+                 Metrics.MetricsServer server = metrics.startIfEnabled(registry)) {
+                if (server != null) {
+                    System.out.println("tierscope plan: Prometheus metrics on port " + server.port() + " at /metrics");
+                }
+                signal.await(null);
+            }
         }
         return 0;
     }

@@ -11,6 +11,7 @@ import io.tierscope.planner.VmInputs;
 import io.tierscope.planner.inventory.InventorySpec;
 import io.tierscope.topics.DeadLetter;
 import io.tierscope.topics.Topic;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,6 +42,8 @@ final class HostPlanner implements Processor<String, HostInput, String, PlannerO
     static final String INVENTORY_STORE = "planner-host-inventory";
     static final String INPUTS_STORE = "planner-host-inputs";
     static final String PERIOD_STORE = "planner-host-period";
+    /** Per host, VM and chunk of the planner's page arrays: the pages' heat scores (one byte each; absent = all 0). */
+    static final String SCORES_STORE = "planner-host-heat-scores";
     static final String REJECTED_BY = "planner/host-planner";
 
     private final PlannerConfig config;
@@ -53,6 +56,7 @@ final class HostPlanner implements Processor<String, HostInput, String, PlannerO
     private KeyValueStore<String, HostInput> inventories;
     private KeyValueStore<String, HostInput> inputs;
     private KeyValueStore<String, Long> periods;
+    private KeyValueStore<String, byte[]> heatScores;
     /** Decoded inventories, a cache of the inventory store (refilled on demand after a restart). */
     private final Map<String, HostInventory> decoded = new HashMap<>();
 
@@ -71,6 +75,7 @@ final class HostPlanner implements Processor<String, HostInput, String, PlannerO
         this.inventories = context.getStateStore(INVENTORY_STORE);
         this.inputs = context.getStateStore(INPUTS_STORE);
         this.periods = context.getStateStore(PERIOD_STORE);
+        this.heatScores = context.getStateStore(SCORES_STORE);
     }
 
     @Override
@@ -170,7 +175,14 @@ final class HostPlanner implements Processor<String, HostInput, String, PlannerO
                         return "heat chunk " + in.sourceKey() + " has " + h.getAccessStates().remaining()
                                 + " states for " + h.getPageCount() + " pages";
                     }
-                    io.tierscope.analytics.heat.HeatTable.byName(h.getClassifier());
+                    io.tierscope.analytics.heat.HeatTable table = io.tierscope.analytics.heat.HeatTable.byName(h.getClassifier());
+                    ByteBuffer states = h.getAccessStates().duplicate();
+                    while (states.hasRemaining()) {
+                        int s = states.get() & 0xff;
+                        if (s >= table.stateCount()) {
+                            return "heat chunk " + in.sourceKey() + " holds state " + s + ", not a state of " + table.name();
+                        }
+                    }
                 }
                 case PLACEMENT -> {
                     PagePlacement p = placementDecoder.deserialize(Topic.PLACEMENT.topicName(), in.value());
@@ -217,7 +229,14 @@ final class HostPlanner implements Processor<String, HostInput, String, PlannerO
                 }
             }
         }
-        HostPlanMaker.HostPlan plan = planMaker.plan(inventory, new ArrayList<>(byVm.values()), periodStart);
+        List<byte[][]> previousScores = new ArrayList<>();
+        for (VmInventory vm : inventory.getVms()) {
+            previousScores.add(loadScores(host, vm));
+        }
+        HostPlanMaker.HostPlan plan = planMaker.plan(inventory, new ArrayList<>(byVm.values()), previousScores, periodStart);
+        for (int v = 0; v < inventory.getVms().size(); v++) {
+            storeScores(host, inventory.getVms().get(v).getVmId(), previousScores.get(v), plan.heatScores().get(v));
+        }
         long planTime = periodStart + config.period().toMillis();
         context.forward(new Record<>(host, PlannerOutput.of(Topic.ALLOCATIONS, plan.allocation()), planTime, new RecordHeaders()));
         context.forward(new Record<>(host, PlannerOutput.of(Topic.TIERING_PLANS, plan.plan()), planTime, new RecordHeaders()));
@@ -225,6 +244,43 @@ final class HostPlanner implements Processor<String, HostInput, String, PlannerO
             context.forward(new Record<>(sets.getVmId(), PlannerOutput.of(Topic.NODE_WORKING_SETS, sets), planTime, new RecordHeaders()));
         }
         LOG.debug("planned {}: {}", plan.plan().getPlanId(), plan.allocation());
+    }
+
+    /** The VM's heat scores the last planned period left, one array per chunk (null: all 0). */
+    private byte[][] loadScores(String host, VmInventory vm) {
+        int chunks = (int) ((vm.getMemoryPages() + config.chunkPages() - 1) / config.chunkPages());
+        byte[][] scores = new byte[chunks][];
+        for (int c = 0; c < chunks; c++) {
+            scores[c] = heatScores.get(StoreKeys.heatScores(host, vm.getVmId(), c));
+        }
+        return scores;
+    }
+
+    /**
+     * Writes back every chunk with a score above 0 (scores cool every period, so such a chunk has
+     * changed); an all-0 chunk is deleted (absent means 0), so idle memory costs neither store space
+     * nor changelog traffic. {@code before} says which chunks were stored.
+     */
+    private void storeScores(String host, String vmId, byte[][] before, byte[][] after) {
+        for (int c = 0; c < after.length; c++) {
+            String key = StoreKeys.heatScores(host, vmId, c);
+            if (allZero(after[c])) {
+                if (before[c] != null) {
+                    heatScores.delete(key);
+                }
+            } else {
+                heatScores.put(key, after[c]);
+            }
+        }
+    }
+
+    private static boolean allZero(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Deletes the host's stored inputs, all of them (keep == null) or those of VMs not in {@code keep}. */
@@ -239,6 +295,16 @@ final class HostPlanner implements Processor<String, HostInput, String, PlannerO
             }
         }
         doomed.forEach(inputs::delete);
+        List<String> doomedScores = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = heatScores.prefixScan(StoreKeys.prefix(host), new StringSerializer())) {
+            while (it.hasNext()) {
+                String key = it.next().key;
+                if (keep == null || keep.stream().noneMatch(vm -> key.startsWith(StoreKeys.prefix(host) + StoreKeys.prefix(vm)))) {
+                    doomedScores.add(key);
+                }
+            }
+        }
+        doomedScores.forEach(heatScores::delete);
         decoded.remove(host);
     }
 

@@ -82,10 +82,13 @@ public final class PlannerTopology {
                 Serdes.String(), inputSerde));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HostPlanner.PERIOD_STORE),
                 Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HostPlanner.SCORES_STORE),
+                Serdes.String(), Serdes.ByteArray()));
         KStream<String, PlannerOutput> outputs = routed.merge(inventoryByHost.filter((host, in) -> host != null), Named.as("merge-inventory"))
                 .repartition(Repartitioned.with(Serdes.String(), inputSerde).withName(BY_HOST))
                 .process(() -> new HostPlanner(config, serdes), Named.as("host-planner"),
-                        HostPlanner.INVENTORY_STORE, HostPlanner.INPUTS_STORE, HostPlanner.PERIOD_STORE);
+                        HostPlanner.INVENTORY_STORE, HostPlanner.INPUTS_STORE, HostPlanner.PERIOD_STORE,
+                        HostPlanner.SCORES_STORE);
 
         outputs.split(Named.as("output-"))
                 .branch((host, out) -> out.topic() == Topic.ALLOCATIONS, Branched.withConsumer(s -> s

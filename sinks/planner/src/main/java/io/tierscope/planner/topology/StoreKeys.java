@@ -19,6 +19,11 @@ final class StoreKeys {
         return prefix(in.vmId()) + in.kind().ordinal() + (chunk < 0 ? "" : String.format("%019d", chunk));
     }
 
+    /** A chunk of a VM's heat scores as one host stores them. */
+    static String heatScores(String host, String vmId, long chunk) {
+        return prefix(host) + prefix(vmId) + String.format("%019d", chunk);
+    }
+
     /** A VM's input as one host stores it. */
     static String hostInput(String host, HostInput in) {
         return prefix(host) + vmInput(in);

@@ -251,6 +251,44 @@ class PlannerTopologyIT {
         assertEquals(plansA.get(0), b.plans.readValue());
     }
 
+    /**
+     * Page 10 sizzles for five periods and then misses one (warm); page 200 sizzles in that last
+     * period only. The heat states alone rank 200 first (sizzle over warm); the planner's long
+     * memory ranks 10 first. The chunk is published only when it changes, as the streams app does:
+     * the periods in between count with the last state.
+     */
+    @Test
+    void aPageHotForManyPeriodsOutranksAPageThatBecameHotOnce() {
+        Run run = new Run("memory");
+        HostInventory inv = inventory("h9", 600, 1_000_000,
+                io.tierscope.planner.inventory.InventorySpec.vm("vm", "memory=256,reservation=4"));
+        run.lastInventory.put("h9", inv);
+        run.inventory(inv, 1_000);
+        byte[] hotPage = states(CHUNK, 10, 11, SIZZLE);
+        run.heat(heat("vm", 0, CHUNK, hotPage), 1_001);
+        for (int period = 1; period <= 5; period++) {
+            run.tick("h9", period * P + 1);
+        }
+        byte[] last = states(CHUNK, 10, 11, WARM);
+        last[200] = SIZZLE;
+        run.heat(heat("vm", 0, CHUNK, last), 5 * P + 2);
+        run.tick("h9", 6 * P + 1);
+
+        List<TieringPlan> plans = run.plans.readValuesToList();
+        assertEquals(6, plans.size());
+        List<Long> promoted = plan(plans.get(5), "vm").getPromote();
+        assertEquals("h9#" + 5 * P, plans.get(5).getPlanId());
+        assertEquals(List.of(10L, 200L), promoted.subList(0, 2), "long memory first, then the page hot once: " + promoted);
+
+        // The same last states without the history (a fresh host): the state decides, sizzle first.
+        Run fresh = new Run("no-memory");
+        fresh.lastInventory.put("h9", inv);
+        fresh.inventory(inv, 1_000);
+        fresh.heat(heat("vm", 0, CHUNK, last), 5 * P + 2);
+        fresh.tick("h9", 6 * P + 1);
+        assertEquals(List.of(200L, 10L), plan(fresh.plans.readValue(), "vm").getPromote().subList(0, 2));
+    }
+
     @Test
     void aVmWithoutCurveGetsItsReservationOnly() {
         Run run = new Run("no-curve");

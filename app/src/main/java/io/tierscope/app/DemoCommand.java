@@ -10,6 +10,7 @@ import io.tierscope.avro.HeatSummary;
 import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.TieringPlan;
 import io.tierscope.avro.VmInventory;
+import io.tierscope.cli.OptionRange;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.collector.produce.MetricsSnapshot;
 import io.tierscope.collector.produce.SyntheticFleet;
@@ -44,9 +45,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the whole pipeline on this machine and print per-VM results.",
-                "Starts an embedded Kafka broker and schema registry (unless KAFKA_BOOTSTRAP_SERVERS and",
-                "SCHEMA_REGISTRY_URL are set), the stream topology, and a synthetic fleet of VMs through",
-                "the collector; prints what the topology publishes as it is published."})
+                "Starts an embedded Kafka broker and schema registry (unless KAFKA_BOOTSTRAP_SERVERS and "
+                        + "SCHEMA_REGISTRY_URL are set), the stream topology, and a synthetic fleet of VMs through "
+                        + "the collector; prints what the topology publishes as it is published."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
             description = "Run the fleet this many seconds once everything has started (platform start-up does not"
@@ -88,9 +89,14 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (durationSeconds < 0 || vms < 1 || rate < 0) {
-            throw new IllegalArgumentException("--duration must be >= 0, --vms >= 1 and --rate >= 0");
-        }
+        OptionRange.atLeast("--duration", durationSeconds, 0);
+        OptionRange.between("--vms", vms, 1, 10_000);
+        OptionRange.atLeast("--rate", rate, 0);
+        OptionRange.between("--window-seconds", windowSeconds, 10, 3600);
+        OptionRange.atLeast("--scan-period-ms", scanPeriodMs, 1);
+        OptionRange.between("--kafka-port", kafkaPort, 0, 65535);
+        OptionRange.between("--registry-port", registryPort, 0, 65535);
+        OptionRange.between("--dashboard-port", dashboardPort, 0, 65535);
         if (secured) {
             // A data dir's broker is formatted open or secured once; a secured run keeps its own.
             dataDir = dataDir.resolve("secured");

@@ -42,7 +42,10 @@ import picocli.CommandLine.Spec;
         footer = {"", "Formats: csv     page[,xwr[,vm]] per line",
             "         lackey  valgrind --tool=lackey --trace-mem=yes output",
             "         bin     Tierscope binary trace",
-            ".gz input is decompressed transparently. Several VMs: a leading vm column.",
+            ".gz input is decompressed transparently.",
+            "Output: CSV size_pages,size_bytes,miss_ratio, one row per cache size. When the trace holds",
+            "several VMs, every row starts with a vm column naming its VM, one curve per VM in order of",
+            "first appearance; a summary line per VM goes to standard error.",
             "Exit codes: 0 ok, 1 unreadable or malformed input, 2 bad arguments."})
 public final class MrcCommand implements Callable<Integer> {
     static final int EXIT_INPUT = 1;
@@ -98,6 +101,16 @@ public final class MrcCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         MrcConfig config = config();
+        if (Files.isDirectory(trace)) {
+            return inputError("--trace " + trace + " is a directory, not a trace file");
+        }
+        if (out != null) {
+            // Checked before the curve is computed, which may take minutes.
+            String unwritable = unwritable(out);
+            if (unwritable != null) {
+                return inputError("cannot write --out " + out + ": " + unwritable);
+            }
+        }
         TraceFormat fmt;
         try {
             fmt = format != null ? TraceFormat.parse(format) : TraceFormat.detect(trace);
@@ -222,6 +235,21 @@ public final class MrcCommand implements Callable<Integer> {
             return s;
         }
         return '"' + s.replace("\"", "\"\"") + '"';
+    }
+
+    /** Why {@code file} cannot be created or replaced, or null if it can. */
+    private static String unwritable(Path file) {
+        if (Files.isDirectory(file)) {
+            return "it is a directory";
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            return "no directory " + dir;
+        }
+        if (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(dir)) {
+            return "permission denied";
+        }
+        return null;
     }
 
     private String unreadable(IOException e) {

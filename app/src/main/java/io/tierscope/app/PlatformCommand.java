@@ -22,8 +22,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "platform", mixinStandardHelpOptions = true,
         description = {"Run the embedded Kafka broker and schema registry until Ctrl-C.",
-                "Creates the Tierscope topics and prints the environment that points the other commands",
-                "at them."})
+                "Creates the Tierscope topics and prints the environment that points the other commands at them."})
 public final class PlatformCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "data/platform", paramLabel = "DIR",
             description = "Broker log dirs and registry database (default: ${DEFAULT-VALUE}); reused across runs.")
@@ -45,6 +44,9 @@ public final class PlatformCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        io.tierscope.cli.OptionRange.between("--kafka-port", kafkaPort, 0, 65535);
+        io.tierscope.cli.OptionRange.between("--registry-port", registryPort, 0, 65535);
+        io.tierscope.cli.OptionRange.atLeast("--partitions", partitions, 1);
         PlatformConfig config = PlatformConfig.builder().dataDir(dataDir).kafkaPort(kafkaPort).registryPort(registryPort)
                 .secured(secured).build();
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(60));

@@ -61,4 +61,15 @@ public final class ClusterOptions {
         }
         return security;
     }
+
+    /**
+     * Checks, within seconds, that the broker and the registry are there ({@link ClusterCheck});
+     * call it after the command's own arguments are validated and before anything is started.
+     *
+     * @throws ClusterCheck.UnreachableException naming the address and the setting to fix
+     */
+    public void requireReachable() {
+        ClusterCheck.broker(bootstrapServers(), security().kafkaClientProperties(bootstrapServers()), ClusterCheck.DEFAULT_TIMEOUT);
+        ClusterCheck.registry(schemaRegistryUrl(), ClusterCheck.DEFAULT_TIMEOUT);
+    }
 }

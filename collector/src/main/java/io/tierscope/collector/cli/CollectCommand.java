@@ -205,6 +205,12 @@ public final class CollectCommand implements Callable<Integer> {
             // Local sources first (a missing device fails fast), then Kafka.
             try {
                 if (plan.createTopics) {
+                    // Within seconds, naming the address; with --no-create-topics a collector may start before
+                    // its cluster is up and wait for it.
+                    io.tierscope.cli.ClusterCheck.broker(plan.settings.bootstrapServers(), Map.of(),
+                            io.tierscope.cli.ClusterCheck.DEFAULT_TIMEOUT);
+                    io.tierscope.cli.ClusterCheck.registry(plan.settings.schemaRegistryUrl(),
+                            io.tierscope.cli.ClusterCheck.DEFAULT_TIMEOUT);
                     createTopics(plan.settings, plan.partitions, plan.replicationFactor);
                 }
                 collector.start();

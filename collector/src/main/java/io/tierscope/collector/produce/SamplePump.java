@@ -102,7 +102,9 @@ final class SamplePump implements Runnable {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             failure = e;
-            LOG.error("sample feed of VM(s) {} failed: {}", vmIds(), e.getMessage(), e);
+            // One line; the command reports the failure again at exit. The trace only when debugging.
+            LOG.error("sample feed of VM(s) {} failed: {}", vmIds(), e.getMessage());
+            LOG.debug("sample feed failure", e);
         } finally {
             // A stop that interrupted a pacing sleep must not cost the samples already read: seal
             // them uninterrupted (a closed buffer still refuses them, and that is counted).

@@ -82,7 +82,9 @@ final class ScanPump implements Runnable, ScanSink {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             failure = e;
-            LOG.error("scan source of VM {} failed: {}", lane.vmId(), e.getMessage(), e);
+            // One line; the command reports the failure again at exit. The trace only when debugging.
+            LOG.error("scan source of VM {} failed: {}", lane.vmId(), e.getMessage());
+            LOG.debug("scan source failure", e);
         }
     }
 

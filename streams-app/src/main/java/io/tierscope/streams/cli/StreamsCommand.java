@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierscope.cli.ClusterOptions;
+import io.tierscope.cli.OptionRange;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.metrics.Metrics;
 import io.tierscope.metrics.MetricsOptions;
@@ -27,8 +28,8 @@ import picocli.CommandLine.Option;
 /** {@code tierscope streams}: runs one instance of the topology until SIGTERM / Ctrl-C. */
 @Command(name = "streams", mixinStandardHelpOptions = true,
         description = {"Run one instance of the Tierscope Kafka Streams topology.",
-                "Start more with the same --application-id to scale out: Kafka spreads the partitions,",
-                "i.e. the VMs, across them."})
+                "Start more with the same --application-id to scale out: Kafka spreads the partitions, "
+                        + "i.e. the VMs, across them."})
 public final class StreamsCommand implements Callable<Integer> {
     @Mixin
     private ClusterOptions cluster;
@@ -44,7 +45,7 @@ public final class StreamsCommand implements Callable<Integer> {
     @Option(names = "--window-seconds", paramLabel = "S", description = "Tumbling window, 10 to 3600 s (default 60).")
     private Long windowSeconds;
 
-    @Option(names = "--grace-seconds", paramLabel = "S", description = "Grace period for late batches (default 5).")
+    @Option(names = "--grace-seconds", paramLabel = "S", description = "Grace period for late batches, 0 = none (default 5).")
     private Long graceSeconds;
 
     @Option(names = "--access-filter", paramLabel = "XWR", description = "Access types counted, subset of xwr (default xwr).")
@@ -58,10 +59,10 @@ public final class StreamsCommand implements Callable<Integer> {
             description = "Curve published next to each window's: cumulative or decayed (default cumulative).")
     private String mrcCurve;
 
-    @Option(names = "--standby-replicas", defaultValue = "0", description = "Standby replicas of each state store (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--standby-replicas", defaultValue = "0", description = "Standby replicas of each state store, 0 = none (default: ${DEFAULT-VALUE}).")
     private int standbyReplicas;
 
-    @Option(names = "--threads", defaultValue = "1", description = "Stream threads in this instance (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "1", description = "Stream threads in this instance, >= 1 (default: ${DEFAULT-VALUE}).")
     private int threads;
 
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions of topics this instance creates (default: ${DEFAULT-VALUE}).")
@@ -92,6 +93,16 @@ public final class StreamsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (windowSeconds != null) {
+            OptionRange.between("--window-seconds", windowSeconds, 10, 3600);
+        }
+        if (graceSeconds != null) {
+            OptionRange.atLeast("--grace-seconds", graceSeconds, 0);
+        }
+        OptionRange.atLeast("--standby-replicas", standbyReplicas, 0);
+        OptionRange.between("--threads", threads, 1, 1024);
+        OptionRange.atLeast("--partitions", partitions, 1);
+        OptionRange.atLeast("--replication-factor", replicationFactor, 1);
         metrics.validate();
         Map<String, String> props = new HashMap<>();
         if (configFile != null) {
@@ -121,6 +132,7 @@ public final class StreamsCommand implements Callable<Integer> {
         });
         overrides.put("num.standby.replicas", Integer.toString(standbyReplicas));
         overrides.put("num.stream.threads", Integer.toString(threads));
+        cluster.requireReachable();
         Properties streamsProps = StreamsRunner.streamsProperties(cluster.security(), cluster.bootstrapServers(), applicationId, stateDir, overrides);
 
         HealthSettings health = healthPort == null ? null : new HealthSettings(healthHost, healthPort, readyMaxLag);
@@ -148,6 +160,10 @@ public final class StreamsCommand implements Callable<Integer> {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file)) {
             p.load(r);
+        } catch (java.nio.file.FileSystemException e) {
+            throw e; // names the file already
+        } catch (IOException e) {
+            throw new IOException("--config " + file + ": " + e.getMessage(), e); // e.g. "Is a directory" alone
         }
         Map<String, String> m = new HashMap<>();
         p.forEach((k, v) -> m.put(k.toString(), v.toString().trim()));

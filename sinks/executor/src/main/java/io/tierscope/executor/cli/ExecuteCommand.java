@@ -5,6 +5,7 @@ import io.tierscope.avro.PagePlacement;
 import io.tierscope.avro.TieringPlan;
 import io.tierscope.cli.ClientSecurity;
 import io.tierscope.cli.ClusterOptions;
+import io.tierscope.cli.OptionRange;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.executor.GuestMemoryResolver;
 import io.tierscope.executor.NumaTopology;
@@ -52,8 +53,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "Execute this host's tiering plans with move_pages(2), rate-limited.",
             "Demotions go to the slow node first, then promotions to the fast node.",
             "Publishes a MigrationResult per VM and plan, and the placement of the touched chunks.",
-            "Dry run (nothing moves) unless --apply. Moving another process's pages needs ptrace",
-            "access to it, --move-shared needs CAP_SYS_NICE: run it as root on the host.",
+            "Dry run (nothing moves) unless --apply. Moving another process's pages needs ptrace "
+                    + "access to it, --move-shared needs CAP_SYS_NICE: run it as root on the host.",
             "Examples:",
             "  execute --host hv-17",
             "  execute --host hv-17 --apply --rate-limit 25600",
@@ -153,16 +154,18 @@ public final class ExecuteCommand implements Callable<Integer> {
             hostName = host != null ? host.strip() : localHostName();
             mode = GuestMemoryResolver.Mode.parse(gfnMapping);
             machineType = QemuGuestRam.Machine.parse(machine);
-            if (rateLimit <= 0 || batchPages <= 0 || chunkPages <= 0 || maxPlanAgeSeconds <= 0 || maxPlans < 0) {
-                throw new IllegalArgumentException("--rate-limit, --batch-pages, --chunk-pages and --max-plan-age must be > 0,"
-                        + " --max-plans >= 0");
-            }
+            OptionRange.atLeast("--rate-limit", rateLimit, 1);
+            OptionRange.atLeast("--batch-pages", batchPages, 1);
+            OptionRange.atLeast("--chunk-pages", chunkPages, 1);
+            OptionRange.atLeast("--max-plan-age", maxPlanAgeSeconds, 1);
+            OptionRange.atLeast("--max-plans", maxPlans, 0);
+            OptionRange.atLeast("--partitions", partitions, 1);
+            OptionRange.atLeast("--replication-factor", replicationFactor, 1);
             if (placementOnly && vms.isEmpty()) {
                 throw new IllegalArgumentException("--placement-only needs at least one --vm ID=PID");
             }
-            if (placementIntervalSeconds <= 0 || rounds < 0) {
-                throw new IllegalArgumentException("--placement-interval must be > 0 and --rounds >= 0");
-            }
+            OptionRange.atLeast("--placement-interval", placementIntervalSeconds, 1);
+            OptionRange.atLeast("--rounds", rounds, 0);
             if (hostName.isEmpty()) {
                 throw new IllegalArgumentException("--host must not be empty");
             }
@@ -172,6 +175,7 @@ public final class ExecuteCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        cluster.requireReachable();
         NumaTopology topology = NumaTopology.read(numaRoot);
         List<Integer> executorNodes = topology.memoryNodes();
         LibC libc = LibC.load();

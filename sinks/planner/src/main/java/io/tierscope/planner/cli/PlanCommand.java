@@ -3,6 +3,7 @@ package io.tierscope.planner.cli;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierscope.cli.ClusterOptions;
+import io.tierscope.cli.OptionRange;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.metrics.Metrics;
 import io.tierscope.metrics.MetricsOptions;
@@ -24,8 +25,9 @@ import picocli.CommandLine.Option;
 
 /** {@code tierscope plan}: runs one instance of the tiering planner until SIGTERM / Ctrl-C. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = {"Run one instance of the tiering planner: per host and planning period, the split of the fast tier",
-                "across its VMs (tierscope.tiering.allocations) and the page moves (tierscope.tiering.plans).",
+        description = {"Run one instance of the tiering planner.",
+                "Per host and planning period it publishes the split of the fast tier across its VMs "
+                        + "(tierscope.tiering.allocations) and the page moves (tierscope.tiering.plans).",
                 "Start more with the same --application-id to scale out: Kafka spreads the hosts across them."})
 public final class PlanCommand implements Callable<Integer> {
     @Mixin
@@ -42,7 +44,7 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--period-seconds", paramLabel = "S", description = "Planning period, 1 to 3600 s of event time (default 60).")
     private Long periodSeconds;
 
-    @Option(names = "--standby-replicas", defaultValue = "0", description = "Standby replicas of each state store (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--standby-replicas", defaultValue = "0", description = "Standby replicas of each state store, 0 = none (default: ${DEFAULT-VALUE}).")
     private int standbyReplicas;
 
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads in this instance (default: ${DEFAULT-VALUE}).")
@@ -63,6 +65,13 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (periodSeconds != null) {
+            OptionRange.between("--period-seconds", periodSeconds, 1, 3600);
+        }
+        OptionRange.atLeast("--standby-replicas", standbyReplicas, 0);
+        OptionRange.between("--threads", threads, 1, 1024);
+        OptionRange.atLeast("--partitions", partitions, 1);
+        OptionRange.atLeast("--replication-factor", replicationFactor, 1);
         metrics.validate();
         Map<String, String> props = new HashMap<>();
         if (configFile != null) {
@@ -80,6 +89,7 @@ public final class PlanCommand implements Callable<Integer> {
         });
         overrides.put("num.standby.replicas", Integer.toString(standbyReplicas));
         overrides.put("num.stream.threads", Integer.toString(threads));
+        cluster.requireReachable();
         Properties streamsProps = StreamsRunner.streamsProperties(cluster.security(), cluster.bootstrapServers(), applicationId, stateDir, overrides);
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(40));
              PlannerRunner runner = PlannerRunner.start(streamsProps, config, cluster.security(), cluster.schemaRegistryUrl(), partitions,
@@ -99,12 +109,14 @@ public final class PlanCommand implements Callable<Integer> {
     }
 
     private static Map<String, String> load(Path file) throws IOException {
-        if (!Files.isReadable(file)) {
-            throw new IllegalArgumentException("cannot read --config " + file);
-        }
+        // A missing or unreadable file fails with the JDK's exception, which the launcher turns into one line.
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file)) {
             p.load(r);
+        } catch (java.nio.file.FileSystemException e) {
+            throw e; // names the file already
+        } catch (IOException e) {
+            throw new IOException("--config " + file + ": " + e.getMessage(), e); // e.g. "Is a directory" alone
         }
         Map<String, String> m = new HashMap<>();
         p.forEach((k, v) -> m.put(k.toString(), v.toString().trim()));

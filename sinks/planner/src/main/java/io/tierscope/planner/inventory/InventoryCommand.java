@@ -40,6 +40,9 @@ public final class InventoryCommand implements Runnable {
         short replicationFactor;
 
         InventoryTopic topic() throws InterruptedException {
+            io.tierscope.cli.OptionRange.atLeast("--partitions", partitions, 1);
+            io.tierscope.cli.OptionRange.atLeast("--replication-factor", replicationFactor, 1);
+            cluster.requireReachable();
             InventoryTopic topic = new InventoryTopic(cluster.security(), cluster.bootstrapServers(), cluster.schemaRegistryUrl());
             topic.ensureTopic(partitions, replicationFactor);
             return topic;
@@ -48,8 +51,8 @@ public final class InventoryCommand implements Runnable {
 
     @Command(name = "put", mixinStandardHelpOptions = true,
             description = {"Write one host's inventory (replaces the previous one).",
-                    "File format (properties): host, fast.node, slow.node, fast.pages, budget.pages.per.sec, [page.size],",
-                    "and one line per VM: vm.ID = memory=PAGES[,pid=P][,shares=S][,reservation=PAGES][,limit=PAGES]."})
+                    "File format (properties): host, fast.node, slow.node, fast.pages, budget.pages.per.sec, [page.size], "
+                            + "and one line per VM: vm.ID = memory=PAGES[,pid=P][,shares=S][,reservation=PAGES][,limit=PAGES]."})
     static final class Put implements Callable<Integer> {
         @Mixin
         private TopicOptions options;

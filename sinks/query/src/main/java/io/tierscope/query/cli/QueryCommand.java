@@ -89,6 +89,7 @@ public final class QueryCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--url '" + url + "' is not a URL");
             }
+            io.tierscope.cli.OptionRange.atLeast("--timeout-seconds", timeoutSeconds, 1);
             HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(timeoutSeconds));
             String token = tokenFile != null ? java.nio.file.Files.readString(tokenFile).trim() : System.getenv(tokenEnv);
             if (token != null && !token.isBlank()) {
@@ -99,8 +100,11 @@ public final class QueryCommand implements Runnable {
                 response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
                         .send(request.build(), HttpResponse.BodyHandlers.ofString());
             } catch (IOException e) {
-                throw new IllegalStateException("no query service at " + base + " (" + e.getClass().getSimpleName()
-                        + "); start one with 'tierscope serve' or use --direct");
+                String why = e instanceof java.net.ConnectException ? "connection refused"
+                        : e instanceof java.net.http.HttpTimeoutException ? "no answer within " + timeoutSeconds + " s"
+                        : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+                throw new IllegalStateException("no query service at " + base + " (" + why + "); start one with 'tierscope serve',"
+                        + " check --url or $TIERSCOPE_QUERY_URL, or use --direct");
             }
             JsonNode body;
             try {
@@ -119,6 +123,8 @@ public final class QueryCommand implements Runnable {
         }
 
         TopicSnapshot topics() {
+            io.tierscope.cli.OptionRange.atLeast("--timeout-seconds", timeoutSeconds, 1);
+            cluster.requireReachable();
             return new TopicSnapshot(cluster.security(), cluster.bootstrapServers(), cluster.schemaRegistryUrl(), Duration.ofSeconds(timeoutSeconds));
         }
 
@@ -247,8 +253,9 @@ public final class QueryCommand implements Runnable {
     }
 
     @Command(name = "heat", mixinStandardHelpOptions = true,
-            description = {"A VM's pages with their heat states: --coldest or --hottest first (whole VM),",
-                    "or --hot / --cold pages in address order; without either, pages per heat state."})
+            description = {"A VM's pages with their heat states.",
+                    "--coldest or --hottest first (whole VM), or --hot / --cold pages in address order; "
+                            + "without either, pages per heat state."})
     static final class Heat extends Sub {
         @Option(names = "--vm", required = true, paramLabel = "ID")
         String vm;
@@ -281,9 +288,8 @@ public final class QueryCommand implements Runnable {
             if (!"accessed".equals(bit) && !"dirty".equals(bit)) {
                 throw new IllegalArgumentException("--bit must be accessed or dirty, got '" + bit + "'");
             }
-            if (limit < 1 || offset < 0) {
-                throw new IllegalArgumentException("--limit must be >= 1 and --offset >= 0");
-            }
+            io.tierscope.cli.OptionRange.atLeast("--limit", limit, 1);
+            io.tierscope.cli.OptionRange.atLeast("--offset", offset, 0);
             if (selection == null) {
                 if (source.direct) {
                     throw new IllegalArgumentException("pages per state needs the query service; with --direct pick --coldest, --hottest, --hot or --cold");
@@ -296,6 +302,8 @@ public final class QueryCommand implements Runnable {
                 return source.get("/vms/" + Source.enc(vm) + "/pages?order=" + order + "&set=" + set + "&bit=" + bit
                         + "&offset=" + offset + "&limit=" + limit);
             }
+            io.tierscope.cli.OptionRange.atLeast("--timeout-seconds", source.timeoutSeconds, 1);
+            source.cluster.requireReachable();
             List<ChunkHeat> chunks = new PageHeatReader(source.cluster.security(), source.cluster.bootstrapServers(), source.cluster.schemaRegistryUrl())
                     .chunks(vm, Duration.ofSeconds(source.timeoutSeconds));
             return MAPPER.valueToTree(VmViews.pages(vm, chunks, order, set,

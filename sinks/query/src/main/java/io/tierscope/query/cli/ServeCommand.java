@@ -64,6 +64,10 @@ public final class ServeCommand implements Callable<Integer> {
         if (historyHours < 1) {
             throw new IllegalArgumentException("--history-hours must be >= 1, got " + historyHours);
         }
+        io.tierscope.cli.OptionRange.atLeast("--standby-replicas", standbyReplicas, 0);
+        io.tierscope.cli.OptionRange.atLeast("--partitions", partitions, 1);
+        io.tierscope.cli.OptionRange.atLeast("--replication-factor", replicationFactor, 1);
+        cluster.requireReachable();
         String advertised = advertisedHost != null ? advertisedHost
                 : "0.0.0.0".equals(bind) ? java.net.InetAddress.getLocalHost().getHostName() : bind;
         QueryService.Settings settings = new QueryService.Settings(cluster.security(), cluster.bootstrapServers(), cluster.schemaRegistryUrl(),

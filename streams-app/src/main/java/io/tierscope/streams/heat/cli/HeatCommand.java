@@ -4,6 +4,7 @@ import io.tierscope.analytics.heat.ChunkHeat;
 import io.tierscope.analytics.heat.HeatBit;
 import io.tierscope.analytics.heat.HeatOrder;
 import io.tierscope.cli.ClusterOptions;
+import io.tierscope.cli.OptionRange;
 import io.tierscope.streams.heat.query.PageHeatReader;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -36,8 +37,9 @@ public final class HeatCommand implements Runnable {
      * fault the working set in first), as US 9,063,866 B1 uses them. One gfn per line on stdout.
      */
     @Command(name = "order", mixinStandardHelpOptions = true,
-            description = {"Print a VM's pages (gfns, one per line) coldest first (live-migration pre-copy) or",
-                    "hottest first (checkpoint resume), from its newest published heat states."})
+            description = {"Print a VM's pages coldest or hottest first.",
+                    "One gfn per line, coldest first (live-migration pre-copy) or hottest first (checkpoint resume), "
+                            + "from its newest published heat states."})
     static final class Order implements Callable<Integer> {
         @Mixin
         private ClusterOptions cluster;
@@ -56,7 +58,8 @@ public final class HeatCommand implements Runnable {
                 description = "Order by A-bit heat (reads and writes) or D-bit heat (writes) (default: ${DEFAULT-VALUE}).")
         private String bit;
 
-        @Option(names = "--timeout-seconds", defaultValue = "30", description = "Give up reading after this long (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--timeout-seconds", defaultValue = "30", paramLabel = "S",
+                description = "Give up reading the topic after this many seconds, >= 1 (default: ${DEFAULT-VALUE}).")
         private long timeoutSeconds;
 
         @Spec
@@ -72,14 +75,14 @@ public final class HeatCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (limit < 0) {
-                throw new IllegalArgumentException("--limit must be >= 0, got " + limit);
-            }
+            OptionRange.atLeast("--limit", limit, 0);
+            OptionRange.atLeast("--timeout-seconds", timeoutSeconds, 1);
             HeatBit heatBit = switch (bit.toLowerCase(Locale.ROOT)) {
                 case "accessed", "a" -> HeatBit.ACCESSED;
                 case "dirty", "d" -> HeatBit.DIRTY;
                 default -> throw new IllegalArgumentException("--bit must be accessed or dirty, got '" + bit + "'");
             };
+            cluster.requireReachable();
             List<ChunkHeat> chunks = new PageHeatReader(cluster.security(), cluster.bootstrapServers(), cluster.schemaRegistryUrl())
                     .chunks(vmId, Duration.ofSeconds(timeoutSeconds));
             PrintWriter err = spec.commandLine().getErr();

@@ -34,8 +34,21 @@ public final class ClusterCheck {
 
     /** A cluster endpoint that is not there or not what it should be; the message is the whole story. */
     public static final class UnreachableException extends RuntimeException {
+        private final boolean outage;
+
         public UnreachableException(String message) {
+            this(message, false);
+        }
+
+        /** @param outage true when nothing answered (waiting may help), false for a wrong address or answer */
+        public UnreachableException(String message, boolean outage) {
             super(message);
+            this.outage = outage;
+        }
+
+        /** Nothing answered (refused, timed out): a component that waits out outages may go on and retry. */
+        public boolean outage() {
+            return outage;
         }
     }
 
@@ -103,16 +116,20 @@ public final class ClusterCheck {
                     .header("Accept", "application/vnd.schemaregistry.v1+json, application/json").build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException e) {
-            throw new UnreachableException("no schema registry answered at " + url + " within " + seconds(timeout) + fix);
+            throw new UnreachableException("no schema registry answered at " + url + " within " + seconds(timeout) + fix, true);
         } catch (ConnectException e) {
-            throw new UnreachableException("cannot connect to the schema registry at " + url + ": connection refused" + fix);
+            throw new UnreachableException("cannot connect to the schema registry at " + url + ": connection refused" + fix,
+                    true);
         } catch (IOException e) {
-            throw new UnreachableException("cannot reach the schema registry at " + url + ": " + rootMessage(e) + fix);
+            throw new UnreachableException("cannot reach the schema registry at " + url + ": " + rootMessage(e) + fix, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UnreachableException("interrupted while checking the schema registry at " + url);
         }
         int status = response.statusCode();
+        if (status >= 500 || status == 429) {
+            throw new UnreachableException("the schema registry at " + url + " is unavailable (HTTP " + status + ")" + fix, true);
+        }
         if (status == 401 || status == 403) {
             throw new UnreachableException("the schema registry at " + url + " refused the request (HTTP " + status
                     + "): credentials needed" + fix);

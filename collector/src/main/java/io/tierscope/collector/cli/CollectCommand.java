@@ -2,6 +2,7 @@ package io.tierscope.collector.cli;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierscope.cli.ClientSecurity;
+import io.tierscope.cli.ClusterCheck;
 import io.tierscope.cli.ClusterOptions;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.collector.produce.Collector;
@@ -207,10 +208,19 @@ public final class CollectCommand implements Callable<Integer> {
                 if (plan.createTopics) {
                     // Within seconds, naming the address; with --no-create-topics a collector may start before
                     // its cluster is up and wait for it.
-                    io.tierscope.cli.ClusterCheck.broker(plan.settings.bootstrapServers(), Map.of(),
-                            io.tierscope.cli.ClusterCheck.DEFAULT_TIMEOUT);
-                    io.tierscope.cli.ClusterCheck.registry(plan.settings.schemaRegistryUrl(),
-                            io.tierscope.cli.ClusterCheck.DEFAULT_TIMEOUT);
+                    ClusterCheck.broker(plan.settings.bootstrapServers(),
+                            plan.settings.security().kafkaClientProperties(plan.settings.bootstrapServers()),
+                            ClusterCheck.DEFAULT_TIMEOUT);
+                    try {
+                        ClusterCheck.registry(plan.settings.schemaRegistryUrl(), ClusterCheck.DEFAULT_TIMEOUT);
+                    } catch (ClusterCheck.UnreachableException e) {
+                        if (!e.outage()) {
+                            throw e; // a wrong URL or answer: waiting cannot fix it
+                        }
+                        // A registry down now is an outage the sender waits out (samples wait in the buffer).
+                        err.println("collect: " + e.getMessage() + "; collecting anyway, records wait for it");
+                        err.flush();
+                    }
                     createTopics(plan.settings, plan.partitions, plan.replicationFactor);
                 }
                 collector.start();

@@ -1,6 +1,7 @@
 package io.tierscope.collector.produce;
 
 import io.tierscope.schemas.serde.SchemaRegistryException;
+import io.tierscope.topics.EndOfInput;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
@@ -79,8 +80,12 @@ final class BatchSender implements Runnable {
     private void send(Outgoing entry) {
         long sentAt = System.nanoTime();
         try {
-            producer.send(new ProducerRecord<>(entry.topic(), null, entry.eventTimeMs(), entry.key(), entry.value()),
-                    (metadata, error) -> completed(entry, sentAt, metadata, error));
+            ProducerRecord<String, SpecificRecord> record =
+                    new ProducerRecord<>(entry.topic(), null, entry.eventTimeMs(), entry.key(), entry.value());
+            if (entry.endOfInput()) {
+                record.headers().add(EndOfInput.HEADER, new byte[0]);
+            }
+            producer.send(record, (metadata, error) -> completed(entry, sentAt, metadata, error));
             health.registryReachable();
         } catch (SchemaRegistryException e) {
             if (retriable(e) && !givingUp) {

@@ -19,9 +19,10 @@ final class Outgoing {
     private final int sampleCount;
     private final boolean scan;
     private final int weightBytes;
+    private final boolean endOfInput;
 
     private Outgoing(String topic, VmLane lane, SpecificRecord value, long eventTimeMs, int sampleCount, boolean scan,
-                     int payloadBytes) {
+                     int payloadBytes, boolean endOfInput) {
         this.topic = topic;
         this.eventTimeMs = eventTimeMs;
         this.lane = lane;
@@ -29,14 +30,26 @@ final class Outgoing {
         this.sampleCount = sampleCount;
         this.scan = scan;
         this.weightBytes = payloadBytes + RECORD_OVERHEAD_BYTES;
+        this.endOfInput = endOfInput;
     }
 
     static Outgoing samples(String topic, VmLane lane, SampleBatch batch, int sampleCount, int payloadBytes) {
-        return new Outgoing(topic, lane, batch, batch.getEndTimeMs(), sampleCount, false, payloadBytes);
+        return samples(topic, lane, batch, sampleCount, payloadBytes, false);
+    }
+
+    /** A sample batch; {@code endOfInput}: the VM's last of a finite run ({@link io.tierscope.topics.EndOfInput}). */
+    static Outgoing samples(String topic, VmLane lane, SampleBatch batch, int sampleCount, int payloadBytes,
+                            boolean endOfInput) {
+        return new Outgoing(topic, lane, batch, batch.getEndTimeMs(), sampleCount, false, payloadBytes, endOfInput);
     }
 
     static Outgoing scan(String topic, VmLane lane, AdScan scan, int payloadBytes) {
-        return new Outgoing(topic, lane, scan, scan.getTimeMs(), 0, true, payloadBytes);
+        return new Outgoing(topic, lane, scan, scan.getTimeMs(), 0, true, payloadBytes, false);
+    }
+
+    /** Whether the record carries the end-of-input header. */
+    boolean endOfInput() {
+        return endOfInput;
     }
 
     String topic() {

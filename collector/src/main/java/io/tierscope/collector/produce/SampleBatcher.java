@@ -38,6 +38,7 @@ final class SampleBatcher {
     private long startMs;
     private long endMs;
     private long nextSeq;
+    private long lastEventMs = -1; // end time of the last batch admitted, for an empty end-of-input batch
     private long filteredOut;
 
     SampleBatcher(String host, VmLane lane, SampleSource kind, int samplingHz, double prefilterRate, int maxSamples,
@@ -104,6 +105,15 @@ final class SampleBatcher {
         }
     }
 
+    /**
+     * The source has ended (a trace replayed to its end): seals what is open, even nothing, as the VM's last batch,
+     * marked {@link io.tierscope.topics.EndOfInput end of input} so the streams app closes its windows now instead
+     * of waiting for event time that will never come. An empty last batch keeps the previous batch's event time.
+     */
+    void finish(long nowMs) {
+        seal(count == 0 && lastEventMs >= 0 ? lastEventMs : nowMs, true);
+    }
+
     int openSamples() {
         return count;
     }
@@ -113,6 +123,10 @@ final class SampleBatcher {
     }
 
     private void seal(long nowMs) {
+        seal(nowMs, false);
+    }
+
+    private void seal(long nowMs, boolean endOfInput) {
         int n = count;
         long first = n == 0 ? nowMs : startMs;
         long last = n == 0 ? nowMs : endMs;
@@ -136,8 +150,9 @@ final class SampleBatcher {
                 .setPrefilteredOut(removed)
                 .setCollectorVersion(CollectorVersion.CURRENT)
                 .build();
-        if (admission.admit(buffer, Outgoing.samples(TOPIC, lane, batch, n, n * SampleCodec.BYTES_PER_SAMPLE))) {
+        if (admission.admit(buffer, Outgoing.samples(TOPIC, lane, batch, n, n * SampleCodec.BYTES_PER_SAMPLE, endOfInput))) {
             nextSeq++;
+            lastEventMs = last;
         } else {
             metrics.samplesDropped.add(n);
             if (n > 0) {

@@ -112,7 +112,11 @@ final class SamplePump implements Runnable {
             collectSourceDrops();
             long now = clockMs.getAsLong();
             for (SampleBatcher b : batchers) {
-                b.flush(now);
+                if (ended) {
+                    b.finish(now); // the source is exhausted: the VM's last batch says so
+                } else {
+                    b.flush(now);
+                }
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();

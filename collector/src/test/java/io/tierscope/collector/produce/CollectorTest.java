@@ -12,6 +12,7 @@ import io.tierscope.collector.source.ScanSink;
 import io.tierscope.collector.source.ScanSource;
 import io.tierscope.schemas.SampleCodec;
 import io.tierscope.schemas.ScanSequence;
+import io.tierscope.topics.EndOfInput;
 import io.tierscope.topics.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +38,40 @@ class CollectorTest {
             }
         }
         return out.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    @Test
+    void theLastBatchOfEachVmOfAnEndedFeedIsMarkedEndOfInputAndNoOtherIs() throws InterruptedException {
+        MockProducer<String, SpecificRecord> producer = TestRecords.mockProducer(true);
+        ArrayFeed feed = ArrayFeed.roundRobin(VMS, 10_001, false, 1000);
+        Collector collector = Collector.create(TestRecords.settings().maxBatchSamples(512).build(), producer)
+                .addSamples(feed, SampleSource.TRACE, 0, 0);
+        collector.start();
+        assertTrue(collector.awaitSourcesEnded(Duration.ofSeconds(30)));
+        collector.stop(Duration.ofSeconds(30));
+
+        for (String vm : VMS) {
+            List<ProducerRecord<String, SpecificRecord>> records = producer.history().stream()
+                    .filter(r -> r.key().equals(vm)).toList();
+            assertTrue(records.size() > 1, vm);
+            for (int k = 0; k < records.size(); k++) {
+                boolean last = k == records.size() - 1;
+                assertEquals(last, EndOfInput.marks(records.get(k).headers()), vm + " batch " + k);
+            }
+            SampleBatch lastBatch = (SampleBatch) records.get(records.size() - 1).value();
+            SampleBatch before = (SampleBatch) records.get(records.size() - 2).value();
+            assertTrue(lastBatch.getEndTimeMs() >= before.getEndTimeMs(), "the marker does not move event time back");
+        }
+    }
+
+    @Test
+    void aCollectorStoppedBeforeItsSourceEndsMarksNothing() throws InterruptedException {
+        MockProducer<String, SpecificRecord> producer = TestRecords.mockProducer(true);
+        ArrayFeed feed = ArrayFeed.roundRobin(VMS, 10_001, false, 1000);
+        Collector collector = Collector.create(TestRecords.settings().maxBatchSamples(512).build(), producer)
+                .addSamples(feed, SampleSource.TRACE, 0, 0);
+        collector.stop(Duration.ofSeconds(30)); // never started: a restart would continue this VM's stream
+        assertTrue(producer.history().stream().noneMatch(r -> EndOfInput.marks(r.headers())));
     }
 
     private static long[] published(List<SampleBatch> batches) {
@@ -124,8 +159,9 @@ class CollectorTest {
         assertEquals(0, m.samplesLost(), m.format());
         assertEquals(5_000, m.samplesPublished());
         List<Long> sent = producer.history().stream().map(r -> ((SampleBatch) r.value()).getBatchSeq()).toList();
-        assertEquals(52, sent.size(), "50 batches, 2 of them sent twice");
-        assertEquals(50, sent.stream().distinct().count());
+        // The feed ends on a full batch, so its end-of-input marker is an empty 51st batch.
+        assertEquals(53, sent.size(), "50 batches and the end-of-input batch, 2 of them sent twice");
+        assertEquals(51, sent.stream().distinct().count());
         assertTrue(collector.health().ok(), collector.health().toString());
     }
 

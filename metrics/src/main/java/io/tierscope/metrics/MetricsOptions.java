@@ -1,6 +1,11 @@
 package io.tierscope.metrics;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintStream;
+import java.util.function.Consumer;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,6 +30,28 @@ public final class MetricsOptions {
 
     public boolean enabled() {
         return port != null;
+    }
+
+    /**
+     * For a Kafka Streams command: a registry named {@code app} with the instance's own meters and the
+     * command's {@code extraMeters}, served when asked for (the port is printed to {@code out}). Close it when
+     * the instance stops.
+     */
+    public AutoCloseable serveKafkaStreams(String app, KafkaStreams streams, Consumer<MeterRegistry> extraMeters,
+                                           PrintStream out) {
+        validate();
+        if (!enabled()) {
+            return () -> { };
+        }
+        PrometheusMeterRegistry registry = Metrics.newRegistry(app);
+        extraMeters.accept(registry);
+        KafkaStreamsMetrics binder = Metrics.bindKafkaStreams(registry, streams);
+        Metrics.MetricsServer server = Metrics.startMetricsServer(registry, bind, port);
+        out.println("tierscope " + app + ": Prometheus metrics on port " + server.port() + " at /metrics");
+        return () -> {
+            server.close();
+            binder.close();
+        };
     }
 
     /** Starts the endpoint when asked for, else returns null (try-with-resources accepts null). */

@@ -1,20 +1,15 @@
 package io.tierscope.streams.cli;
 
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierscope.cli.ClusterOptions;
+import io.tierscope.cli.ConfigFile;
 import io.tierscope.cli.OptionRange;
 import io.tierscope.cli.ShutdownSignal;
-import io.tierscope.metrics.Metrics;
 import io.tierscope.metrics.MetricsOptions;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.StreamsRunner;
 import io.tierscope.streams.health.HealthSettings;
 import io.tierscope.streams.registry.RegistryHealth;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -106,7 +101,7 @@ public final class StreamsCommand implements Callable<Integer> {
         metrics.validate();
         Map<String, String> props = new HashMap<>();
         if (configFile != null) {
-            props.putAll(load(configFile));
+            props.putAll(ConfigFile.load(configFile));
         }
         if (windowSeconds != null) {
             props.put(StreamsAppConfig.WINDOW_MS, Long.toString(windowSeconds * 1000));
@@ -141,32 +136,15 @@ public final class StreamsCommand implements Callable<Integer> {
                      partitions, replicationFactor, Duration.ofMinutes(2), health)) {
             System.out.println("tierscope streams: " + applicationId + " running against " + cluster.bootstrapServers()
                     + (health == null ? "" : "; health on port " + runner.healthPort()));
-            PrometheusMeterRegistry registry = Metrics.newRegistry("streams");
             RegistryHealth registryHealth = runner.registryHealth();
-            Gauge.builder("tierscope.streams.registry.up", registryHealth, h -> h.up() ? 1 : 0)
-                    .description("1 while the schema registry answers, 0 while the app waits for it").register(registry);
-            try (KafkaStreamsMetrics binder = Metrics.bindKafkaStreams(registry, runner.streams());
-                 Metrics.MetricsServer server = metrics.startIfEnabled(registry)) {
-                if (server != null) {
-                    System.out.println("tierscope streams: Prometheus metrics on port " + server.port() + " at /metrics");
-                }
+            try (AutoCloseable served = metrics.serveKafkaStreams("streams", runner.streams(), registry ->
+                    Gauge.builder("tierscope.streams.registry.up", registryHealth, h -> h.up() ? 1 : 0)
+                            .description("1 while the schema registry answers, 0 while the app waits for it")
+                            .register(registry), System.out)) {
                 signal.await(null);
             }
         }
         return 0;
     }
 
-    private static Map<String, String> load(Path file) throws IOException {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file)) {
-            p.load(r);
-        } catch (java.nio.file.FileSystemException e) {
-            throw e; // names the file already
-        } catch (IOException e) {
-            throw new IOException("--config " + file + ": " + e.getMessage(), e); // e.g. "Is a directory" alone
-        }
-        Map<String, String> m = new HashMap<>();
-        p.forEach((k, v) -> m.put(k.toString(), v.toString().trim()));
-        return m;
-    }
 }

@@ -1,18 +1,13 @@
 package io.tierscope.planner.cli;
 
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierscope.cli.ClusterOptions;
+import io.tierscope.cli.ConfigFile;
 import io.tierscope.cli.OptionRange;
 import io.tierscope.cli.ShutdownSignal;
-import io.tierscope.metrics.Metrics;
 import io.tierscope.metrics.MetricsOptions;
 import io.tierscope.planner.PlannerConfig;
 import io.tierscope.planner.PlannerRunner;
 import io.tierscope.streams.StreamsRunner;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -75,7 +70,7 @@ public final class PlanCommand implements Callable<Integer> {
         metrics.validate();
         Map<String, String> props = new HashMap<>();
         if (configFile != null) {
-            props.putAll(load(configFile));
+            props.putAll(ConfigFile.load(configFile));
         }
         if (periodSeconds != null) {
             props.put(PlannerConfig.PERIOD_MS, Long.toString(periodSeconds * 1000));
@@ -96,30 +91,11 @@ public final class PlanCommand implements Callable<Integer> {
                      replicationFactor, Duration.ofMinutes(2))) {
             System.out.println("tierscope plan: " + applicationId + " running against " + cluster.bootstrapServers()
                     + ", one plan per host every " + config.period().toSeconds() + " s of event time");
-            PrometheusMeterRegistry registry = Metrics.newRegistry("plan");
-            try (KafkaStreamsMetrics binder = Metrics.bindKafkaStreams(registry, runner.streams());
-                 Metrics.MetricsServer server = metrics.startIfEnabled(registry)) {
-                if (server != null) {
-                    System.out.println("tierscope plan: Prometheus metrics on port " + server.port() + " at /metrics");
-                }
+            try (AutoCloseable served = metrics.serveKafkaStreams("plan", runner.streams(), registry -> { }, System.out)) {
                 signal.await(null);
             }
         }
         return 0;
     }
 
-    private static Map<String, String> load(Path file) throws IOException {
-        // A missing or unreadable file fails with the JDK's exception, which the launcher turns into one line.
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file)) {
-            p.load(r);
-        } catch (java.nio.file.FileSystemException e) {
-            throw e; // names the file already
-        } catch (IOException e) {
-            throw new IOException("--config " + file + ": " + e.getMessage(), e); // e.g. "Is a directory" alone
-        }
-        Map<String, String> m = new HashMap<>();
-        p.forEach((k, v) -> m.put(k.toString(), v.toString().trim()));
-        return m;
-    }
 }

@@ -21,6 +21,29 @@ import org.apache.kafka.common.serialization.Deserializer;
  * what is wrong with the bytes.
  */
 public final class SpecificAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
+    /**
+     * Avro allocates what a length prefix claims before it reads the bytes, up to 2 GiB by default: one corrupt
+     * prefix in one record would be an OutOfMemoryError that kills the stream thread (a poison pill found by the
+     * fuzz test). No Tierscope record comes near these bounds (Kafka's own default limit is 1 MiB), so a larger
+     * claim is a corrupt record and fails to decode like any other. Set before Avro reads its limits (its first
+     * decode); an operator's own -D setting wins.
+     */
+    static final String MAX_BYTES = String.valueOf(64 << 20);
+    static final String MAX_STRING = String.valueOf(1 << 20);
+    static final String MAX_ITEMS = String.valueOf(16 << 20);
+
+    static {
+        setIfAbsent("org.apache.avro.limits.bytes.maxLength", MAX_BYTES);
+        setIfAbsent("org.apache.avro.limits.string.maxLength", MAX_STRING);
+        setIfAbsent("org.apache.avro.limits.collectionItems.maxLength", MAX_ITEMS);
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
     private final Class<T> type;
     private final Schema readerSchema;
     private SchemaRegistryClient registry;

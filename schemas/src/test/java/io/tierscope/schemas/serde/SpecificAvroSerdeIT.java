@@ -24,6 +24,7 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.BeforeEach;
+import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -51,6 +52,21 @@ class SpecificAvroSerdeIT {
         new SpecificDatumWriter<>(SampleBatch.class).write(batch, enc);
         enc.flush();
         assertArrayEquals(expected.toByteArray(), actual);
+    }
+
+    @Test
+    void aCorruptLengthPrefixFailsToDecodeInsteadOfExhaustingTheHeap() {
+        byte[] good = serializer(true).serialize(topic, batch("vm-1", 10));
+        // The first field, vmId, is a string: its zigzag varint length follows the 5-byte frame header.
+        // Claim 1.9 GB (Avro would allocate that before reading) and keep the rest of the record.
+        byte[] claim = {(byte) 0x80, (byte) 0xcc, (byte) 0xfd, (byte) 0x93, 0x0e}; // zigzag varint of 1,900,000,000
+        int oldPrefix = 1; // "vm-1" has a one-byte length prefix
+        byte[] bad = new byte[good.length - oldPrefix + claim.length];
+        System.arraycopy(good, 0, bad, 0, 5);
+        System.arraycopy(claim, 0, bad, 5, claim.length);
+        System.arraycopy(good, 5 + oldPrefix, bad, 5 + claim.length, good.length - 5 - oldPrefix);
+        SerializationException e = assertThrows(SerializationException.class, () -> deserializer().deserialize(topic, bad));
+        assertTrue(e.getMessage().contains("cannot decode record on " + topic), e.getMessage());
     }
 
     @Test

@@ -1,15 +1,12 @@
 package io.tierscope.metrics;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.PrintStream;
-import java.util.function.Consumer;
-import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --metrics-port} and {@code --metrics-bind}: the options every long-running command shares to
+ * {@code --metrics-port} and {@code --metrics-bind}. Free of Kafka Streams types: picocli reflects over a
+ * mixin's methods, and commands without Kafka Streams on their class path use it too
+ * ({@link StreamsMetrics} serves a Kafka Streams instance).: the options every long-running command shares to
  * serve its meters at {@code /metrics} for Prometheus. Off unless a port is given.
  */
 public final class MetricsOptions {
@@ -30,28 +27,6 @@ public final class MetricsOptions {
 
     public boolean enabled() {
         return port != null;
-    }
-
-    /**
-     * For a Kafka Streams command: a registry named {@code app} with the instance's own meters and the
-     * command's {@code extraMeters}, served when asked for (the port is printed to {@code out}). Close it when
-     * the instance stops.
-     */
-    public AutoCloseable serveKafkaStreams(String app, KafkaStreams streams, Consumer<MeterRegistry> extraMeters,
-                                           PrintStream out) {
-        validate();
-        if (!enabled()) {
-            return () -> { };
-        }
-        PrometheusMeterRegistry registry = Metrics.newRegistry(app);
-        extraMeters.accept(registry);
-        KafkaStreamsMetrics binder = Metrics.bindKafkaStreams(registry, streams);
-        Metrics.MetricsServer server = Metrics.startMetricsServer(registry, bind, port);
-        out.println("tierscope " + app + ": Prometheus metrics on port " + server.port() + " at /metrics");
-        return () -> {
-            server.close();
-            binder.close();
-        };
     }
 
     /** Starts the endpoint when asked for, else returns null (try-with-resources accepts null). */

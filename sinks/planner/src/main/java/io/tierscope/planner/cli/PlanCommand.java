@@ -5,6 +5,7 @@ import io.tierscope.cli.ConfigFile;
 import io.tierscope.cli.OptionRange;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.metrics.MetricsOptions;
+import io.tierscope.metrics.StreamsMetrics;
 import io.tierscope.planner.PlannerConfig;
 import io.tierscope.planner.PlannerRunner;
 import io.tierscope.streams.StreamsRunner;
@@ -91,7 +92,7 @@ public final class PlanCommand implements Callable<Integer> {
                      replicationFactor, Duration.ofMinutes(2))) {
             System.out.println("tierscope plan: " + applicationId + " running against " + cluster.bootstrapServers()
                     + ", one plan per host every " + config.period().toSeconds() + " s of event time");
-            try (AutoCloseable served = metrics.serveKafkaStreams("plan", runner.streams(), registry -> { }, System.out)) {
+            try (AutoCloseable served = StreamsMetrics.serve(metrics, "plan", runner.streams(), registry -> { }, System.out)) {
                 signal.await(null);
             }
         }

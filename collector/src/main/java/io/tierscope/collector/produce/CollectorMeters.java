@@ -14,6 +14,7 @@ public final class CollectorMeters {
     private CollectorMeters() {
     }
 
+    /** The suppliers are references nothing else may hold: the gauges keep them strongly (Micrometer's default is weak). */
     public static void bind(MeterRegistry registry, Supplier<MetricsSnapshot> snapshot, Supplier<DeliveryHealth.Status> health) {
         counter(registry, "tierscope.collector.samples.read", "samples the sources delivered", snapshot, MetricsSnapshot::samplesRead);
         counter(registry, "tierscope.collector.samples.published", "samples in batches the broker acknowledged", snapshot,
@@ -33,17 +34,19 @@ public final class CollectorMeters {
         counter(registry, "tierscope.collector.bytes.published", "serialized bytes the broker acknowledged", snapshot,
                 MetricsSnapshot::bytesPublished);
         Gauge.builder("tierscope.collector.buffer.bytes", snapshot, s -> s.get().bufferedBytes())
-                .description("bytes admitted to the send buffer and not yet acknowledged").register(registry);
+                .description("bytes admitted to the send buffer and not yet acknowledged").strongReference(true).register(registry);
         Gauge.builder("tierscope.collector.send.latency.p99.seconds", snapshot, s -> s.get().sendLatencyP99Ms() / 1000)
-                .description("99th percentile of send latency").register(registry);
+                .description("99th percentile of send latency").strongReference(true).register(registry);
         Gauge.builder("tierscope.collector.delivery.ok", health, h -> h.get().ok() ? 1 : 0)
-                .description("1 while records get out, 0 while the broker or the registry is unreachable").register(registry);
+                .description("1 while records get out, 0 while the broker or the registry is unreachable").strongReference(true)
+                .register(registry);
         Gauge.builder("tierscope.collector.outage.seconds", health, h -> h.get().outageMs() / 1000.0)
-                .description("how long the current broker or registry outage has lasted").register(registry);
+                .description("how long the current broker or registry outage has lasted").strongReference(true).register(registry);
     }
 
     private static void counter(MeterRegistry registry, String name, String description, Supplier<MetricsSnapshot> snapshot,
                                 ToDoubleFunction<MetricsSnapshot> value) {
+        // Micrometer holds the supplier weakly; the gauges below hold the same one strongly.
         FunctionCounter.builder(name, snapshot, s -> value.applyAsDouble(s.get())).description(description).register(registry);
     }
 }

@@ -49,7 +49,7 @@ class PlatformCommandIT {
         assertTrue(second.waitFor(120, TimeUnit.SECONDS), "the second platform should exit, not run");
         String err = Files.readString(stderr, StandardCharsets.UTF_8);
         assertEquals(1, second.exitValue(), err);
-        assertEquals(List.of("tierscope: platform failed: data dir " + first.dataDir().toRealPath()
+        assertEquals(List.of("tierscope platform: data dir " + first.dataDir().toRealPath()
                 + " is in use by another Tierscope platform (pid " + ProcessHandle.current().pid()
                 + "): stop that one, or give this one another --data-dir"), err.lines().toList());
 

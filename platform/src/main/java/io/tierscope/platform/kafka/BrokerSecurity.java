@@ -114,7 +114,9 @@ public record BrokerSecurity(Path dir, SelfSignedTls tls, String adminPassword) 
         try {
             Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException | IOException e) {
-            // Not a POSIX file system: the file keeps the default permissions.
+            // A secrets file others can read must not go unnoticed.
+            System.err.println("tierscope: cannot make " + file + " readable by its owner only (" + e.getMessage()
+                    + "): protect it by hand");
         }
     }
 }

@@ -143,7 +143,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private int run(ShutdownSignal signal, Path stateDir, PrintStream out) throws Exception {
-        StreamsAppConfig appConfig = new StreamsAppConfig(Duration.ofSeconds(windowSeconds), Duration.ofSeconds(2), "xwr");
+        StreamsAppConfig appConfig = new StreamsAppConfig(Duration.ofSeconds(windowSeconds), Duration.ofMillis(GRACE_MS), "xwr");
         PlatformConfig platformConfig = PlatformConfig.builder()
                 .dataDir(stateDir.resolve("platform"))
                 .kafkaPort(kafkaPort).registryPort(registryPort).secured(secured).build();
@@ -205,11 +205,7 @@ public final class DemoCommand implements Callable<Integer> {
                     // --duration is the fleet's time: start-up (platform, apps) does not eat into it
                     boolean interrupted = signal.await(durationSeconds > 0 ? Duration.ofSeconds(durationSeconds) : null);
                     MetricsSnapshot collected = fleet.stop();
-                    // Results still on their way (a window closed just before the stop) are printed, not cut off.
-                    long drainUntil = System.nanoTime() + (interrupted ? Duration.ofSeconds(3) : Duration.ofMillis(windowMs)).toNanos();
-                    while (tail.quietFor().compareTo(Duration.ofSeconds(3)) < 0 && System.nanoTime() < drainUntil) {
-                        Thread.sleep(200);
-                    }
+                    drain(printer, tail, signal, interrupted, System.currentTimeMillis(), windowMs, out);
                     printer.summary(String.format(Locale.ROOT, "%s; %,d samples from %d VMs in %.0f s, %,d published, %,d lost",
                             interrupted ? "interrupted" : "ran " + durationSeconds + " s", collected.samplesRead(), vms,
                             collected.uptimeMs() / 1000.0, collected.samplesPublished(), collected.samplesLost())
@@ -225,6 +221,30 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.println("tierscope demo: stopped cleanly");
         return 0;
+    }
+
+    /**
+     * Waits for the windows the fleet's samples closed (its last samples pass their end plus the
+     * grace) to be printed, so the table ends with every finished window: at most
+     * {@link #DRAIN_LIMIT}, and only while results keep coming; after Ctrl-C, a few seconds.
+     */
+    private static void drain(DemoPrinter printer, OutputTail tail, ShutdownSignal signal, boolean interrupted, long stopMs,
+                              long windowMs, PrintStream out) throws InterruptedException {
+        long lastClosedStart = Math.floorDiv(stopMs - GRACE_MS - windowMs, windowMs) * windowMs;
+        long limit = System.nanoTime() + (interrupted ? Duration.ofSeconds(3) : DRAIN_LIMIT).toNanos();
+        boolean told = false;
+        while (printer.printedThroughStartMs() < lastClosedStart && System.nanoTime() < limit
+                && (interrupted || !signal.requested())) {
+            if (!told && !interrupted) {
+                out.println("tierscope demo: fleet stopped; waiting for the topology to finish its last windows (Ctrl-C skips)");
+                out.flush();
+                told = true;
+            }
+            if (tail.quietFor().compareTo(DRAIN_QUIET) >= 0 && printer.pendingWindows() == 0) {
+                return; // nothing is on its way
+            }
+            Thread.sleep(200);
+        }
     }
 
     /**
@@ -249,6 +269,9 @@ public final class DemoCommand implements Callable<Integer> {
     private static final int PAGE_SIZE = 4096;
     /** How long past its window a window's rows may still be missing before it is printed without them. */
     private static final long RESULT_WAIT_MS = 5_000;
+    private static final long GRACE_MS = 2_000;
+    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(60);
+    private static final Duration DRAIN_QUIET = Duration.ofSeconds(15);
 
 
 }

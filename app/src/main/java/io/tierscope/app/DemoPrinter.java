@@ -214,6 +214,16 @@ final class DemoPrinter {
         return windowsPrinted;
     }
 
+    /** Start of the newest window printed (Long.MIN_VALUE before the first). */
+    synchronized long printedThroughStartMs() {
+        return printedThroughStartMs;
+    }
+
+    /** Windows with records held, not printed yet. */
+    synchronized int pendingWindows() {
+        return pending.size();
+    }
+
     /**
      * The closing lines: windows and rows shown, what was left out and why, then per VM its
      * windows, working set and hot set (last and peak) and fast-memory allocation, and per host

@@ -189,8 +189,9 @@ public final class MrcCommand implements Callable<Integer> {
             references += n;
             if (status.due()) {
                 long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-                status.update(String.format(Locale.ROOT, "mrc: %s, %,d references, %.1f M/s", StatusLine.fileProgress(
-                        progress.bytesRead(), progress.totalBytes(), elapsedMs), references, references / Math.max(1, elapsedMs) / 1e3));
+                status.update(String.format(Locale.ROOT, "mrc: %s, %,d references (%,.0f/s)", StatusLine.fileProgress(
+                        progress.bytesRead(), progress.totalBytes(), elapsedMs), references,
+                        references * 1000.0 / Math.max(1, elapsedMs)));
             }
         }
         status.finish();

@@ -70,13 +70,10 @@ public final class StatusLine {
         err.flush();
     }
 
-    /** Ends the live line, if one is shown, so what follows starts on a fresh line. */
+    /** Erases the live line, if one is shown: the command's own closing lines say how it ended. */
     public synchronized void finish() {
-        if (terminal && shownWidth > 0) {
-            err.println();
-            err.flush();
-            shownWidth = 0;
-        }
+        clear();
+        err.flush();
     }
 
     private void clear() {

@@ -12,7 +12,9 @@ import io.tierscope.avro.HeatSummary;
 import io.tierscope.avro.PageHeatChunk;
 import io.tierscope.avro.SampleBatch;
 import io.tierscope.schemas.ScanSequence;
+import io.tierscope.streams.metrics.TopologySensors;
 import io.tierscope.streams.window.TumblingWindows;
+import org.apache.kafka.common.metrics.Sensor;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,6 +74,8 @@ public final class HeatProcessor implements Processor<String, Object, Object, Ob
     private final String summaryChild;
     private final StringSerializer keySerializer = new StringSerializer();
     private ProcessorContext<Object, Object> context;
+    private Sensor summariesClosed;
+    private Sensor lateBatches;
     private KeyValueStore<String, byte[]> chunks;
     private KeyValueStore<String, VmHeatProgress> vms;
     private KeyValueStore<String, byte[]> samplePeriods;
@@ -88,6 +92,8 @@ public final class HeatProcessor implements Processor<String, Object, Object, Ob
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
+        this.summariesClosed = TopologySensors.windowsClosed(context.metrics(), TopologySensors.Output.HEAT);
+        this.lateBatches = TopologySensors.lateBatches(context.metrics(), TopologySensors.Output.HEAT);
         this.chunks = context.getStateStore(CHUNKS_STORE);
         this.vms = context.getStateStore(VMS_STORE);
         this.samplePeriods = config.source() == HeatConfig.Source.SAMPLES ? context.getStateStore(SAMPLE_PERIODS_STORE) : null;
@@ -144,6 +150,7 @@ public final class HeatProcessor implements Processor<String, Object, Object, Ob
             p = p.opened(window);
         } else if (window < p.openWindowStartMs() || !p.hasOpenWindow()) {
             late = true;
+            lateBatches.record();
         }
         return new Arrival(p, window, late);
     }
@@ -331,6 +338,7 @@ public final class HeatProcessor implements Processor<String, Object, Object, Ob
         }
         HeatSummary out = summary.build(vm, end, p);
         context.forward(new Record<Object, Object>(vm, out, end - 1), summaryChild);
+        summariesClosed.record();
         return p.summarized(end);
     }
 

@@ -6,7 +6,9 @@ import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.SampleBatch;
 import io.tierscope.schemas.SampleCodec;
 import io.tierscope.topics.EndOfInput;
+import io.tierscope.streams.metrics.TopologySensors;
 import io.tierscope.streams.window.TumblingWindows;
+import org.apache.kafka.common.metrics.Sensor;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,6 +60,8 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
     private ProcessorContext<String, MissRatioCurve> context;
     private KeyValueStore<String, byte[]> snapshots;
     private KeyValueStore<String, MrcWindowState> windowStates;
+    private Sensor windowsClosed;
+    private Sensor lateBatches;
 
     /**
      * @param accessFilter the access types counted ("xwr" subset), {@code accessMask} the same as xwr bits
@@ -87,6 +91,8 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
     @Override
     public void init(ProcessorContext<String, MissRatioCurve> context) {
         this.context = context;
+        this.windowsClosed = TopologySensors.windowsClosed(context.metrics(), TopologySensors.Output.MRC);
+        this.lateBatches = TopologySensors.lateBatches(context.metrics(), TopologySensors.Output.MRC);
         this.snapshots = context.getStateStore(ENGINES_STORE);
         this.windowStates = context.getStateStore(WINDOWS_STORE);
         engines.clear(); // the stores may have been restored to an older state than this cache
@@ -113,6 +119,7 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
         }
         if (state.open() ? start < state.openStartMs() : windows.endOf(start) <= state.emittedUpToMs()) {
             state = state.withLate();
+            lateBatches.record();
         } else if (!state.open()) {
             state = state.opened(start);
         }
@@ -169,6 +176,7 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
         context.forward(new Record<>(vm, window, end - 1), historyChild);
         context.forward(new Record<>(vm, longCurve, end - 1), historyChild);
         context.forward(new Record<>(vm, longCurve, end - 1), latestChild);
+        windowsClosed.record();
         return state.emitted(end);
     }
 

@@ -24,6 +24,7 @@ import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.TierscopeTopology;
 import io.tierscope.streams.TopologySerdes;
+import io.tierscope.streams.window.VmWindow;
 import io.tierscope.topics.DeadLetter;
 import io.tierscope.topics.Topic;
 import java.nio.ByteBuffer;
@@ -39,6 +40,7 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
@@ -110,8 +112,8 @@ class HeatTopologyIT {
                     batchSerializer.serialize(Topic.RAW_SAMPLES.topicName(), b), b.getEndTimeMs());
         }
 
-        KeyValueStore<String, byte[]> chunkStore() {
-            return driver.getKeyValueStore(HeatProcessor.CHUNKS_STORE);
+        KeyValueStore<String, StoredChunk> chunkStore() {
+            return driver.getKeyValueStore(HeatStores.CHUNKS);
         }
 
         @Override
@@ -189,9 +191,9 @@ class HeatTopologyIT {
         assertTrue(changes.contains("5/0/ACCESSED hot=[] cold=[3]"), changes.toString());
         assertTrue(changes.contains("4/1/ACCESSED hot=[70] cold=[]"), changes.toString());
         String chunk1 = ChunkKeys.storeKey("vm-q", 1);
-        assertEquals(8, StoredChunk.fromBytes(chunk1, d.chunkStore().get(chunk1), GapPolicy.IDLE).heat.lastScanSeq(),
+        assertEquals(8, d.chunkStore().get(chunk1).heat().lastScanSeq(),
                 "the quiet VM's last period (8) was applied when event time passed its end + grace");
-        assertEquals(List.of(), keys(d.driver.getKeyValueStore(HeatProcessor.SAMPLE_PERIODS_STORE)).stream()
+        assertEquals(List.of(), keys(d.driver.getKeyValueStore(HeatStores.SAMPLE_PERIODS)).stream()
                 .filter(k -> k.equals("vm-q")).toList(), "vm-q's open period was closed");
     }
 
@@ -381,7 +383,7 @@ class HeatTopologyIT {
         List<TestRecord<String, PageHeatChunk>> heat = d.pageHeat.readRecordsToList();
         assertEquals(List.of("vm-gone#0"), heat.stream().filter(r -> r.value() == null).map(TestRecord::key).toList());
         assertEquals(List.of(), keys(d.chunkStore()).stream().filter(k -> k.startsWith(ChunkKeys.storePrefix("vm-gone"))).toList());
-        assertNull(d.driver.getKeyValueStore(HeatProcessor.VMS_STORE).get("vm-gone"));
+        assertNull(d.driver.getKeyValueStore(HeatStores.VMS).get("vm-gone"));
 
         d.send(scan("vm-gone", 0, 3_000 + TTL_MS, CHUNK, 5)); // back, restarted: sequence 0 applies again
         assertEquals(1L, keys(d.chunkStore()).stream().filter(k -> k.startsWith(ChunkKeys.storePrefix("vm-gone"))).count());
@@ -440,14 +442,13 @@ class HeatTopologyIT {
         input.subList(0, 14).forEach(first::send);
         Map<String, List<String>> beforeCrash = outputs(first);
         Map<String, Map<String, byte[]>> stores = new LinkedHashMap<>();
-        for (String store : List.of(HeatProcessor.CHUNKS_STORE, HeatProcessor.VMS_STORE)) {
+        for (String store : List.of(HeatStores.CHUNKS, HeatStores.VMS)) {
             stores.put(store, rawStore(first, store));
         }
         Driver second = driver(); // its stores are loaded with what the changelogs of the first held
         stores.forEach((store, contents) -> {
             KeyValueStore<String, Object> target = second.driver.getKeyValueStore(store);
-            contents.forEach((k, v) -> target.put(k, store.equals(HeatProcessor.VMS_STORE)
-                    ? VmHeatProgress.serde().deserializer().deserialize("", v) : v));
+            contents.forEach((k, v) -> target.put(k, serde(store).deserializer().deserialize("", v)));
         });
         input.subList(14, 30).forEach(second::send);
         Map<String, List<String>> all = outputs(uninterrupted);
@@ -464,10 +465,14 @@ class HeatTopologyIT {
         Map<String, byte[]> out = new LinkedHashMap<>();
         KeyValueStore<String, Object> s = d.driver.getKeyValueStore(store);
         try (KeyValueIterator<String, Object> it = s.all()) {
-            it.forEachRemaining(kv -> out.put(kv.key, kv.value instanceof byte[] b ? b
-                    : VmHeatProgress.serde().serializer().serialize("", (VmHeatProgress) kv.value)));
+            it.forEachRemaining(kv -> out.put(kv.key, serde(store).serializer().serialize("", kv.value)));
         }
         return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Serde<Object> serde(String store) {
+        return (Serde<Object>) (Serde<?>) (store.equals(HeatStores.VMS) ? VmWindow.serde() : StoredChunk.serde(GapPolicy.IDLE));
     }
 
     /** Everything the driver's heat topics got since the last call, per topic, as text. */
@@ -480,10 +485,10 @@ class HeatTopologyIT {
         return out;
     }
 
-    private static List<String> keys(KeyValueStore<String, byte[]> store) {
+    private static <V> List<String> keys(KeyValueStore<String, V> store) {
         List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.all()) {
-            it.forEachRemaining((KeyValue<String, byte[]> kv) -> keys.add(kv.key));
+        try (KeyValueIterator<String, V> it = store.all()) {
+            it.forEachRemaining((KeyValue<String, V> kv) -> keys.add(kv.key));
         }
         return keys;
     }

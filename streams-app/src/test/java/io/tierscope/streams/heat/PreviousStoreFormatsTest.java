@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tierscope.analytics.heat.GapPolicy;
-import io.tierscope.streams.mrc.MrcWindowState;
-import io.tierscope.streams.window.VmWindowProgress;
+import io.tierscope.streams.window.VmWindow;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
@@ -38,30 +37,42 @@ class PreviousStoreFormatsTest {
         assertTrue(chunk.unpublished);
         assertArrayEquals(new byte[] {2, 0, 8}, chunk.touched);
         assertArrayEquals(new byte[] {0, 0, 8}, chunk.written);
-        assertEquals(3, chunk.heat.lastScanSeq());
-        assertEquals(128, chunk.heat.baseGfn());
-        assertEquals(20, chunk.heat.pageCount());
-        assertEquals(2, chunk.heat.accessStates()[1]);
-        assertEquals(2, chunk.heat.accessStates()[19]);
-        assertEquals(2, chunk.heat.writeStates()[19]);
+        assertEquals(3, chunk.heat().lastScanSeq());
+        assertEquals(128, chunk.heat().baseGfn());
+        assertEquals(20, chunk.heat().pageCount());
+        assertEquals(2, chunk.heat().accessStates()[1]);
+        assertEquals(2, chunk.heat().accessStates()[19]);
+        assertEquals(2, chunk.heat().writeStates()[19]);
         assertArrayEquals(hex(STORED_CHUNK_V1), chunk.toBytes(), "the chunk format itself is unchanged");
     }
 
     @Test
+    void storedChunkOfThePreviousReleaseRestoresThroughTheStoreSerde() {
+        StoredChunk chunk = StoredChunk.serde(GapPolicy.IDLE).deserializer().deserialize("t", hex(STORED_CHUNK_V1));
+        assertEquals(3, chunk.heat().lastScanSeq());
+        assertArrayEquals(hex(STORED_CHUNK_V1), StoredChunk.serde(GapPolicy.IDLE).serializer().serialize("t", chunk));
+    }
+
+    @Test
     void heatProgressOfThePreviousReleaseRestores() {
-        VmHeatProgress p = VmHeatProgress.serde().deserializer().deserialize("", hex(VM_HEAT_PROGRESS));
-        assertEquals(new VmHeatProgress(60_000, 0, 61_500, 4, 1, 2, 3), p);
+        VmWindow w = window(VM_HEAT_PROGRESS);
+        assertEquals(new VmWindow(60_000, 0, 61_500, 2, 4, 1, 3), w);
+        VmWindow summarised = window("000000000000ea60000000000000fde8000000000000f03c" + "0".repeat(64));
+        assertEquals(new VmWindow(VmWindow.NO_WINDOW, 65_000, 61_500, 0, 0, 0, 0), summarised,
+                "a window already summarised is not open");
     }
 
     @Test
     void mrcWindowStateOfThePreviousReleaseRestores() {
-        MrcWindowState s = MrcWindowState.serde().deserializer().deserialize("", hex(MRC_WINDOW_STATE_V1));
-        assertEquals(new MrcWindowState(120_000, 120_000, 2), s);
+        assertEquals(new VmWindow(120_000, 120_000, Long.MIN_VALUE, 2, 0, 0, 0), window(MRC_WINDOW_STATE_V1));
     }
 
     @Test
     void ingestProgressOfThePreviousReleaseRestores() {
-        VmWindowProgress p = VmWindowProgress.serde().deserializer().deserialize("", hex(VM_WINDOW_PROGRESS));
-        assertEquals(new VmWindowProgress(60_000, 3), p);
+        assertEquals(new VmWindow(VmWindow.NO_WINDOW, 60_000, Long.MIN_VALUE, 3, 0, 0, 0), window(VM_WINDOW_PROGRESS));
+    }
+
+    private static VmWindow window(String hex) {
+        return VmWindow.serde().deserializer().deserialize("t", hex(hex));
     }
 }

@@ -19,6 +19,7 @@ import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.TierscopeTopology;
 import io.tierscope.streams.TopologySerdes;
+import io.tierscope.streams.window.VmWindow;
 import io.tierscope.topics.Topic;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -375,7 +376,7 @@ class MrcTopologyIT {
         run.latest.readKeyValuesToList();
         run.send(batch("vm-busy", 99, 40_000, 10));
         assertEquals(null, engines.get("vm-gone"));
-        assertEquals(null, run.driver.<String, MrcWindowState>getKeyValueStore(MrcProcessor.WINDOWS_STORE).get("vm-gone"));
+        assertEquals(null, run.driver.<String, VmWindow>getKeyValueStore(MrcProcessor.WINDOWS_STORE).get("vm-gone"));
         List<KeyValue<String, MissRatioCurve>> latest = run.latest.readKeyValuesToList();
         assertTrue(latest.contains(KeyValue.pair("vm-gone", (MissRatioCurve) null)), "tombstone: " + latest.size());
         assertTrue(engines.get("vm-busy") != null);
@@ -428,8 +429,8 @@ class MrcTopologyIT {
         Run after = new Run(sampledDecayed(), b);
         KeyValueStore<String, byte[]> engineStore = after.driver.getKeyValueStore(MrcProcessor.ENGINES_STORE);
         engines.forEach(engineStore::put);
-        KeyValueStore<String, MrcWindowState> windowStore = after.driver.getKeyValueStore(MrcProcessor.WINDOWS_STORE);
-        windows.forEach((k, v) -> windowStore.put(k, MrcWindowState.serde().deserializer().deserialize("", v)));
+        KeyValueStore<String, VmWindow> windowStore = after.driver.getKeyValueStore(MrcProcessor.WINDOWS_STORE);
+        windows.forEach((k, v) -> windowStore.put(k, VmWindow.serde().deserializer().deserialize("", v)));
         work.subList(cut, work.size()).forEach(after::send);
         got.addAll(after.history.readKeyValuesToList());
 
@@ -458,13 +459,13 @@ class MrcTopologyIT {
     void aSnapshotOfOtherSettingsOrUnreadableBytesRestartsThatVmInsteadOfStoppingTheTask(@TempDir Path dir) {
         Run run = new Run(exact(), dir);
         KeyValueStore<String, byte[]> engines = run.driver.getKeyValueStore(MrcProcessor.ENGINES_STORE);
-        KeyValueStore<String, MrcWindowState> windows = run.driver.getKeyValueStore(MrcProcessor.WINDOWS_STORE);
+        KeyValueStore<String, VmWindow> windows = run.driver.getKeyValueStore(MrcProcessor.WINDOWS_STORE);
         MrcEngine otherSettings = MrcEngine.forVm("vm-old", MrcConfig.fixedRate(0.5));
         otherSettings.accept(new long[] {1, 2, 3, 1}, 0, 4);
         engines.put("vm-old", otherSettings.snapshot());
         engines.put("vm-bad", new byte[] {1, 2, 3});
         for (String vm : List.of("vm-old", "vm-bad")) {
-            windows.put(vm, MrcWindowState.NEW_VM.opened(0));
+            windows.put(vm, VmWindow.NEW_VM.opened(0));
         }
         Map<String, MrcTestBatches.Reference> refs = new LinkedHashMap<>();
         for (String vm : List.of("vm-old", "vm-bad")) {

@@ -15,10 +15,9 @@ import io.tierscope.avro.HeatChange;
 import io.tierscope.avro.HeatSummary;
 import io.tierscope.avro.PageHeatChunk;
 import io.tierscope.avro.SampleBatch;
-import io.tierscope.platform.Platform;
-import io.tierscope.platform.testing.PlatformExtension;
 import io.tierscope.schemas.ScanSequence;
-import io.tierscope.schemas.serde.SchemaRegistryClient;
+import io.tierscope.schemas.serde.InMemorySchemaRegistry;
+import io.tierscope.schemas.serde.SchemaRegistry;
 import io.tierscope.schemas.serde.SpecificAvroDeserializer;
 import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import io.tierscope.streams.StreamsAppConfig;
@@ -53,22 +52,19 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The heat topology (scans -> chunk states -> changes, page heat, summaries) in TopologyTestDriver
- * with the real registry. Chunks of 64 pages, 10 s windows with 2 s grace, TTL 30 s.
+ * with an in-memory registry. Chunks of 64 pages, 10 s windows with 2 s grace, TTL 30 s.
  */
-@ExtendWith(PlatformExtension.class)
-class HeatTopologyIT {
+class HeatTopologyTest {
     private static final int CHUNK = 64;
     private static final long TTL_MS = 30_000;
 
     @TempDir
     Path tmp;
-    private String registryUrl;
-    private SchemaRegistryClient registry;
+    private SchemaRegistry registry;
     private SpecificAvroSerializer<AdScan> serializer;
     private SpecificAvroSerializer<SampleBatch> batchSerializer;
     private final List<Driver> drivers = new ArrayList<>();
@@ -89,7 +85,7 @@ class HeatTopologyIT {
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "heat-test");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             props.put(StreamsConfig.STATE_DIR_CONFIG, tmp.resolve(stateDir).toString());
-            driver = new TopologyTestDriver(TierscopeTopology.build(config, new TopologySerdes(registryUrl)), props);
+            driver = new TopologyTestDriver(TierscopeTopology.build(config, new TopologySerdes(registry)), props);
             scans = driver.createInputTopic(Topic.AD_SCANS.topicName(), new ByteArraySerializer(), new ByteArraySerializer());
             samples = driver.createInputTopic(Topic.RAW_SAMPLES.topicName(), new ByteArraySerializer(), new ByteArraySerializer());
             pageHeat = driver.createOutputTopic(Topic.PAGE_HEAT.topicName(), new StringDeserializer(),
@@ -123,9 +119,8 @@ class HeatTopologyIT {
     }
 
     @BeforeEach
-    void setUp(Platform platform) {
-        registryUrl = platform.schemaRegistryUrl();
-        registry = new SchemaRegistryClient(registryUrl, 5000);
+    void setUp() {
+        registry = new InMemorySchemaRegistry();
         serializer = new SpecificAvroSerializer<>(registry, true);
         batchSerializer = new SpecificAvroSerializer<>(registry, true);
     }
@@ -172,7 +167,7 @@ class HeatTopologyIT {
         assertEquals(1, s.getWrittenPages());
         assertEquals(4, s.getScansApplied(), "one per closed period");
         assertEquals(List.of("1/0/ACCESSED hot=[3] cold=[]", "1/1/ACCESSED hot=[70] cold=[]", "1/1/DIRTY hot=[70] cold=[]"),
-                d.changes.readValuesToList().stream().map(HeatTopologyIT::describe).toList().subList(0, 3));
+                d.changes.readValuesToList().stream().map(HeatTopologyTest::describe).toList().subList(0, 3));
         PageHeatChunk c1 = d.pageHeat.readKeyValuesToMap().get("vm-s#1");
         assertEquals(CHUNK, c1.getPageCount(), "sampled chunks are whole chunks: samples do not tell a VM's size");
     }
@@ -186,7 +181,7 @@ class HeatTopologyIT {
         }
         d.send(Scans.samples("vm-other", 0, 9_000 + 500 + 2_000, new long[] {1})); // event time passes period 8 + grace
         List<String> changes = d.changes.readValuesToList().stream().filter(c -> c.getVmId().equals("vm-q"))
-                .map(HeatTopologyIT::describe).toList();
+                .map(HeatTopologyTest::describe).toList();
         // page 3: sizzle after period 2; idle periods 3, 4, 5 take it to warm, frigid-test, frigid (cold)
         assertTrue(changes.contains("5/0/ACCESSED hot=[] cold=[3]"), changes.toString());
         assertTrue(changes.contains("4/1/ACCESSED hot=[70] cold=[]"), changes.toString());
@@ -208,7 +203,7 @@ class HeatTopologyIT {
         // frigid -1-> warm-test -1-> warm (hot) -1-> sizzle: hot after the second scan, per chunk and bit.
         assertEquals(List.of("1/0/ACCESSED hot=[0, 1, 2, 3, 4, 5, 6, 7, 8, 9] cold=[]",
                 "1/1/ACCESSED hot=[70] cold=[]", "1/1/DIRTY hot=[70] cold=[]"),
-                changes.stream().map(HeatTopologyIT::describe).toList());
+                changes.stream().map(HeatTopologyTest::describe).toList());
         assertTrue(d.summaries.isEmpty() && d.pageHeat.isEmpty(), "nothing before the window ends");
 
         d.send(scan("vm-1", 4, 11_000, 0, 2 * CHUNK, hotPages, null)); // first scan of window [10 s, 20 s)
@@ -271,7 +266,7 @@ class HeatTopologyIT {
         d.send(scan("vm-a", 9, 11_000, CHUNK, range(0, 1)));
         d.send(scan("vm-b", 9, 11_000, CHUNK, range(0, 1)));
         Map<String, List<String>> changesPerVm = d.changes.readValuesToList().stream().collect(Collectors.groupingBy(
-                c -> c.getVmId().toString(), LinkedHashMap::new, Collectors.mapping(HeatTopologyIT::describe, Collectors.toList())));
+                c -> c.getVmId().toString(), LinkedHashMap::new, Collectors.mapping(HeatTopologyTest::describe, Collectors.toList())));
         assertEquals(changesPerVm.get("vm-a"), changesPerVm.get("vm-b"));
         Map<String, HeatSummary> summaries = d.summaries.readKeyValuesToMap();
         HeatSummary a = summaries.get("vm-a");
@@ -478,7 +473,7 @@ class HeatTopologyIT {
     /** Everything the driver's heat topics got since the last call, per topic, as text. */
     private static Map<String, List<String>> outputs(Driver d) {
         Map<String, List<String>> out = new LinkedHashMap<>();
-        out.put("changes", d.changes.readValuesToList().stream().map(HeatTopologyIT::describe).toList());
+        out.put("changes", d.changes.readValuesToList().stream().map(HeatTopologyTest::describe).toList());
         out.put("page heat", d.pageHeat.readRecordsToList().stream().map(r -> r.key() + " "
                 + (r.value() == null ? "tombstone" : Arrays.toString(bytes(r.value().getAccessStates())))).toList());
         out.put("summaries", d.summaries.readValuesToList().stream().map(HeatSummary::toString).toList());

@@ -10,10 +10,9 @@ import io.tierscope.analytics.mrc.MrcEngine;
 import io.tierscope.avro.CurveKind;
 import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.SampleBatch;
-import io.tierscope.platform.Platform;
-import io.tierscope.platform.testing.PlatformExtension;
 import io.tierscope.schemas.SampleCodec;
-import io.tierscope.schemas.serde.SchemaRegistryClient;
+import io.tierscope.schemas.serde.InMemorySchemaRegistry;
+import io.tierscope.schemas.serde.SchemaRegistry;
 import io.tierscope.schemas.serde.SpecificAvroDeserializer;
 import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import io.tierscope.streams.StreamsAppConfig;
@@ -41,25 +40,22 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The MRC branch in TopologyTestDriver with the real registry: windows, VMs, filter, lateness, punctuation, restore. */
-@ExtendWith(PlatformExtension.class)
-class MrcTopologyIT {
+/** The MRC branch in TopologyTestDriver with an in-memory registry: windows, VMs, filter, lateness, punctuation, restore. */
+class MrcTopologyTest {
     private static final String APP = "mrc-test";
     private static final MrcConfig EXACT = MrcConfig.exact();
     private static final int ALL = SampleCodec.READ | SampleCodec.WRITE | SampleCodec.EXEC;
 
-    private String registryUrl;
+    private SchemaRegistry registry;
     private SpecificAvroSerializer<SampleBatch> serializer;
     private SpecificAvroDeserializer<MissRatioCurve> curveDe;
     private final List<TopologyTestDriver> drivers = new ArrayList<>();
 
     @BeforeEach
-    void setUp(Platform platform) {
-        registryUrl = platform.schemaRegistryUrl();
-        SchemaRegistryClient registry = new SchemaRegistryClient(registryUrl, 5000);
+    void setUp() {
+        registry = new InMemorySchemaRegistry();
         serializer = new SpecificAvroSerializer<>(registry, true);
         curveDe = new SpecificAvroDeserializer<>(MissRatioCurve.class, registry);
     }
@@ -81,7 +77,7 @@ class MrcTopologyIT {
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, APP);
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-            driver = new TopologyTestDriver(TierscopeTopology.build(config, new TopologySerdes(registryUrl)), props);
+            driver = new TopologyTestDriver(TierscopeTopology.build(config, new TopologySerdes(registry)), props);
             drivers.add(driver);
             samples = driver.createInputTopic(Topic.RAW_SAMPLES.topicName(), new ByteArraySerializer(), new ByteArraySerializer());
             history = driver.createOutputTopic(Topic.MRC_HISTORY.topicName(), new StringDeserializer(), curveDe);

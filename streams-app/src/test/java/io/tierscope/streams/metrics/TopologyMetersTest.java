@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tierscope.avro.SampleBatch;
 import io.tierscope.avro.SampleSource;
-import io.tierscope.platform.Platform;
-import io.tierscope.platform.testing.PlatformExtension;
 import io.tierscope.schemas.SampleCodec;
-import io.tierscope.schemas.serde.SchemaRegistryClient;
+import io.tierscope.schemas.serde.InMemorySchemaRegistry;
+import io.tierscope.schemas.serde.SchemaRegistry;
 import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.TierscopeTopology;
@@ -27,32 +26,31 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The topology's own counters, read the way Prometheus gets them: through {@link TopologyMeters}. */
-@ExtendWith(PlatformExtension.class)
-class TopologyMetersIT {
+/** The topology's own counters, read the way Prometheus gets them: through {@link TopologyMeters} (in-memory registry). */
+class TopologyMetersTest {
     private static final long WALL_CLOCK = 1_700_000_000_000L;
     private static final long HOUR = 3_600_000L;
 
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> samples;
     private SpecificAvroSerializer<SampleBatch> serializer;
-    private SimpleMeterRegistry registry;
+    private SimpleMeterRegistry meterRegistry;
     private TopologyMeters meters;
 
     @BeforeEach
-    void setUp(Platform platform) {
+    void setUp() {
+        SchemaRegistry registry = new InMemorySchemaRegistry();
         StreamsAppConfig config = new StreamsAppConfig(Duration.ofSeconds(10), Duration.ofSeconds(2), "xwr");
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "meters-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(TierscopeTopology.build(config, new TopologySerdes(platform.schemaRegistryUrl())),
+        driver = new TopologyTestDriver(TierscopeTopology.build(config, new TopologySerdes(registry)),
                 props, Instant.ofEpochMilli(WALL_CLOCK));
-        serializer = new SpecificAvroSerializer<>(new SchemaRegistryClient(platform.schemaRegistryUrl(), 5000), true);
+        serializer = new SpecificAvroSerializer<>(registry, true);
         samples = driver.createInputTopic(Topic.RAW_SAMPLES.topicName(), new ByteArraySerializer(), new ByteArraySerializer());
-        registry = new SimpleMeterRegistry();
-        meters = TopologyMeters.bind(registry, driver::metrics);
+        meterRegistry = new SimpleMeterRegistry();
+        meters = TopologyMeters.bind(meterRegistry, driver::metrics);
     }
 
     @AfterEach
@@ -104,7 +102,7 @@ class TopologyMetersIT {
         double vm1 = (WALL_CLOCK - base - 8_000) / 1000.0;
         double vm2 = (WALL_CLOCK - base - 1_000) / 1000.0;
         assertEquals(Map.of("vm-1", vm1, "vm-2", vm2), meters.vmLagSeconds());
-        assertEquals(vm2, registry.get("tierscope.streams.vm.event.lag.max").gauge().value());
+        assertEquals(vm2, meterRegistry.get("tierscope.streams.vm.event.lag.max").gauge().value());
     }
 
     @Test
@@ -130,7 +128,7 @@ class TopologyMetersIT {
     }
 
     private double counter(String name, String tag, String value) {
-        return registry.get(name).tag(tag, value).functionCounter().count();
+        return meterRegistry.get(name).tag(tag, value).functionCounter().count();
     }
 
     private void send(String vm, SampleBatch b) {

@@ -36,6 +36,8 @@ final class DemoPrinter {
     private static final long GIB = 1L << 30;
     private static final int WINDOW_WIDTH = 17; // HH:mm:ss-HH:mm:ss
     private static final int RATIO_WIDTH = 7;
+    /** Keeps a plan row about as wide as a VM row. */
+    private static final int PLAN_VMS_PER_LINE = 2;
 
     private final PrintStream out;
     private final List<String> vms;
@@ -350,14 +352,26 @@ final class DemoPrinter {
         return row.toString();
     }
 
-    /** "plan" and per VM: its fast-memory allocation, pages to promote (+) and demote (-), deferred (~). */
+    /**
+     * "plan" and per VM: its fast-memory allocation, pages to promote (+), demote (-) and defer (~);
+     * {@link #PLAN_VMS_PER_LINE} VMs a line, further lines aligned under the first.
+     */
     private String planRow(long startMs, TieringPlan p) {
-        StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%s  %-" + nameWidth + "s plan", label(startMs), p.getHost()));
-        for (VmPlan vm : p.getVms()) {
-            row.append(String.format(Locale.ROOT, "  %-" + vmWidth + "s %7s +%-6s -%-6s ~%-6s", vm.getVmId(), inUnit(vm.getFastPages()),
+        String prefix = String.format(Locale.ROOT, "%s  %-" + nameWidth + "s plan", label(startMs), p.getHost());
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder(prefix);
+        List<VmPlan> planned = p.getVms();
+        for (int i = 0; i < planned.size(); i++) {
+            if (i > 0 && i % PLAN_VMS_PER_LINE == 0) {
+                lines.add(line.toString().stripTrailing());
+                line = new StringBuilder(" ".repeat(prefix.length()));
+            }
+            VmPlan vm = planned.get(i);
+            line.append(String.format(Locale.ROOT, "  %-" + vmWidth + "s %7s +%-6s -%-6s ~%-6s", vm.getVmId(), inUnit(vm.getFastPages()),
                     count(vm.getPromote().size()), count(vm.getDemote().size()), count(vm.getDeferredPages())));
         }
-        return row.toString().stripTrailing();
+        lines.add(line.toString().stripTrailing());
+        return String.join(System.lineSeparator(), lines);
     }
 
     private String label(long startMs) {

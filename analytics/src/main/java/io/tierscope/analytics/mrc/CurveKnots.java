@@ -30,6 +30,8 @@ public final class CurveKnots {
     public static final int DEFAULT_MAX_POINTS = 512;
     /** Fewest points a cap may ask for: the two ends. */
     public static final int MIN_MAX_POINTS = 2;
+    /** Most points a cap may ask for: a published curve record stays well under a megabyte. */
+    public static final int MAX_MAX_POINTS = 1 << 16;
 
     private CurveKnots() {
     }

@@ -330,11 +330,20 @@ public final class MrcEngine {
             return curveOf(h, e, grid, DistanceHistogram.missRatios(e, grid), Double.NaN);
         }
         long[] breaks = h.breakpoints(max, e);
-        long[] sizes = CacheSizeGrid.of(grid).union(CacheSizeGrid.of(breaks)).pages();
+        // Both ascending and distinct: merged in one pass, the grid's sizes marked as forced.
+        long[] sizes = new long[grid.length + breaks.length];
         boolean[] forced = new boolean[sizes.length];
-        for (long g : grid) {
-            forced[java.util.Arrays.binarySearch(sizes, g)] = true;
+        int n = 0;
+        for (int g = 0, b = 0; g < grid.length || b < breaks.length; n++) {
+            boolean fromGrid = b == breaks.length || (g < grid.length && grid[g] <= breaks[b]);
+            if (fromGrid && b < breaks.length && grid[g] == breaks[b]) {
+                b++;
+            }
+            sizes[n] = fromGrid ? grid[g++] : breaks[b++];
+            forced[n] = fromGrid;
         }
+        sizes = java.util.Arrays.copyOf(sizes, n);
+        forced = java.util.Arrays.copyOf(forced, n);
         double[] ratios = DistanceHistogram.missRatios(e, sizes);
         double bound = interpolationBound();
         // An exact curve is a step function, flat between its breakpoints; a sampled one may bend

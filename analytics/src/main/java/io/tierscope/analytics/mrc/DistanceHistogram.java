@@ -466,7 +466,13 @@ public final class DistanceHistogram {
         }
 
         long[] sortedDistinct() {
-            Arrays.sort(values, 0, size);
+            boolean sorted = true;
+            for (int i = 1; i < size && sorted; i++) {
+                sorted = values[i - 1] <= values[i];
+            }
+            if (!sorted) { // an exact engine's breakpoints come in order: the common case sorts nothing
+                Arrays.sort(values, 0, size);
+            }
             int n = 0;
             for (int i = 0; i < size; i++) {
                 if (n == 0 || values[i] != values[n - 1]) {

@@ -407,16 +407,23 @@ final class DemoPrinter {
         return n < 1_000_000 ? String.format(Locale.ROOT, "%.1fk", n / 1e3) : String.format(Locale.ROOT, "%.1fM", n / 1e6);
     }
 
-    /** Miss ratio at the largest evaluated size not above {@code pages} (an LRU miss ratio never rises with size). */
+    /**
+     * Miss ratio at {@code pages}: linear between the curve's points (how a published curve is read,
+     * docs/mrc-accuracy.md), the first point's below it, the last point's beyond it.
+     */
     static double missRatioAt(List<MrcPoint> points, long pages) {
-        double ratio = points.get(0).getMissRatio();
-        for (MrcPoint p : points) {
-            if (p.getSizePages() > pages) {
-                break;
-            }
-            ratio = p.getMissRatio();
+        MrcPoint below = points.get(0);
+        if (pages <= below.getSizePages()) {
+            return below.getMissRatio();
         }
-        return ratio;
+        for (MrcPoint above : points) {
+            if (above.getSizePages() >= pages) {
+                double f = (double) (pages - below.getSizePages()) / (above.getSizePages() - below.getSizePages());
+                return below.getMissRatio() + f * (above.getMissRatio() - below.getMissRatio());
+            }
+            below = above;
+        }
+        return below.getMissRatio();
     }
 
     /** One window's records, until it is printed. */

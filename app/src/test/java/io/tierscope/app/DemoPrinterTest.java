@@ -123,6 +123,14 @@ class DemoPrinterTest {
     }
 
     @Test
+    void missRatiosAreReadLinearlyBetweenTheCurvesPoints() {
+        List<MrcPoint> points = List.of(new MrcPoint(100L, 0L, 0.9), new MrcPoint(300L, 0L, 0.5));
+        assertEquals(0.9, DemoPrinter.missRatioAt(points, 1), 1e-12);
+        assertEquals(0.7, DemoPrinter.missRatioAt(points, 200), 1e-12);
+        assertEquals(0.5, DemoPrinter.missRatioAt(points, 1000), 1e-12);
+    }
+
+    @Test
     void fleetsOfLargeVmsAreShownInGib() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DemoPrinter printer = new DemoPrinter(new PrintStream(bytes, true, StandardCharsets.UTF_8), List.of("big"),

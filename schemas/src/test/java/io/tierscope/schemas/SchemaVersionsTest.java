@@ -26,7 +26,7 @@ class SchemaVersionsTest {
 
     @Test
     void adScanIsFullyCompatibleWithEveryEarlierVersion() throws IOException {
-        assertFull(AdScan.getClassSchema(), List.of("AdScan-1.avsc"));
+        assertFull(AdScan.getClassSchema(), List.of("AdScan-1.avsc", "AdScan-2.avsc"));
     }
 
     @Test

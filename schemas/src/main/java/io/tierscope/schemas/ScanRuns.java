@@ -1,6 +1,8 @@
 package io.tierscope.schemas;
 
+import io.tierscope.avro.AdScan;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 
 /**
  * The run-length form of an A/D bitmap ({@code AdScan.accessedRuns}, {@code AdScan.dirtyRuns}):
@@ -15,6 +17,46 @@ import java.io.ByteArrayOutputStream;
  */
 public final class ScanRuns {
     private ScanRuns() {
+    }
+
+    /**
+     * A scan's accessed bits as a bitmap, whether it carries them as one or as runs.
+     *
+     * @throws IllegalArgumentException when it carries both, or malformed runs
+     */
+    public static byte[] accessedBitmap(AdScan scan) {
+        if (scan.getAccessedRuns() == null) {
+            return bytes(scan.getAccessed());
+        }
+        if (scan.getAccessed().hasRemaining()) {
+            throw new IllegalArgumentException("scan carries both an accessed bitmap and accessedRuns");
+        }
+        return decode(scan.getAccessedRuns(), scan.getPageCount(), "accessedRuns");
+    }
+
+    /** A scan's dirty bits as a bitmap, or null when it has none; as {@link #accessedBitmap}. */
+    public static byte[] dirtyBitmap(AdScan scan) {
+        if (scan.getDirtyRuns() == null) {
+            return scan.getDirty() == null ? null : bytes(scan.getDirty());
+        }
+        if (scan.getDirty() != null) {
+            throw new IllegalArgumentException("scan carries both a dirty bitmap and dirtyRuns");
+        }
+        return decode(scan.getDirtyRuns(), scan.getPageCount(), "dirtyRuns");
+    }
+
+    private static byte[] decode(ByteBuffer runs, int pageCount, String field) {
+        try {
+            return decode(bytes(runs), pageCount);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
     }
 
     /**

@@ -160,7 +160,7 @@ public final class SyntheticVm implements SampleFeed {
             mark(block.gfn, block.xwr, n);
             inPeriod += n;
             if (inPeriod == samplesPerScan) {
-                closePeriod(false);
+                closePeriod(totalSamples >= 0 && generated >= totalSamples);
             }
         } else {
             checkRange(block.gfn, n);

@@ -33,33 +33,14 @@ public final class AdScanDeserializer implements Deserializer<AdScan> {
     /** The scan with its runs expanded into bitmaps (the same object, changed in place). */
     public static AdScan withBitmaps(AdScan scan) {
         if (scan.getAccessedRuns() != null) {
-            if (scan.getAccessed().hasRemaining()) {
-                throw new IllegalArgumentException("scan carries both an accessed bitmap and accessedRuns");
-            }
-            scan.setAccessed(ByteBuffer.wrap(expand(scan.getAccessedRuns(), scan.getPageCount(), "accessedRuns")));
+            scan.setAccessed(ByteBuffer.wrap(ScanRuns.accessedBitmap(scan)));
             scan.setAccessedRuns(null);
         }
         if (scan.getDirtyRuns() != null) {
-            if (scan.getDirty() != null) {
-                throw new IllegalArgumentException("scan carries both a dirty bitmap and dirtyRuns");
-            }
-            scan.setDirty(ByteBuffer.wrap(expand(scan.getDirtyRuns(), scan.getPageCount(), "dirtyRuns")));
+            scan.setDirty(ByteBuffer.wrap(ScanRuns.dirtyBitmap(scan)));
             scan.setDirtyRuns(null);
         }
         return scan;
-    }
-
-    private static byte[] expand(ByteBuffer runs, int pageCount, String field) {
-        if (pageCount <= 0) {
-            throw new IllegalArgumentException(field + " with pageCount " + pageCount);
-        }
-        byte[] bytes = new byte[runs.remaining()];
-        runs.duplicate().get(bytes);
-        try {
-            return ScanRuns.decode(bytes, pageCount);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
-        }
     }
 
     @Override

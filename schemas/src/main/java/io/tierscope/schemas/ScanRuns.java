@@ -2,7 +2,10 @@ package io.tierscope.schemas;
 
 import io.tierscope.avro.AdScan;
 import java.io.ByteArrayOutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * The run-length form of an A/D bitmap ({@code AdScan.accessedRuns}, {@code AdScan.dirtyRuns}):
@@ -16,6 +19,9 @@ import java.nio.ByteBuffer;
  * <p>Bitmaps are LSB first, as in AdScan: bit (i % 8) of byte (i / 8) is page i.
  */
 public final class ScanRuns {
+    /** Bitmaps read 64 pages at a time: LSB-first bytes in a little-endian long put page i at bit i. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private ScanRuns() {
     }
 
@@ -126,16 +132,20 @@ public final class ScanRuns {
         }
     }
 
-    /** First set bit at or after {@code from}, or -1. Skips clear bytes whole. */
+    /** First set bit at or after {@code from}, or -1. Skips clear 64-bit words whole. */
     private static int nextSet(byte[] bitmap, int from, int pageCount) {
         int i = from;
         while (i < pageCount) {
-            int b = bitmap[i >>> 3] & 0xFF;
-            if ((i & 7) == 0 && b == 0) {
-                i += 8;
-                continue;
+            if ((i & 63) == 0 && (i >>> 3) + 8 <= bitmap.length) {
+                long word = (long) LONGS.get(bitmap, i >>> 3);
+                if (word == 0) {
+                    i += 64;
+                    continue;
+                }
+                int bit = i + Long.numberOfTrailingZeros(word);
+                return bit < pageCount ? bit : -1;
             }
-            if ((b & (1 << (i & 7))) != 0) {
+            if ((bitmap[i >>> 3] & (1 << (i & 7))) != 0) {
                 return i;
             }
             i++;
@@ -143,16 +153,19 @@ public final class ScanRuns {
         return -1;
     }
 
-    /** First clear bit at or after {@code from}, or pageCount. Skips full bytes whole. */
+    /** First clear bit at or after {@code from}, or pageCount. Skips full 64-bit words whole. */
     private static int nextClear(byte[] bitmap, int from, int pageCount) {
         int i = from;
         while (i < pageCount) {
-            int b = bitmap[i >>> 3] & 0xFF;
-            if ((i & 7) == 0 && b == 0xFF) {
-                i += 8;
-                continue;
+            if ((i & 63) == 0 && (i >>> 3) + 8 <= bitmap.length) {
+                long word = (long) LONGS.get(bitmap, i >>> 3);
+                if (word == -1L) {
+                    i += 64;
+                    continue;
+                }
+                return Math.min(pageCount, i + Long.numberOfTrailingZeros(~word));
             }
-            if ((b & (1 << (i & 7))) == 0) {
+            if ((bitmap[i >>> 3] & (1 << (i & 7))) == 0) {
                 return i;
             }
             i++;

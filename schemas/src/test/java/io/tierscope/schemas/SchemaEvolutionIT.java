@@ -91,17 +91,7 @@ class SchemaEvolutionIT {
     void currentReaderReadsPreviousScansAndPreviousReaderReadsCurrentOnes() throws IOException {
         Schema previous = SchemaVersionsTest.previous("AdScan-1.avsc");
         registry.setCompatibility(subject(), "FULL");
-        GenericRecord old = new GenericData.Record(previous);
-        old.put("vmId", "vm-old");
-        old.put("host", "h");
-        old.put("source", new GenericData.EnumSymbol(previous.getField("source").schema(), "SOFT_DIRTY"));
-        old.put("scanSeq", 1L);
-        old.put("timeMs", 1000L);
-        old.put("periodMs", 1000);
-        old.put("baseGfn", 0L);
-        old.put("pageCount", 8);
-        old.put("accessed", ByteBuffer.wrap(new byte[] {(byte) 0x81}));
-        old.put("dirty", null);
+        GenericRecord old = oldScan(previous, "SOFT_DIRTY");
         AdScan read = deserializer(AdScan.class).deserialize(topic, frame(registry.register(subject(), previous), previous, old));
         assertEquals(ByteBuffer.wrap(new byte[] {(byte) 0x81}), read.getAccessed());
         assertNull(read.getCollectorVersion());
@@ -118,16 +108,7 @@ class SchemaEvolutionIT {
     void scansBeforeRunsStillDecodeAndRunsAreInvisibleToAnOlderReader() throws IOException {
         Schema previous = SchemaVersionsTest.previous("AdScan-2.avsc");
         registry.setCompatibility(subject(), "FULL");
-        GenericRecord old = new GenericData.Record(previous);
-        old.put("vmId", "vm-old");
-        old.put("host", "h");
-        old.put("source", new GenericData.EnumSymbol(previous.getField("source").schema(), "IDLE_PAGE_TRACKING"));
-        old.put("scanSeq", 1L);
-        old.put("timeMs", 1000L);
-        old.put("periodMs", 1000);
-        old.put("baseGfn", 0L);
-        old.put("pageCount", 8);
-        old.put("accessed", ByteBuffer.wrap(new byte[] {(byte) 0x81}));
+        GenericRecord old = oldScan(previous, "IDLE_PAGE_TRACKING");
         old.put("dirty", ByteBuffer.wrap(new byte[] {1}));
         old.put("collectorVersion", "2.0.0");
         AdScan read = deserializer(AdScan.class).deserialize(topic, frame(registry.register(subject(), previous), previous, old));
@@ -163,6 +144,22 @@ class SchemaEvolutionIT {
         SchemaRegistryException e = assertThrows(SchemaRegistryException.class, () -> registry.register(subject(), retyped));
         assertEquals(409, e.httpStatus());
         assertTrue(e.getMessage().contains("incompatible"), e.getMessage());
+    }
+
+    /** An 8-page scan with accessed bits 0 and 7, no dirty bits, in a previous schema. */
+    private static GenericRecord oldScan(Schema previous, String source) {
+        GenericRecord old = new GenericData.Record(previous);
+        old.put("vmId", "vm-old");
+        old.put("host", "h");
+        old.put("source", new GenericData.EnumSymbol(previous.getField("source").schema(), source));
+        old.put("scanSeq", 1L);
+        old.put("timeMs", 1000L);
+        old.put("periodMs", 1000);
+        old.put("baseGfn", 0L);
+        old.put("pageCount", 8);
+        old.put("accessed", ByteBuffer.wrap(new byte[] {(byte) 0x81}));
+        old.put("dirty", null);
+        return old;
     }
 
     private String subject() {

@@ -54,9 +54,10 @@ class CollectorLoadIT {
                 "every sample read is published or counted lost");
         assertEquals(0, m.samplesLost(), "synthetic sources wait for room, they do not drop");
         assertEquals(0, m.scansDropped() + m.scansFailed());
-        // Not a speed test: a floor far below the asked rate, which scans pinning the buffer broke (13% delivered).
+        // Not a speed test: a floor far below the asked rate (the shared CI box delivered about half of it,
+        // JVM and 1,000 sources starting included), which scans pinning the buffer broke (13% delivered).
         double asked = (double) VMS * RATE * SECONDS;
-        assertTrue(m.samplesPublished() >= asked / 2, "samples starved: " + m.samplesPublished() + " of " + (long) asked);
+        assertTrue(m.samplesPublished() >= asked / 4, "samples starved: " + m.samplesPublished() + " of " + (long) asked);
         assertTrue(m.scanPagesPublished() > 0);
 
         Set<String> ids = new HashSet<>();

@@ -24,7 +24,7 @@ class CollectStatusTest {
         Files.writeString(trace, csv);
         try (TraceReplaySource replay = TraceReplaySource.open(trace, null, null)) {
             MetricsSnapshot m = new MetricsSnapshot(20_000, 400_000, 0, 390_000, 0, 0, 0, 100, 0, 0, 0, 0, 0, 0, 1_500_000,
-                    0, 0, 0, 0);
+                    0, 0, 0, 0, 0, 0, 0, 0, 0);
             // Opening reads ahead a buffer (to tell gzip apart), so the start is not quite 0%.
             String line = CollectCommand.statusText(m, List.of(replay.progress()));
             assertTrue(line.matches("collect: 0:20  read 400,000 \\(20,000/s\\)  published 390,000  lost 0  buffer 1\\.5 MB;"

@@ -15,8 +15,10 @@ import java.util.Locale;
  *                        is this far past the end of its last window; 0 keeps it forever
  * @param cachedEngines   most live engines a stream task keeps in memory (least recently used ones beyond are
  *                        dropped and read back from the engines store when their VM sends again)
+ * @param audit           VMs that also run an exact engine, as a live accuracy self-check ({@link MrcAuditor})
  */
-public record MrcSettings(MrcConfig engine, CurveKind longCurve, long idleRetentionMs, int cachedEngines) {
+public record MrcSettings(MrcConfig engine, CurveKind longCurve, long idleRetentionMs, int cachedEngines,
+                          MrcAuditSettings audit) {
     public static final int DEFAULT_SAMPLE_PAGES = 8192;
     public static final long DEFAULT_IDLE_RETENTION_MS = 24 * 3600 * 1000L;
     public static final int DEFAULT_CACHED_ENGINES = 64;
@@ -34,6 +36,18 @@ public record MrcSettings(MrcConfig engine, CurveKind longCurve, long idleRetent
         if (cachedEngines < 1) {
             throw new IllegalArgumentException("cached MRC engines must be >= 1, got " + cachedEngines);
         }
+        if (audit == null) {
+            throw new IllegalArgumentException("MRC audit settings are required (MrcAuditSettings.OFF: none)");
+        }
+    }
+
+    /** Without an audit. */
+    public MrcSettings(MrcConfig engine, CurveKind longCurve, long idleRetentionMs, int cachedEngines) {
+        this(engine, longCurve, idleRetentionMs, cachedEngines, MrcAuditSettings.OFF);
+    }
+
+    public MrcSettings withAudit(MrcAuditSettings settings) {
+        return new MrcSettings(engine, longCurve, idleRetentionMs, cachedEngines, settings);
     }
 
     /** With the default engine cache bound. */
@@ -42,7 +56,7 @@ public record MrcSettings(MrcConfig engine, CurveKind longCurve, long idleRetent
     }
 
     public MrcSettings withCachedEngines(int max) {
-        return new MrcSettings(engine, longCurve, idleRetentionMs, max);
+        return new MrcSettings(engine, longCurve, idleRetentionMs, max, audit);
     }
 
     /** With the default idle retention (24 h). */

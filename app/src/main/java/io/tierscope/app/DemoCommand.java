@@ -8,6 +8,10 @@ import org.apache.kafka.clients.admin.Admin;
 import io.tierscope.cli.ClientSecurity;
 import io.tierscope.avro.HeatSummary;
 import io.tierscope.avro.MissRatioCurve;
+import io.tierscope.avro.MrcAudit;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tierscope.streams.mrc.MrcAuditSettings;
+import io.tierscope.streams.mrc.MrcAuditMeters;
 import io.tierscope.avro.TieringPlan;
 import io.tierscope.avro.VmInventory;
 import io.tierscope.cli.OptionRange;
@@ -133,6 +137,8 @@ public final class DemoCommand implements Callable<Integer> {
                 var streamsProps = StreamsRunner.streamsProperties(streamsSecurity, platform.bootstrapServers(), "tierscope-demo",
                         dataDir.resolve("streams"), Map.of());
                 List<SyntheticFleet.VmSpec> fleetVms = SyntheticFleet.defaultVms(vms);
+                // The live accuracy self-check on one VM: an exact engine beside its sampled one.
+                appConfig = appConfig.withMrc(appConfig.mrc().withAudit(MrcAuditSettings.of(fleetVms.get(0).vmId())));
                 putDemoInventory(security, platform, fleetVms);
                 PlannerConfig plannerConfig = PlannerConfig.from(Map.of(PlannerConfig.PERIOD_MS, Long.toString(windowSeconds * 1000)));
                 var plannerProps = StreamsRunner.streamsProperties(security, platform.bootstrapServers(), "tierscope-demo-planner",
@@ -141,6 +147,7 @@ public final class DemoCommand implements Callable<Integer> {
                         4, (short) 1, Duration.ofMinutes(2));
                      OutputTail tail = new OutputTail(security, platform.bootstrapServers(), platform.schemaRegistryUrl(), out)
                              .follow(Topic.MRC_LATEST, MissRatioCurve.class, CurveLine::format)
+                             .follow(Topic.MRC_AUDIT, MrcAudit.class, AuditLine::format)
                              .follow(Topic.HEAT_SUMMARY, HeatSummary.class, HeatLine::format)
                              .follow(Topic.TIERING_PLANS, TieringPlan.class, plan -> PlanLine.format(plan, windowSeconds * 1000))
                              .start();
@@ -152,7 +159,7 @@ public final class DemoCommand implements Callable<Integer> {
                      QueryService query = QueryService.start(new QueryService.Settings(security, platform.bootstrapServers(),
                              platform.schemaRegistryUrl(), "tierscope-demo-query", dataDir.resolve("query"), "127.0.0.1",
                              dashboardPort, new HostInfo("127.0.0.1", dashboardPort), null, Duration.ofHours(24), 4, (short) 1,
-                             Map.of()), Metrics.newRegistry("demo"))) {
+                             Map.of()), auditedRegistry())) {
                     out.println("tierscope demo: dashboard at http://127.0.0.1:" + query.port() + "/ (API /api/v1/vms, metrics /metrics)");
                     out.printf("tierscope demo: %d synthetic VMs at %.0f samples/s each; first results after one %d s window"
                             + " (+2 s grace)%s%n", vms, rate, windowSeconds,
@@ -194,6 +201,13 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static final String DEMO_HOST = "demo-host";
+
+    /** The demo's /metrics registry, with the audited VM's tierscope_mrc_audit_* gauges. */
+    private static PrometheusMeterRegistry auditedRegistry() {
+        PrometheusMeterRegistry registry = Metrics.newRegistry("demo");
+        MrcAuditMeters.shared().bindTo(registry);
+        return registry;
+    }
 
 
 }

@@ -7,7 +7,10 @@ import io.tierscope.workload.synthetic.MixtureWorkload;
 import io.tierscope.workload.synthetic.SyntheticWorkload;
 import io.tierscope.workload.synthetic.UniformWorkload;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.DoubleStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -25,7 +28,6 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class SampledCliffAccuracyTest {
     static final double CLIFF_BOUND = 0.05;
     static final double BIAS_BOUND = 0.015;
-    private static final int BATCH = 1 << 14;
     private static final MrcConfig CONFIG = MrcConfig.fixedSize(8192);
     private static final long[] VM_KEYS = {1, 2, 3, 4, 5, 6, 7, 8};
     private static final long NOISE_BASE = 1L << 32;
@@ -116,16 +118,7 @@ class SampledCliffAccuracyTest {
         for (int k = 0; k < VM_KEYS.length; k++) {
             sampled[k] = new MrcEngine(VM_KEYS[k], CONFIG);
         }
-        long[] gfn = new long[BATCH];
-        byte[] xwr = new byte[BATCH];
-        for (long done = 0; done < c.references(); done += BATCH) {
-            int n = (int) Math.min(BATCH, c.references() - done);
-            c.workload().generate(gfn, xwr, 0, n);
-            exact.accept(gfn, 0, n);
-            for (MrcEngine e : sampled) {
-                e.accept(gfn, 0, n);
-            }
-        }
+        SampledAccuracyTest.feed(c.workload(), c.references(), exact, sampled);
         long footprint = Math.round(exact.curve(MrcEngine.Histogram.CUMULATIVE, CacheSizeGrid.of(1)).footprintPages());
         CacheSizeGrid grid = CacheSizeGrid.logSpaced(1, footprint, 64);
         MissRatioCurve want = exact.curve(MrcEngine.Histogram.CUMULATIVE, grid);
@@ -139,36 +132,24 @@ class SampledCliffAccuracyTest {
     }
 
     private record Result(Case c, long footprint, CurveComparison[] comparisons, double[] rates) {
+        private DoubleStream each(ToDoubleFunction<CurveComparison> f) {
+            return Arrays.stream(comparisons).mapToDouble(f);
+        }
+
         double bias() {
-            double sum = 0;
-            for (CurveComparison x : comparisons) {
-                sum += x.meanCliffError();
-            }
-            return sum / comparisons.length;
+            return each(CurveComparison::meanCliffError).average().orElse(0);
         }
 
         double worstCliff() {
-            double worst = 0;
-            for (CurveComparison x : comparisons) {
-                worst = Math.max(worst, Math.abs(x.cliffError()));
-            }
-            return worst;
+            return each(x -> Math.abs(x.cliffError())).max().orElse(0);
         }
 
         double meanMae() {
-            double sum = 0;
-            for (CurveComparison x : comparisons) {
-                sum += x.meanAbsoluteError();
-            }
-            return sum / comparisons.length;
+            return each(CurveComparison::meanAbsoluteError).average().orElse(0);
         }
 
         double maxMax() {
-            double max = 0;
-            for (CurveComparison x : comparisons) {
-                max = Math.max(max, x.maxError());
-            }
-            return max;
+            return each(CurveComparison::maxError).max().orElse(0);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.MrcAudit;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.window.TumblingWindows;
+import io.tierscope.streams.window.VmWindow;
 import io.tierscope.topics.Topic;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -31,7 +32,7 @@ public final class MrcTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MrcProcessor.ENGINES_STORE),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), MRC);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MrcProcessor.WINDOWS_STORE),
-                Serdes.String(), MrcWindowState.serde()).withCachingEnabled(), MRC);
+                Serdes.String(), VmWindow.serde()).withCachingEnabled(), MRC);
         // The audit's exact engines (empty unless tierscope.mrc.audit names VMs).
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MrcAuditor.STORE),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), MRC);

@@ -15,10 +15,9 @@ import io.tierscope.avro.CurveErrors;
 import io.tierscope.avro.CurveKind;
 import io.tierscope.avro.MrcAudit;
 import io.tierscope.avro.SampleBatch;
-import io.tierscope.platform.Platform;
-import io.tierscope.platform.testing.PlatformExtension;
 import io.tierscope.schemas.SampleCodec;
-import io.tierscope.schemas.serde.SchemaRegistryClient;
+import io.tierscope.schemas.serde.InMemorySchemaRegistry;
+import io.tierscope.schemas.serde.SchemaRegistry;
 import io.tierscope.schemas.serde.SpecificAvroDeserializer;
 import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import io.tierscope.streams.StreamsAppConfig;
@@ -39,29 +38,28 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The live accuracy self-check in TopologyTestDriver with the real registry: an audited VM's records
+ * The live accuracy self-check in TopologyTestDriver with an in-memory registry: an audited VM's records
  * equal an offline comparison of a sampled and an exact engine fed the same samples; VMs not
  * audited publish none; an exact engine over its page budget is dropped and the audit says so.
  */
-@ExtendWith(PlatformExtension.class)
-class MrcAuditIT {
+class MrcAuditTest {
     private static final int ALL = SampleCodec.READ | SampleCodec.WRITE | SampleCodec.EXEC;
     /** Plain SHARDS at a small sample, so the sampled curve visibly differs from the exact one. */
     private static final MrcConfig SAMPLED = MrcConfig.fixedSize(64).withHeadPages(0);
 
-    private TopologyTestDriver start(Platform platform, MrcAuditSettings audit, Path dir) {
-        String url = platform.schemaRegistryUrl();
+    private final SchemaRegistry registry = new InMemorySchemaRegistry();
+
+    private TopologyTestDriver start(MrcAuditSettings audit, Path dir) {
         StreamsAppConfig config = new StreamsAppConfig(Duration.ofSeconds(10), Duration.ofSeconds(2), "xwr")
                 .withMrc(new MrcSettings(SAMPLED, CurveKind.CUMULATIVE).withAudit(audit));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "mrc-audit-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
-        return new TopologyTestDriver(TierscopeTopology.build(config, new TopologySerdes(url)), props);
+        return new TopologyTestDriver(TierscopeTopology.build(config, new TopologySerdes(registry)), props);
     }
 
     private static void send(TestInputTopic<byte[], byte[]> in, SpecificAvroSerializer<SampleBatch> ser, SampleBatch b) {
@@ -70,11 +68,10 @@ class MrcAuditIT {
     }
 
     @Test
-    void auditEqualsAnOfflineComparisonOfTheTwoEnginesAndOnlyAuditedVmsPublish(Platform platform, @TempDir Path dir) {
-        SchemaRegistryClient registry = new SchemaRegistryClient(platform.schemaRegistryUrl(), 5000);
+    void auditEqualsAnOfflineComparisonOfTheTwoEnginesAndOnlyAuditedVmsPublish(@TempDir Path dir) {
         SpecificAvroSerializer<SampleBatch> ser = new SpecificAvroSerializer<>(registry, true);
         MrcAuditSettings audit = MrcAuditSettings.of("vm-1");
-        try (TopologyTestDriver driver = start(platform, audit, dir)) {
+        try (TopologyTestDriver driver = start(audit, dir)) {
             TestInputTopic<byte[], byte[]> in = driver.createInputTopic(Topic.RAW_SAMPLES.topicName(),
                     new ByteArraySerializer(), new ByteArraySerializer());
             TestOutputTopic<String, MrcAudit> out = driver.createOutputTopic(Topic.MRC_AUDIT.topicName(),
@@ -140,10 +137,9 @@ class MrcAuditIT {
     }
 
     @Test
-    void exactEngineOverItsBudgetIsDroppedAndEveryLaterWindowSaysSo(Platform platform, @TempDir Path dir) {
-        SchemaRegistryClient registry = new SchemaRegistryClient(platform.schemaRegistryUrl(), 5000);
+    void exactEngineOverItsBudgetIsDroppedAndEveryLaterWindowSaysSo(@TempDir Path dir) {
         SpecificAvroSerializer<SampleBatch> ser = new SpecificAvroSerializer<>(registry, true);
-        try (TopologyTestDriver driver = start(platform, MrcAuditSettings.parse("k", "1", 200), dir)) {
+        try (TopologyTestDriver driver = start(MrcAuditSettings.parse("k", "1", 200), dir)) {
             TestInputTopic<byte[], byte[]> in = driver.createInputTopic(Topic.RAW_SAMPLES.topicName(),
                     new ByteArraySerializer(), new ByteArraySerializer());
             TestOutputTopic<String, MrcAudit> out = driver.createOutputTopic(Topic.MRC_AUDIT.topicName(),

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * start + size + grace, and its state dropped (latest curve tombstoned) once it has been silent for the idle retention. A batch
  * marked {@link EndOfInput} (the VM's last) closes its window at once.
  * Closing a window emits its WINDOW curve and the long curve (CUMULATIVE or DECAYED) to the history
- * child, and the long curve to the latest child.
+ * child, and the long curve to the latest child. VMs named by {@link MrcSettings#audit()} also feed an
+ * exact engine, and each closed window of theirs sends an audit record to the audit child ({@link MrcAuditor}).
  *
  * <p>State: {@link #ENGINES_STORE} (vmId -> engine snapshot) and {@link #WINDOWS_STORE} (vmId ->
  * {@link VmWindow}), both changelogged and written after every batch: under exactly-once only

@@ -7,6 +7,7 @@ import io.tierscope.cli.OptionRange;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.metrics.MetricsOptions;
 import io.tierscope.metrics.StreamsMetrics;
+import io.tierscope.streams.metrics.TopologyMeters;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.StreamsRunner;
 import io.tierscope.streams.mrc.MrcAuditMeters;
@@ -144,6 +145,7 @@ public final class StreamsCommand implements Callable<Integer> {
                         .description("1 while the schema registry answers, 0 while the app waits for it")
                         .register(registry);
                 MrcAuditMeters.shared().bindTo(registry);
+                return TopologyMeters.bind(registry, runner.streams()::metrics);
             }, System.out)) {
                 signal.await(null);
             }

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  */
 public record MrcAuditSettings(double fraction, Set<String> vms, long maxPages) {
     public static final long DEFAULT_MAX_PAGES = 1 << 20;
-    /** Upper bound of {@link #maxPages}: an exact engine costs tens of bytes per tracked page in memory, a few more in its snapshot. */
+    /** Upper bound of {@link #maxPages}: an exact engine costs about 80 bytes of heap per tracked page (docs/mrc-accuracy.md). */
     public static final long MAX_MAX_PAGES = 1L << 28;
     public static final MrcAuditSettings OFF = new MrcAuditSettings(0, Set.of(), DEFAULT_MAX_PAGES);
 

@@ -8,6 +8,10 @@ import org.apache.kafka.clients.admin.Admin;
 import io.tierscope.cli.ClientSecurity;
 import io.tierscope.avro.HeatSummary;
 import io.tierscope.avro.MissRatioCurve;
+import io.tierscope.avro.MrcAudit;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tierscope.streams.mrc.MrcAuditSettings;
+import io.tierscope.streams.mrc.MrcAuditMeters;
 import io.tierscope.avro.TieringPlan;
 import io.tierscope.avro.VmInventory;
 import io.tierscope.cli.OptionRange;
@@ -170,6 +174,8 @@ public final class DemoCommand implements Callable<Integer> {
             var streamsProps = StreamsRunner.streamsProperties(streamsSecurity, platform.bootstrapServers(), "tierscope-demo",
                     stateDir.resolve("streams"), Map.of());
             List<SyntheticFleet.VmSpec> fleetVms = SyntheticFleet.defaultVms(vms);
+            // The live accuracy self-check on one VM: an exact engine beside its sampled one.
+            appConfig = appConfig.withMrc(appConfig.mrc().withAudit(MrcAuditSettings.of(fleetVms.get(0).vmId())));
             putDemoInventory(security, platform, fleetVms);
             PlannerConfig plannerConfig = PlannerConfig.from(Map.of(PlannerConfig.PERIOD_MS, Long.toString(windowSeconds * 1000)));
             var plannerProps = StreamsRunner.streamsProperties(security, platform.bootstrapServers(), "tierscope-demo-planner",
@@ -182,7 +188,7 @@ public final class DemoCommand implements Callable<Integer> {
                  QueryService query = QueryService.start(new QueryService.Settings(security, platform.bootstrapServers(),
                          platform.schemaRegistryUrl(), "tierscope-demo-query", stateDir.resolve("query"), "127.0.0.1",
                          dashboardPort, new HostInfo("127.0.0.1", dashboardPort), null, Duration.ofHours(24), 4, (short) 1,
-                         Map.of()), Metrics.newRegistry("demo"))) {
+                         Map.of()), auditedRegistry())) {
                 // Everything is up: from here on it is the fleet's time. Results of windows that ended
                 // before now are an earlier run's, replayed from state, and are not shown.
                 DemoPrinter printer = new DemoPrinter(out, fleetVms.stream().map(SyntheticFleet.VmSpec::vmId).toList(),
@@ -193,6 +199,8 @@ public final class DemoCommand implements Callable<Integer> {
                          .follow(Topic.MRC_HISTORY, MissRatioCurve.class, c -> printer.curve(c, System.currentTimeMillis()))
                          .follow(Topic.HEAT_SUMMARY, HeatSummary.class, h -> printer.heat(h, System.currentTimeMillis()))
                          .follow(Topic.TIERING_PLANS, TieringPlan.class, p -> printer.plan(p, System.currentTimeMillis()))
+                         .follow(Topic.MRC_AUDIT, MrcAudit.class, a -> printer.row(a.getWindowStartMs(), a.getVmId().toString(),
+                                 AuditLine.format(a), System.currentTimeMillis()))
                          .start();
                      SyntheticFleet fleet = SyntheticFleet.start(collectorSecurity, platform.bootstrapServers(),
                              platform.schemaRegistryUrl(), fleetVms, rate, scanPeriodMs)) {
@@ -272,6 +280,13 @@ public final class DemoCommand implements Callable<Integer> {
     private static final long GRACE_MS = 2_000;
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(60);
     private static final Duration DRAIN_QUIET = Duration.ofSeconds(15);
+
+    /** The demo's /metrics registry, with the audited VM's tierscope_mrc_audit_* gauges. */
+    private static PrometheusMeterRegistry auditedRegistry() {
+        PrometheusMeterRegistry registry = Metrics.newRegistry("demo");
+        MrcAuditMeters.shared().bindTo(registry);
+        return registry;
+    }
 
 
 }

@@ -16,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,11 +30,13 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "tierscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Fleet-wide guest page-access telemetry on Apache Kafka.",
-        footer = {"", "Exit codes: 0 done, 1 failed at its job, 2 bad usage, 130 interrupted."},
-        subcommands = {DemoCommand.class, PlatformCommand.class, CollectCommand.class, StreamsCommand.class, MrcCommand.class, HeatCommand.class,
-                InventoryCommand.class, PlanCommand.class, ExecuteCommand.class, SimulateCommand.class, ServeCommand.class, QueryCommand.class,
-                TraceCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
+        footer = {"", "Exit codes: 0 done, 1 failed at its job, 2 bad usage, 130 interrupted."})
 public final class Main implements Runnable {
+    /** Every subcommand, in the order help lists them. */
+    static final Class<?>[] SUBCOMMANDS = {DemoCommand.class, PlatformCommand.class, CollectCommand.class, StreamsCommand.class, MrcCommand.class, HeatCommand.class,
+            InventoryCommand.class, PlanCommand.class, ExecuteCommand.class, SimulateCommand.class, ServeCommand.class, QueryCommand.class,
+            TraceCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class};
+
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_USAGE = 2;
@@ -48,12 +51,28 @@ public final class Main implements Runnable {
     private boolean verbose;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(args.length > 0 ? args[0] : null).execute(args));
     }
 
     /** The configured command line: bad arguments give one line and exit code 2; failures one line and 1. */
     public static CommandLine commandLine() {
+        return commandLine(null);
+    }
+
+    /**
+     * The command line with only subcommand {@code first} when that names one that runs on its own (not help
+     * or completion, which read the others), else with all of them: building a subcommand's model costs
+     * start-up time (reflection over its options), most of a short command's run with fifteen of them.
+     */
+    static CommandLine commandLine(String first) {
         CommandLine cli = new CommandLine(new Main());
+        boolean alone = first != null && !first.equals("help") && !first.equals("completion")
+                && Arrays.stream(SUBCOMMANDS).anyMatch(c -> nameOf(c).equals(first));
+        for (Class<?> c : SUBCOMMANDS) {
+            if (!alone || nameOf(c).equals(first)) {
+                cli.addSubcommand(nameOf(c), c);
+            }
+        }
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine failed = ex.getCommandLine();
             failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": " + withoutPicocliPrefix(ex.getMessage())
@@ -80,6 +99,10 @@ public final class Main implements Runnable {
             return code;
         });
         return cli;
+    }
+
+    private static String nameOf(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
     }
 
     /** One line saying what went wrong, for a person: the JDK's file errors name the file but not the reason. */

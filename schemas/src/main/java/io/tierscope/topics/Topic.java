@@ -8,6 +8,7 @@ import io.tierscope.avro.HostInventory;
 import io.tierscope.avro.IngestStats;
 import io.tierscope.avro.MigrationResult;
 import io.tierscope.avro.MissRatioCurve;
+import io.tierscope.avro.MrcAudit;
 import io.tierscope.avro.NodeWorkingSets;
 import io.tierscope.avro.PageHeatChunk;
 import io.tierscope.avro.PagePlacement;
@@ -31,6 +32,8 @@ public enum Topic {
     MRC_HISTORY("tierscope.mrc.history", MissRatioCurve.class, Cleanup.DELETE),
     /** Key vmId; the newest curve of each VM. */
     MRC_LATEST("tierscope.mrc.latest", MissRatioCurve.class, Cleanup.COMPACT),
+    /** Key vmId; per closed window of an audited VM, its sampled curves' errors against an exact engine's. */
+    MRC_AUDIT("tierscope.mrc.audit", MrcAudit.class, Cleanup.DELETE),
     /** Key "vmId#chunkIndex"; current heat states of one chunk. */
     PAGE_HEAT("tierscope.heat.pages", PageHeatChunk.class, Cleanup.COMPACT),
     /** Key vmId; pages that became hot or went cold. */

@@ -7,6 +7,7 @@ import io.tierscope.streams.decode.InputBounds;
 import io.tierscope.streams.heat.HeatConfig;
 import io.tierscope.analytics.mrc.CurveKnots;
 import io.tierscope.analytics.mrc.MrcConfig;
+import io.tierscope.streams.mrc.MrcAuditSettings;
 import io.tierscope.streams.mrc.MrcSettings;
 import java.time.Duration;
 import java.util.Map;
@@ -88,6 +89,15 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
      */
     public static final String MRC_MAX_POINTS = "tierscope.mrc.max.points";
 
+    /**
+     * Live accuracy self-check: a fraction of the VMs in [0, 1] (by a hash of the VM id) or a comma-separated
+     * list of VM ids whose sampled MRC engine gets an exact one beside it; per closed window the errors between
+     * their curves go to the MRC audit topic and the tierscope_mrc_audit_* gauges (default: none).
+     */
+    public static final String MRC_AUDIT = "tierscope.mrc.audit";
+    /** Most distinct pages an audited VM's exact engine may track; beyond, it is dropped and the audit says so. */
+    public static final String MRC_AUDIT_MAX_PAGES = "tierscope.mrc.audit.max.pages";
+
     private static MrcSettings mrcFrom(Map<?, ?> props) {
         MrcSettings d = MrcSettings.defaults();
         MrcConfig engine = props.get(MRC_SAMPLING) == null ? d.engine()
@@ -121,10 +131,17 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
             throw new IllegalArgumentException(MRC_MAX_POINTS + " must be in [" + CurveKnots.MIN_MAX_POINTS + ", "
                     + CurveKnots.MAX_MAX_POINTS + "], got " + maxPoints);
         }
+        long auditPages = longValue(props, MRC_AUDIT_MAX_PAGES, MrcAuditSettings.DEFAULT_MAX_PAGES);
+        if (auditPages < 1 || auditPages > MrcAuditSettings.MAX_MAX_PAGES) {
+            throw new IllegalArgumentException(MRC_AUDIT_MAX_PAGES + " must be in [1, " + MrcAuditSettings.MAX_MAX_PAGES
+                    + "], got " + auditPages);
+        }
+        MrcAuditSettings audit = props.get(MRC_AUDIT) == null ? MrcAuditSettings.OFF.withMaxPages(auditPages)
+                : MrcAuditSettings.parse(MRC_AUDIT, props.get(MRC_AUDIT).toString(), auditPages);
         return new MrcSettings(engine.withTemporalPeriod(period).withDecay(decay).withPageSize((int) pageSize)
                         .withHeadPages((int) head),
                 props.get(MRC_CURVE) == null ? d.longCurve() : MrcSettings.longCurve(MRC_CURVE, props.get(MRC_CURVE).toString()),
-                retention, (int) cached, (int) maxPoints);
+                retention, (int) cached, (int) maxPoints, audit);
     }
 
     // --- end MRC topology ---

@@ -3,6 +3,7 @@ package io.tierscope.streams;
 import io.tierscope.avro.AdScan;
 import io.tierscope.avro.IngestStats;
 import io.tierscope.avro.MissRatioCurve;
+import io.tierscope.avro.MrcAudit;
 import io.tierscope.avro.SampleBatch;
 import io.tierscope.streams.decode.AdScanDeserializer;
 import io.tierscope.streams.decode.BoundedKafkaTimestamp;
@@ -53,7 +54,7 @@ public final class TierscopeTopology {
                 InputChecks::sampleBatch, SampleBatch::getEndTimeMs,
                 plus(List.of(INGEST_STATS, MrcTopology.MRC), HeatTopology.sampleConsumers(config.heat())));
         addIngestStats(topology, windows, config.mrc().idleRetentionMs(), serdes.value(IngestStats.class));
-        MrcTopology.addMrc(topology, config, serdes.value(MissRatioCurve.class), DECODE_SAMPLES);
+        MrcTopology.addMrc(topology, config, serdes.value(MissRatioCurve.class), serdes.value(MrcAudit.class), DECODE_SAMPLES);
 
         addDecoder(topology, config, serdes, Topic.AD_SCANS, SCANS_SOURCE, DECODE_SCANS,
                 new AdScanDeserializer(serdes.inputDeserializer(AdScan.class)),

@@ -129,19 +129,24 @@ class SampledAccuracyTest {
         for (int k = 0; k < VM_KEYS.length; k++) {
             sampled[k] = new MrcEngine(VM_KEYS[k], CONFIG);
         }
+        feed(workload, REFERENCES, exact, sampled);
+        long footprint = Math.round(exact.curve(MrcEngine.Histogram.CUMULATIVE, CacheSizeGrid.of(1)).footprintPages());
+        assertTrue(footprint >= 1_000_000, "touches only " + footprint + " distinct pages");
+        return new Run(exact, sampled, footprint, CacheSizeGrid.logSpaced(1, footprint, 4));
+    }
+
+    /** Offers the workload's first {@code references} references to the exact and every sampled engine. */
+    static void feed(SyntheticWorkload workload, long references, MrcEngine exact, MrcEngine[] sampled) {
         long[] gfn = new long[BATCH];
         byte[] xwr = new byte[BATCH];
-        for (int done = 0; done < REFERENCES; done += BATCH) {
-            int n = Math.min(BATCH, REFERENCES - done);
+        for (long done = 0; done < references; done += BATCH) {
+            int n = (int) Math.min(BATCH, references - done);
             workload.generate(gfn, xwr, 0, n);
             exact.accept(gfn, 0, n);
             for (MrcEngine e : sampled) {
                 e.accept(gfn, 0, n);
             }
         }
-        long footprint = Math.round(exact.curve(MrcEngine.Histogram.CUMULATIVE, CacheSizeGrid.of(1)).footprintPages());
-        assertTrue(footprint >= 1_000_000, "touches only " + footprint + " distinct pages");
-        return new Run(exact, sampled, footprint, CacheSizeGrid.logSpaced(1, footprint, 4));
     }
 
     private record Run(MrcEngine exact, MrcEngine[] sampled, long footprint, CacheSizeGrid grid) {

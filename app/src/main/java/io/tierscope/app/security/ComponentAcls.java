@@ -20,7 +20,7 @@ public final class ComponentAcls {
     /** What the topology reads. */
     public static final List<Topic> STREAMS_INPUTS = List.of(Topic.RAW_SAMPLES, Topic.AD_SCANS);
     /** What the topology writes. */
-    public static final List<Topic> STREAMS_OUTPUTS = List.of(Topic.INGEST_STATS, Topic.MRC_HISTORY, Topic.MRC_LATEST,
+    public static final List<Topic> STREAMS_OUTPUTS = List.of(Topic.INGEST_STATS, Topic.MRC_HISTORY, Topic.MRC_LATEST, Topic.MRC_AUDIT,
             Topic.PAGE_HEAT, Topic.HEAT_CHANGES, Topic.HEAT_SUMMARY, Topic.DEAD_LETTER);
     private static final String TOPIC_PREFIX = "tierscope.";
 

@@ -10,6 +10,7 @@ import io.tierscope.metrics.StreamsMetrics;
 import io.tierscope.streams.metrics.TopologyMeters;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.StreamsRunner;
+import io.tierscope.streams.mrc.MrcAuditMeters;
 import io.tierscope.streams.health.HealthSettings;
 import io.tierscope.streams.registry.RegistryHealth;
 import java.nio.file.Path;
@@ -143,6 +144,7 @@ public final class StreamsCommand implements Callable<Integer> {
                 Gauge.builder("tierscope.streams.registry.up", registryHealth, h -> h.up() ? 1 : 0)
                         .description("1 while the schema registry answers, 0 while the app waits for it")
                         .register(registry);
+                MrcAuditMeters.shared().bindTo(registry);
                 return TopologyMeters.bind(registry, runner.streams()::metrics);
             }, System.out)) {
                 signal.await(null);

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * start + size + grace, and its state dropped (latest curve tombstoned) once it has been silent for the idle retention. A batch
  * marked {@link EndOfInput} (the VM's last) closes its window at once.
  * Closing a window emits its WINDOW curve and the long curve (CUMULATIVE or DECAYED) to the history
- * child, and the long curve to the latest child.
+ * child, and the long curve to the latest child. VMs named by {@link MrcSettings#audit()} also feed an
+ * exact engine, and each closed window of theirs sends an audit record to the audit child ({@link MrcAuditor}).
  *
  * <p>State: {@link #ENGINES_STORE} (vmId -> engine snapshot) and {@link #WINDOWS_STORE} (vmId ->
  * {@link VmWindow}), both changelogged and written after every batch: under exactly-once only
@@ -47,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * {@link #init}), holding at most {@link MrcSettings#cachedEngines()} engines: the least recently
  * used is dropped (the store has its every change), so heap does not grow with the VMs of a task.
  */
-public final class MrcProcessor implements Processor<String, SampleBatch, String, MissRatioCurve> {
+public final class MrcProcessor implements Processor<String, SampleBatch, String, SpecificRecord> {
     public static final String ENGINES_STORE = "mrc-engines";
     public static final String WINDOWS_STORE = "mrc-windows";
     private static final Logger LOG = LoggerFactory.getLogger(MrcProcessor.class);
@@ -58,8 +60,10 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
     private final int accessMask;
     private final String historyChild;
     private final String latestChild;
+    private final String auditChild;
     private final Map<String, MrcEngine> engines;
-    private ProcessorContext<String, MissRatioCurve> context;
+    private final MrcAuditor auditor;
+    private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, byte[]> snapshots;
     private KeyValueStore<String, VmWindow> windowStates;
     private EventClock clock;
@@ -68,15 +72,18 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
 
     /**
      * @param accessFilter the access types counted ("xwr" subset), {@code accessMask} the same as xwr bits
+     * @param auditChild   where audited VMs' {@link io.tierscope.avro.MrcAudit} records go (see {@link MrcAuditor})
      */
     public MrcProcessor(MrcSettings settings, TumblingWindows windows, String accessFilter, int accessMask,
-                        String historyChild, String latestChild) {
+                        String historyChild, String latestChild, String auditChild) {
         this.settings = settings;
         this.windows = windows;
         this.accessFilter = accessFilter;
         this.accessMask = accessMask;
         this.historyChild = historyChild;
         this.latestChild = latestChild;
+        this.auditChild = auditChild;
+        this.auditor = new MrcAuditor(settings, MrcAuditMeters.shared());
         int max = settings.cachedEngines();
         this.engines = new LinkedHashMap<>(16, 0.75f, true) { // access order: the eldest is the least recently used
             @Override
@@ -92,12 +99,13 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
     }
 
     @Override
-    public void init(ProcessorContext<String, MissRatioCurve> context) {
+    public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.windowsClosed = TopologySensors.windowsClosed(context.metrics(), TopologySensors.Output.MRC);
         this.lateBatches = TopologySensors.lateBatches(context.metrics(), TopologySensors.Output.MRC);
         this.snapshots = context.getStateStore(ENGINES_STORE);
         this.windowStates = context.getStateStore(WINDOWS_STORE);
+        auditor.init(context.getStateStore(MrcAuditor.STORE));
         engines.clear(); // the stores may have been restored to an older state than this cache
         clock = EventClock.recover(windowStates);
         context.schedule(Duration.ofMillis(windows.checkEveryMs()), PunctuationType.STREAM_TIME, t -> closeQuietWindows());
@@ -128,7 +136,12 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
         } else if (!state.open()) {
             state = state.opened(start);
         }
+        MrcEngine shadow = auditor.shadow(vm);
         feed(engine, batch);
+        if (shadow != null) {
+            feed(shadow, batch);
+            auditor.save(vm, shadow);
+        }
         if (EndOfInput.marks(record.headers()) && state.open()) {
             state = close(vm, engine, state); // the VM's last batch: no later one will close its window
         }
@@ -175,12 +188,19 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
         long late = state.late();
         MissRatioCurve window = CurveRecords.toAvro(vm, CurveKind.WINDOW, start, end, accessFilter,
                 engine.curve(MrcEngine.Histogram.WINDOW, settings.maxPoints()), engine.trackedPages(), late);
+        MrcAuditor.Pending audit = auditor.beforeClose(vm, engine);
         engine.closeWindow(); // the decayed histogram takes this window in here
         MissRatioCurve longCurve = CurveRecords.toAvro(vm, settings.longCurve(), start, end, accessFilter,
                 engine.curve(settings.longHistogram(), settings.maxPoints()), engine.trackedPages(), late);
         context.forward(new Record<>(vm, window, end - 1), historyChild);
         context.forward(new Record<>(vm, longCurve, end - 1), historyChild);
         context.forward(new Record<>(vm, longCurve, end - 1), latestChild);
+        if (audit != null) {
+            context.forward(new Record<>(vm, auditor.afterClose(vm, audit, engine, start, end), end - 1), auditChild);
+            if (audit.shadow() != null) {
+                auditor.save(vm, audit.shadow()); // its window closed
+            }
+        }
         windowsClosed.record();
         return state.emitted(end);
     }
@@ -213,8 +233,9 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
                     + " window were never reported)", vm, retention, kv.value.late());
             engines.remove(vm);
             snapshots.delete(vm);
+            auditor.drop(vm);
             windowStates.delete(vm);
-            context.forward(new Record<String, MissRatioCurve>(vm, null, now), latestChild);
+            context.forward(new Record<String, SpecificRecord>(vm, null, now), latestChild);
         }
     }
 
@@ -252,6 +273,7 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
     }
 
     private MrcEngine newEngine(String vm) {
+        auditor.restart(vm);
         MrcEngine engine = MrcEngine.forVm(vm, settings.engine());
         engines.put(vm, engine);
         return engine;

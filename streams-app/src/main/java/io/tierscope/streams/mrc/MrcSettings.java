@@ -19,9 +19,10 @@ import java.util.Locale;
  * @param maxPoints       most points per published curve, the log grid included: the knots where the curve
  *                        bends fill the rest (see {@link CurveKnots}); when they do not fit, the curve's
  *                        interpolation error says the bound achieved
+ * @param audit           VMs that also run an exact engine, as a live accuracy self-check ({@link MrcAuditor})
  */
 public record MrcSettings(MrcConfig engine, CurveKind longCurve, long idleRetentionMs, int cachedEngines,
-                          int maxPoints) {
+                          int maxPoints, MrcAuditSettings audit) {
     public static final int DEFAULT_SAMPLE_PAGES = 8192;
     public static final long DEFAULT_IDLE_RETENTION_MS = 24 * 3600 * 1000L;
     public static final int DEFAULT_CACHED_ENGINES = 64;
@@ -44,11 +45,23 @@ public record MrcSettings(MrcConfig engine, CurveKind longCurve, long idleRetent
             throw new IllegalArgumentException("MRC max points must be in [" + CurveKnots.MIN_MAX_POINTS + ", "
                     + CurveKnots.MAX_MAX_POINTS + "], got " + maxPoints);
         }
+        if (audit == null) {
+            throw new IllegalArgumentException("MRC audit settings are required (MrcAuditSettings.OFF: none)");
+        }
     }
 
-    /** With the default point cap. */
+    /** Without an audit. */
+    public MrcSettings(MrcConfig engine, CurveKind longCurve, long idleRetentionMs, int cachedEngines, int maxPoints) {
+        this(engine, longCurve, idleRetentionMs, cachedEngines, maxPoints, MrcAuditSettings.OFF);
+    }
+
+    /** With the default point cap, without an audit. */
     public MrcSettings(MrcConfig engine, CurveKind longCurve, long idleRetentionMs, int cachedEngines) {
         this(engine, longCurve, idleRetentionMs, cachedEngines, DEFAULT_MAX_POINTS);
+    }
+
+    public MrcSettings withAudit(MrcAuditSettings settings) {
+        return new MrcSettings(engine, longCurve, idleRetentionMs, cachedEngines, maxPoints, settings);
     }
 
     /** With the default engine cache bound. */
@@ -57,11 +70,11 @@ public record MrcSettings(MrcConfig engine, CurveKind longCurve, long idleRetent
     }
 
     public MrcSettings withCachedEngines(int max) {
-        return new MrcSettings(engine, longCurve, idleRetentionMs, max, maxPoints);
+        return new MrcSettings(engine, longCurve, idleRetentionMs, max, maxPoints, audit);
     }
 
     public MrcSettings withMaxPoints(int max) {
-        return new MrcSettings(engine, longCurve, idleRetentionMs, cachedEngines, max);
+        return new MrcSettings(engine, longCurve, idleRetentionMs, cachedEngines, max, audit);
     }
 
     /** With the default idle retention (24 h). */

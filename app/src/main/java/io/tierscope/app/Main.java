@@ -1,5 +1,6 @@
 package io.tierscope.app;
 
+import io.tierscope.app.bench.BenchCommand;
 import io.tierscope.cli.ClusterCheck;
 import io.tierscope.collector.cli.CollectCommand;
 import io.tierscope.executor.cli.ExecuteCommand;
@@ -30,7 +31,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "tierscope", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Fleet-wide guest page-access telemetry on Apache Kafka.",
         footer = {"", "Exit codes: 0 done, 1 failed at its job, 2 bad usage, 130 interrupted."},
-        subcommands = {DemoCommand.class, PlatformCommand.class, CollectCommand.class, StreamsCommand.class, MrcCommand.class, HeatCommand.class,
+        subcommands = {DemoCommand.class, BenchCommand.class, PlatformCommand.class, CollectCommand.class, StreamsCommand.class, MrcCommand.class, HeatCommand.class,
                 InventoryCommand.class, PlanCommand.class, ExecuteCommand.class, SimulateCommand.class, ServeCommand.class, QueryCommand.class,
                 TraceCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

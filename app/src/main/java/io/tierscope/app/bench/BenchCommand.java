@@ -177,6 +177,7 @@ public final class BenchCommand implements Callable<Integer> {
         Path work = Files.createDirectories(dataDir.resolve(runId));
         List<StepResult> results = new ArrayList<>();
         Totals totals;
+        boolean finished = false;
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(60))) {
             out.println("tierscope bench: " + (external ? "using " + cluster.bootstrapServers() : "starting the embedded platform")
                     + "; run directory " + work.toAbsolutePath());
@@ -186,9 +187,12 @@ public final class BenchCommand implements Callable<Integer> {
                 ClientSecurity security = external ? cluster.security() : ClientSecurity.NONE;
                 totals = run(platform, security, runId, work, out, signal, results);
             }
+            finished = true;
         } finally {
-            if (!keepData) {
+            if (finished && !keepData) {
                 deleteTree(work);
+            } else if (!finished) {
+                spec.commandLine().getErr().println("tierscope bench: logs kept in " + work.toAbsolutePath());
             }
         }
         report(out, results, totals);
@@ -251,8 +255,8 @@ public final class BenchCommand implements Callable<Integer> {
                              }
                          })) {
                 while (!running.await(1, TimeUnit.SECONDS)) {
-                    if (!streams.alive() || System.nanoTime() - started > TimeUnit.MINUTES.toNanos(3)) {
-                        throw new IllegalStateException("the streams process did not start; its log ends:\n" + streams.tail(20));
+                    if (!streams.alive() || System.nanoTime() - started > TimeUnit.MINUTES.toNanos(5)) {
+                        throw new IllegalStateException("the streams process did not start within 5 minutes (log " + streams.log() + ")");
                     }
                 }
                 double streamsStart = (System.nanoTime() - started) / 1e9;
@@ -472,6 +476,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         out.println("(! = not sustained; latency = window end -> curve/heat summary readable; cpu in cores: streams,"
                 + " collector, platform (broker + registry, in this JVM); rss = peak)");
+        for (StepResult r : results) {
+            StringBuilder line = new StringBuilder("step " + r.step() + " CPU per sample:");
+            r.processes().forEach((name, f) -> line.append(String.format(Locale.ROOT, " %s %.2f us", name, r.cpuMicrosPerSample(f))));
+            out.println(line);
+        }
         StepResult best = sustainedStep(results);
         out.printf(Locale.ROOT, "sustained: %s samples/s, %s A/D-scan pages/s; latency p50 %s p99 %s (window %d s, grace %d s);"
                         + " %.2f bytes/sample on the wire, %.2f bytes/sample in changelogs%n",

@@ -67,10 +67,22 @@ record StepResult(int step, double ratePerVm, double offeredSamplesPerS, double 
         });
         m.put("latency", lat);
         Map<String, Object> procs = new LinkedHashMap<>();
-        processes.forEach((name, f) -> procs.put(name, Map.of("cpu_cores", round(f.cpuCores()), "rss_mib", round(f.rssMiB()),
-                "peak_rss_mib", round(f.peakRssMiB()))));
+        processes.forEach((name, f) -> {
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("cpu_cores", round(f.cpuCores()));
+            // CPU time per sample: what a core buys, whatever share of the cores other work took.
+            figures.put("cpu_us_per_sample", number(cpuMicrosPerSample(f)));
+            figures.put("rss_mib", round(f.rssMiB()));
+            figures.put("peak_rss_mib", round(f.peakRssMiB()));
+            procs.put(name, figures);
+        });
         m.put("processes", procs);
         return m;
+    }
+
+    /** A process's CPU microseconds per sample processed in the step (NaN when none was). */
+    double cpuMicrosPerSample(ProcessFigures f) {
+        return processedSamplesPerS <= 0 ? Double.NaN : f.cpuCores() / processedSamplesPerS * 1e6;
     }
 
     static double round(double v) {

@@ -246,19 +246,9 @@ public final class BenchCommand implements Callable<Integer> {
                 streamsArgs.addAll(List.of("--config", streamsConfig.toString()));
             }
             long started = System.nanoTime();
-            CountDownLatch running = new CountDownLatch(1);
+            ChildJvm streams = startStreams(streamsArgs, work, out);
             try (OutputLatency outputs = new OutputLatency(security, platform.bootstrapServers(), platform.schemaRegistryUrl()).start();
-                 ChildJvm streams = ChildJvm.start("streams", split(streamsJvmOptions), streamsArgs, work.resolve("streams.log"),
-                         line -> {
-                             if (line.contains("tierscope streams: ") && line.contains(" running against ")) {
-                                 running.countDown();
-                             }
-                         })) {
-                while (!running.await(1, TimeUnit.SECONDS)) {
-                    if (!streams.alive() || System.nanoTime() - started > TimeUnit.MINUTES.toNanos(5)) {
-                        throw new IllegalStateException("the streams process did not start within 5 minutes (log " + streams.log() + ")");
-                    }
-                }
+                 streams) {
                 double streamsStart = (System.nanoTime() - started) / 1e9;
                 out.printf(Locale.ROOT, "tierscope bench: streams app %s running (pid %d, %.1f s to start); %d VMs, %d pages each,"
                                 + " scans every %d ms, %d s per step%n", applicationId, streams.pid(), streamsStart, vms, footprint,
@@ -293,6 +283,40 @@ public final class BenchCommand implements Callable<Integer> {
                         delta(bytesAfter, bytesBefore, Topic.AD_SCANS.topicName()),
                         probe.changelogBytes(bytesAfter) - probe.changelogBytes(bytesBefore), streamsStart, applicationId);
             }
+        }
+    }
+
+    /**
+     * Starts the streams process and waits until it runs; a start that fails its reachability check (5 s, which a
+     * busy machine can miss) is retried twice.
+     */
+    private ChildJvm startStreams(List<String> args, Path work, PrintWriter out) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            CountDownLatch running = new CountDownLatch(1);
+            ChildJvm streams = ChildJvm.start("streams", split(streamsJvmOptions), args, work.resolve("streams-" + attempt + ".log"),
+                    line -> {
+                        if (line.contains("tierscope streams: ") && line.contains(" running against ")) {
+                            running.countDown();
+                        }
+                    });
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (!running.await(1, TimeUnit.SECONDS) && streams.alive()) {
+                if (System.nanoTime() > deadline) {
+                    streams.close();
+                    throw new IllegalStateException("the streams process did not reach RUNNING within 5 minutes (log "
+                            + streams.log() + ")");
+                }
+            }
+            if (running.getCount() == 0) {
+                return streams;
+            }
+            int exit = streams.stop(5);
+            String why = streams.tail(1);
+            if (attempt == 3) {
+                throw new IllegalStateException("the streams process exited with " + exit + " at start: " + why);
+            }
+            out.println("tierscope bench: the streams process exited at start (" + why + "); starting it again");
+            out.flush();
         }
     }
 

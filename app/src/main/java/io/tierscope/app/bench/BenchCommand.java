@@ -352,7 +352,8 @@ public final class BenchCommand implements Callable<Integer> {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (progress.samplesPublished() == 0) {
                 if (!collector.alive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the collector did not start publishing; its log ends:\n" + collector.tail(20));
+                    throw new IllegalStateException("the collector did not start publishing (log " + collector.log() + "): "
+                            + collector.tail(1));
                 }
                 if (signal.await(Duration.ofMillis(200))) {
                     return new StepRun(null, progress);
@@ -373,10 +374,10 @@ public final class BenchCommand implements Callable<Integer> {
                     return new StepRun(null, progress);
                 }
                 if (!streams.alive()) {
-                    throw new IllegalStateException("the streams process died; its log ends:\n" + streams.tail(20));
+                    throw new IllegalStateException("the streams process died (log " + streams.log() + "): " + streams.tail(1));
                 }
                 if (!collector.alive()) {
-                    throw new IllegalStateException("the collector died; its log ends:\n" + collector.tail(20));
+                    throw new IllegalStateException("the collector died (log " + collector.log() + "): " + collector.tail(1));
                 }
                 CollectorProgress now = progress;
                 lagSamples = Math.round(probe.lag(samples) * now.samplesPerBatch());

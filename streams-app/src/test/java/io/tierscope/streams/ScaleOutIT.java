@@ -125,8 +125,11 @@ class ScaleOutIT {
         // Reference: one instance over the same input.
         List<TopicPartition> outputs = partitions(platform, COMPARED);
         Map<TopicPartition, Long> boundary = endOffsets(platform, outputs);
-        try (StreamsRunner single = start(platform, referenceApp, work.resolve("single"))) {
+        StreamsRunner single = start(platform, referenceApp, work.resolve("single"));
+        try {
             awaitCaughtUp(platform, referenceApp, endOffsets(platform, inputs));
+        } finally {
+            single.close();
         }
         Map<TopicPartition, Long> end = endOffsets(platform, outputs);
         Map<String, Map<String, List<String>>> scaled = new TreeMap<>();

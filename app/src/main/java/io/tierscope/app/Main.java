@@ -1,5 +1,6 @@
 package io.tierscope.app;
 
+import io.tierscope.app.bench.BenchCommand;
 import io.tierscope.cli.ClusterCheck;
 import io.tierscope.collector.cli.CollectCommand;
 import io.tierscope.executor.cli.ExecuteCommand;
@@ -33,7 +34,7 @@ import picocli.CommandLine.ScopeType;
         footer = {"", "Exit codes: 0 done, 1 failed at its job, 2 bad usage, 130 interrupted."})
 public final class Main implements Runnable {
     /** Every subcommand, in the order help lists them. */
-    static final Class<?>[] SUBCOMMANDS = {DemoCommand.class, PlatformCommand.class, CollectCommand.class, StreamsCommand.class, MrcCommand.class, HeatCommand.class,
+    static final Class<?>[] SUBCOMMANDS = {DemoCommand.class, BenchCommand.class, PlatformCommand.class, CollectCommand.class, StreamsCommand.class, MrcCommand.class, HeatCommand.class,
             InventoryCommand.class, PlanCommand.class, ExecuteCommand.class, SimulateCommand.class, ServeCommand.class, QueryCommand.class,
             TraceCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class};
 

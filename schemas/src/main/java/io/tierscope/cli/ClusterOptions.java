@@ -29,6 +29,23 @@ public final class ClusterOptions {
 
     private ClientSecurity security;
 
+    /**
+     * Whether a cluster is named (by option or environment), for commands that start an embedded one otherwise.
+     *
+     * @throws IllegalArgumentException when only one of the bootstrap servers and the registry is named
+     */
+    public boolean named() {
+        boolean broker = bootstrapServers != null && !bootstrapServers.isBlank();
+        boolean registry = schemaRegistryUrl != null && !schemaRegistryUrl.isBlank();
+        if (broker != registry) {
+            throw new IllegalArgumentException(broker ? "--bootstrap-servers is given but no schema registry: pass"
+                    + " --schema-registry too (or $" + REGISTRY_ENV + "), or neither for the embedded platform"
+                    : "--schema-registry is given but no Kafka cluster: pass --bootstrap-servers too (or $" + BOOTSTRAP_ENV
+                    + "), or neither for the embedded platform");
+        }
+        return broker;
+    }
+
     /** @throws IllegalArgumentException naming the missing option and environment variable */
     public String bootstrapServers() {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {

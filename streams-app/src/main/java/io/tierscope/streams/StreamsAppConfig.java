@@ -8,6 +8,7 @@ import io.tierscope.streams.heat.HeatConfig;
 import io.tierscope.analytics.mrc.MrcConfig;
 import io.tierscope.streams.mrc.MrcSettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -80,6 +81,12 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
      * VM sends again. Bounds heap whatever the VMs per task.
      */
     public static final String MRC_CACHED_ENGINES = "tierscope.mrc.cached.engines";
+
+    /** Every key above: what a --config file may hold besides Kafka's settings. */
+    public static final List<String> KEYS = List.of(WINDOW_MS, GRACE_MS, ACCESS_FILTER, INPUT_MAX_AHEAD_MS,
+            INPUT_MAX_BEHIND_MS, HEAT_CHUNK_PAGES, HEAT_CLASSIFIER, HEAT_GAP_POLICY, HEAT_TTL_MS, HEAT_SUMMARY_HOTTEST,
+            HEAT_SOURCE, HEAT_SAMPLE_PERIOD_MS, MRC_SAMPLING, MRC_TEMPORAL_PERIOD_MS, MRC_CURVE, MRC_DECAY,
+            PAGE_SIZE_BYTES, MRC_HEAD_PAGES, MRC_IDLE_RETENTION_MS, MRC_CACHED_ENGINES);
 
     private static MrcSettings mrcFrom(Map<?, ?> props) {
         MrcSettings d = MrcSettings.defaults();

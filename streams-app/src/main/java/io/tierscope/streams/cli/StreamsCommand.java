@@ -7,6 +7,7 @@ import io.tierscope.cli.OptionRange;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.metrics.MetricsOptions;
 import io.tierscope.metrics.StreamsMetrics;
+import io.tierscope.streams.ConfigKeys;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.StreamsRunner;
 import io.tierscope.streams.health.HealthSettings;
@@ -103,6 +104,7 @@ public final class StreamsCommand implements Callable<Integer> {
         Map<String, String> props = new HashMap<>();
         if (configFile != null) {
             props.putAll(ConfigFile.load(configFile));
+            ConfigKeys.requireKnown(props.keySet(), StreamsAppConfig.KEYS, "--config " + configFile);
         }
         if (windowSeconds != null) {
             props.put(StreamsAppConfig.WINDOW_MS, Long.toString(windowSeconds * 1000));
@@ -120,12 +122,7 @@ public final class StreamsCommand implements Callable<Integer> {
             props.put(StreamsAppConfig.MRC_CURVE, mrcCurve);
         }
         StreamsAppConfig appConfig = StreamsAppConfig.from(props);
-        Map<String, String> overrides = new HashMap<>();
-        props.forEach((k, v) -> {
-            if (!k.startsWith("tierscope.")) {
-                overrides.put(k, v);
-            }
-        });
+        Map<String, String> overrides = ConfigKeys.kafkaOverrides(props);
         overrides.put("num.standby.replicas", Integer.toString(standbyReplicas));
         overrides.put("num.stream.threads", Integer.toString(threads));
         cluster.requireReachable();

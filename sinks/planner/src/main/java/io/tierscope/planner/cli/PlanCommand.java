@@ -8,6 +8,7 @@ import io.tierscope.metrics.MetricsOptions;
 import io.tierscope.metrics.StreamsMetrics;
 import io.tierscope.planner.PlannerConfig;
 import io.tierscope.planner.PlannerRunner;
+import io.tierscope.streams.ConfigKeys;
 import io.tierscope.streams.StreamsRunner;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,17 +73,13 @@ public final class PlanCommand implements Callable<Integer> {
         Map<String, String> props = new HashMap<>();
         if (configFile != null) {
             props.putAll(ConfigFile.load(configFile));
+            ConfigKeys.requireKnown(props.keySet(), PlannerConfig.KEYS, "--config " + configFile);
         }
         if (periodSeconds != null) {
             props.put(PlannerConfig.PERIOD_MS, Long.toString(periodSeconds * 1000));
         }
         PlannerConfig config = PlannerConfig.from(props);
-        Map<String, String> overrides = new HashMap<>();
-        props.forEach((k, v) -> {
-            if (!k.startsWith("tierscope.")) {
-                overrides.put(k, v);
-            }
-        });
+        Map<String, String> overrides = ConfigKeys.kafkaOverrides(props);
         overrides.put("num.standby.replicas", Integer.toString(standbyReplicas));
         overrides.put("num.stream.threads", Integer.toString(threads));
         cluster.requireReachable();

@@ -11,6 +11,7 @@ import io.tierscope.streams.ConfigKeys;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.StreamsRunner;
 import io.tierscope.streams.health.HealthSettings;
+import io.tierscope.streams.metrics.TopologyMeters;
 import io.tierscope.streams.registry.RegistryHealth;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,10 +116,12 @@ public final class StreamsCommand implements Callable<Integer> {
             System.out.println("tierscope streams: " + instance.applicationId() + " running against " + cluster.bootstrapServers()
                     + (health == null ? "" : "; health on port " + runner.healthPort()));
             RegistryHealth registryHealth = runner.registryHealth();
-            try (AutoCloseable served = StreamsMetrics.serve(metrics, "streams", runner.streams(), registry ->
-                    Gauge.builder("tierscope.streams.registry.up", registryHealth, h -> h.up() ? 1 : 0)
-                            .description("1 while the schema registry answers, 0 while the app waits for it")
-                            .register(registry), System.out)) {
+            try (AutoCloseable served = StreamsMetrics.serve(metrics, "streams", runner.streams(), registry -> {
+                Gauge.builder("tierscope.streams.registry.up", registryHealth, h -> h.up() ? 1 : 0)
+                        .description("1 while the schema registry answers, 0 while the app waits for it")
+                        .register(registry);
+                return TopologyMeters.bind(registry, runner.streams()::metrics);
+            }, System.out)) {
                 signal.await(null);
             }
         }

@@ -8,6 +8,7 @@ import io.tierscope.avro.HeatChange;
 import io.tierscope.avro.HeatSummary;
 import io.tierscope.avro.PageHeatChunk;
 import io.tierscope.schemas.ScanSequence;
+import io.tierscope.streams.metrics.TopologySensors;
 import io.tierscope.streams.window.EventClock;
 import io.tierscope.streams.window.TumblingWindows;
 import io.tierscope.streams.window.VmWindow;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -43,6 +45,8 @@ final class HeatChunks {
     private KeyValueStore<String, StoredChunk> chunks;
     private KeyValueStore<String, VmWindow> vms;
     private EventClock clock;
+    private Sensor summariesClosed;
+    private Sensor lateBatches;
 
     HeatChunks(HeatConfig config, TumblingWindows windows) {
         this.config = config;
@@ -54,6 +58,8 @@ final class HeatChunks {
         this.chunks = context.getStateStore(HeatStores.CHUNKS);
         this.vms = context.getStateStore(HeatStores.VMS);
         this.clock = EventClock.recover(vms);
+        this.summariesClosed = TopologySensors.windowsClosed(context.metrics(), TopologySensors.Output.HEAT);
+        this.lateBatches = TopologySensors.lateBatches(context.metrics(), TopologySensors.Output.HEAT);
     }
 
     HeatConfig config() {
@@ -87,6 +93,9 @@ final class HeatChunks {
             p = summarize(vm, p);
         }
         boolean late = p.isLate(windows, window);
+        if (late) {
+            lateBatches.record();
+        }
         if (!late && !p.open()) {
             p = p.opened(window);
         }
@@ -208,6 +217,7 @@ final class HeatChunks {
         }
         HeatSummary out = summary.build(vm, end, p);
         context.forward(new Record<Object, Object>(vm, out, end - 1), HeatTopology.HEAT_SUMMARY_SINK);
+        summariesClosed.record();
         return p.emitted(end);
     }
 

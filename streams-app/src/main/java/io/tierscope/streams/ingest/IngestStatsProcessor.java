@@ -2,12 +2,16 @@ package io.tierscope.streams.ingest;
 
 import io.tierscope.avro.IngestStats;
 import io.tierscope.avro.SampleBatch;
+import io.tierscope.streams.metrics.TopologySensors;
 import io.tierscope.streams.window.EventClock;
 import io.tierscope.streams.window.TumblingWindows;
 import io.tierscope.streams.window.VmWindow;
 import io.tierscope.topics.EndOfInput;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -38,6 +42,10 @@ public final class IngestStatsProcessor implements Processor<String, SampleBatch
     private final EventClock clock = new EventClock();
     /** Closed windows are looked for each time the event clock crosses a multiple of this. */
     private long checkEveryMs;
+    private Sensor windowsClosed;
+    private Sensor lateBatches;
+    /** Per VM seen by this task, its event-lag gauge; removed with the VM's bookkeeping. */
+    private final Map<String, Sensor> eventLag = new HashMap<>();
 
     /**
      * @param idleRetentionMs a VM's bookkeeping is dropped once event time is this far past its last emitted
@@ -57,11 +65,15 @@ public final class IngestStatsProcessor implements Processor<String, SampleBatch
             it.forEachRemaining(kv -> clock.advance(kv.value.getWindowStartMs()));
         }
         checkEveryMs = windows.checkEveryMs();
+        windowsClosed = TopologySensors.windowsClosed(context.metrics(), TopologySensors.Output.INGEST);
+        lateBatches = TopologySensors.lateBatches(context.metrics(), TopologySensors.Output.INGEST);
     }
 
     @Override
     public void process(Record<String, SampleBatch> record) {
         String vm = record.key();
+        eventLag.computeIfAbsent(vm, v -> TopologySensors.vmEventLag(context.metrics(), v))
+                .record(context.currentSystemTimeMs() - record.timestamp());
         if (record.timestamp() > clock.nowMs()) {
             long before = clock.nowMs();
             clock.advance(record.timestamp());
@@ -73,6 +85,7 @@ public final class IngestStatsProcessor implements Processor<String, SampleBatch
         VmWindow p = progressOf(vm);
         if (p.isLate(windows, start) || windows.closed(start, clock.nowMs())) {
             progress.put(vm, p.withLate());
+            lateBatches.record();
         } else {
             count(vm, start, record.value());
         }
@@ -133,7 +146,13 @@ public final class IngestStatsProcessor implements Processor<String, SampleBatch
                 }
             }
         }
-        idle.forEach(progress::delete);
+        for (String vm : idle) {
+            progress.delete(vm);
+            Sensor lag = eventLag.remove(vm);
+            if (lag != null) {
+                context.metrics().removeSensor(lag);
+            }
+        }
     }
 
     private boolean hasOpenWindow(String vm) {
@@ -155,7 +174,14 @@ public final class IngestStatsProcessor implements Processor<String, SampleBatch
             progress.put(stats.getVmId(), p.emitted(stats.getWindowEndMs()));
             open.delete(kv.key);
             context.forward(new Record<>(stats.getVmId(), stats, stats.getWindowEndMs() - 1));
+            windowsClosed.record();
         }
+    }
+
+    @Override
+    public void close() {
+        eventLag.values().forEach(context.metrics()::removeSensor);
+        eventLag.clear();
     }
 
     private VmWindow progressOf(String vm) {

@@ -6,9 +6,11 @@ import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.SampleBatch;
 import io.tierscope.schemas.SampleCodec;
 import io.tierscope.topics.EndOfInput;
+import io.tierscope.streams.metrics.TopologySensors;
 import io.tierscope.streams.window.EventClock;
 import io.tierscope.streams.window.TumblingWindows;
 import io.tierscope.streams.window.VmWindow;
+import org.apache.kafka.common.metrics.Sensor;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +63,8 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
     private KeyValueStore<String, byte[]> snapshots;
     private KeyValueStore<String, VmWindow> windowStates;
     private EventClock clock;
+    private Sensor windowsClosed;
+    private Sensor lateBatches;
 
     /**
      * @param accessFilter the access types counted ("xwr" subset), {@code accessMask} the same as xwr bits
@@ -90,6 +94,8 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
     @Override
     public void init(ProcessorContext<String, MissRatioCurve> context) {
         this.context = context;
+        this.windowsClosed = TopologySensors.windowsClosed(context.metrics(), TopologySensors.Output.MRC);
+        this.lateBatches = TopologySensors.lateBatches(context.metrics(), TopologySensors.Output.MRC);
         this.snapshots = context.getStateStore(ENGINES_STORE);
         this.windowStates = context.getStateStore(WINDOWS_STORE);
         engines.clear(); // the stores may have been restored to an older state than this cache
@@ -118,6 +124,7 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
         }
         if (state.isLate(windows, start)) {
             state = state.withLate();
+            lateBatches.record();
         } else if (!state.open()) {
             state = state.opened(start);
         }
@@ -174,6 +181,7 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
         context.forward(new Record<>(vm, window, end - 1), historyChild);
         context.forward(new Record<>(vm, longCurve, end - 1), historyChild);
         context.forward(new Record<>(vm, longCurve, end - 1), latestChild);
+        windowsClosed.record();
         return state.emitted(end);
     }
 

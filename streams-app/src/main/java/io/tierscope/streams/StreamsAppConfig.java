@@ -8,13 +8,13 @@ import io.tierscope.streams.heat.HeatConfig;
 import io.tierscope.analytics.mrc.MrcConfig;
 import io.tierscope.streams.mrc.MrcSettings;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 /**
- * The streams app's own settings (Kafka Streams' settings pass through unchanged). One place
- * for every key and default; {@link #from(Map)} rejects bad values with a message naming the key.
+ * The streams app's own settings (Kafka Streams' settings pass through unchanged): every key, and
+ * {@link #from(Map)}, which rejects bad values with a message naming the key. Types, defaults and
+ * docs of the keys are tabled in {@link StreamsConfigTable}.
  */
 public record StreamsAppConfig(Duration window, Duration grace, String accessFilter, MrcSettings mrc,
                                HeatConfig heat, InputBounds input) {
@@ -81,12 +81,6 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
      * VM sends again. Bounds heap whatever the VMs per task.
      */
     public static final String MRC_CACHED_ENGINES = "tierscope.mrc.cached.engines";
-
-    /** Every key above: what a --config file may hold besides Kafka's settings. */
-    public static final List<String> KEYS = List.of(WINDOW_MS, GRACE_MS, ACCESS_FILTER, INPUT_MAX_AHEAD_MS,
-            INPUT_MAX_BEHIND_MS, HEAT_CHUNK_PAGES, HEAT_CLASSIFIER, HEAT_GAP_POLICY, HEAT_TTL_MS, HEAT_SUMMARY_HOTTEST,
-            HEAT_SOURCE, HEAT_SAMPLE_PERIOD_MS, MRC_SAMPLING, MRC_TEMPORAL_PERIOD_MS, MRC_CURVE, MRC_DECAY,
-            PAGE_SIZE_BYTES, MRC_HEAD_PAGES, MRC_IDLE_RETENTION_MS, MRC_CACHED_ENGINES);
 
     private static MrcSettings mrcFrom(Map<?, ?> props) {
         MrcSettings d = MrcSettings.defaults();

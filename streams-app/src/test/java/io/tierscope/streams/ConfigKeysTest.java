@@ -4,18 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ConfigKeysTest {
     private static String refusal(String key) {
         return assertThrows(IllegalArgumentException.class,
-                () -> ConfigKeys.requireKnown(Set.of(key), StreamsAppConfig.KEYS, "--config f")).getMessage();
+                () -> ConfigKeys.requireKnown(Set.of(key), StreamsConfigTable.DEFINITION.names(), "--config f")).getMessage();
     }
 
     @Test
@@ -42,19 +38,6 @@ class ConfigKeysTest {
         assertDoesNotThrow(() -> ConfigKeys.requireKnown(List.of("processing.guarantee", "max.poll.records",
                 "consumer.max.poll.records", "main.consumer.fetch.max.bytes", "restore.consumer.max.poll.records",
                 "producer.linger.ms", "admin.retries", "topic.retention.ms", "security.protocol", "ssl.truststore.location",
-                StreamsAppConfig.WINDOW_MS, StreamsAppConfig.MRC_DECAY), StreamsAppConfig.KEYS, "--config f"));
-    }
-
-    @Test
-    void everyOwnKeyConstantIsListed() throws IllegalAccessException {
-        List<String> constants = new ArrayList<>();
-        for (Field f : StreamsAppConfig.class.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class
-                    && f.get(null).toString().startsWith("tierscope.")) {
-                constants.add(f.get(null).toString());
-            }
-        }
-        assertEquals(Set.copyOf(constants), Set.copyOf(StreamsAppConfig.KEYS));
-        assertEquals(StreamsAppConfig.defaults(), StreamsAppConfig.from(Map.of()));
+                StreamsAppConfig.WINDOW_MS, StreamsAppConfig.MRC_DECAY), StreamsConfigTable.DEFINITION.names(), "--config f"));
     }
 }

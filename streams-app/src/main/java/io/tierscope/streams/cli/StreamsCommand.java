@@ -9,6 +9,7 @@ import io.tierscope.metrics.MetricsOptions;
 import io.tierscope.metrics.StreamsMetrics;
 import io.tierscope.streams.ConfigKeys;
 import io.tierscope.streams.StreamsAppConfig;
+import io.tierscope.streams.StreamsConfigTable;
 import io.tierscope.streams.StreamsRunner;
 import io.tierscope.streams.health.HealthSettings;
 import io.tierscope.streams.metrics.TopologyMeters;
@@ -86,7 +87,7 @@ public final class StreamsCommand implements Callable<Integer> {
         Map<String, String> props = new HashMap<>();
         if (configFile != null) {
             props.putAll(ConfigFile.load(configFile));
-            ConfigKeys.requireKnown(props.keySet(), StreamsAppConfig.KEYS, "--config " + configFile);
+            ConfigKeys.requireKnown(props.keySet(), StreamsConfigTable.DEFINITION.names(), "--config " + configFile);
         }
         if (windowSeconds != null) {
             props.put(StreamsAppConfig.WINDOW_MS, Long.toString(windowSeconds * 1000));

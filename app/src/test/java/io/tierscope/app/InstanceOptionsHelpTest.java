@@ -9,10 +9,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
-/** streams and plan share their instance options; each shows its own application id and state dir defaults. */
+/** streams, plan and serve share their instance options; each shows its own application id and state dir defaults. */
 class InstanceOptionsHelpTest {
     @ParameterizedTest
-    @CsvSource({"streams, tierscope-streams, data/streams", "plan, tierscope-planner, data/planner"})
+    @CsvSource({"streams, tierscope-streams, data/streams", "plan, tierscope-planner, data/planner",
+            "serve, tierscope-query, data/query"})
     void eachCommandShowsItsOwnDefaults(String command, String applicationId, String stateDir) {
         StringWriter out = new StringWriter();
         CommandLine cli = Main.commandLine();

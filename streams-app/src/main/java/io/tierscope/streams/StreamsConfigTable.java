@@ -16,6 +16,7 @@ import static io.tierscope.streams.StreamsAppConfig.MRC_CURVE;
 import static io.tierscope.streams.StreamsAppConfig.MRC_DECAY;
 import static io.tierscope.streams.StreamsAppConfig.MRC_HEAD_PAGES;
 import static io.tierscope.streams.StreamsAppConfig.MRC_IDLE_RETENTION_MS;
+import static io.tierscope.streams.StreamsAppConfig.MRC_MAX_POINTS;
 import static io.tierscope.streams.StreamsAppConfig.MRC_SAMPLING;
 import static io.tierscope.streams.StreamsAppConfig.MRC_TEMPORAL_PERIOD_MS;
 import static io.tierscope.streams.StreamsAppConfig.PAGE_SIZE_BYTES;
@@ -50,6 +51,9 @@ public final class StreamsConfigTable {
                             + " sample (0 = plain SHARDS); off with a collector pre-filter or temporal sampling")
             .define(MRC_IDLE_RETENTION_MS, Type.LONG, 86_400_000L, Importance.LOW,
                     "a VM silent this long loses its MRC state; its latest curve gets a tombstone")
+            .define(MRC_MAX_POINTS, Type.LONG, 512L, Importance.LOW,
+                    "most points per published curve, log grid included; the rest go where the curve bends"
+                            + " ([docs/mrc-accuracy.md](docs/mrc-accuracy.md))")
             .define(PAGE_SIZE_BYTES, Type.LONG, 4096L, Importance.LOW, "bytes per page, for curve sizes in bytes")
             .define(HEAT_CHUNK_PAGES, Type.LONG, 32_768L, Importance.MEDIUM,
                     "pages per heat chunk (store entry, page-heat record); scans start on chunk boundaries")

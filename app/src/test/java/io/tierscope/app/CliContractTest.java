@@ -35,6 +35,8 @@ class CliContractTest {
 
     static Path goodTrace;
     static Path malformedTrace;
+    static Path typoConfig;
+    static Path kafkaTypoConfig;
 
     @BeforeAll
     static void setUp() throws IOException {
@@ -43,6 +45,9 @@ class CliContractTest {
         }
         goodTrace = Files.writeString(dir.resolve("good.csv"), "page,xwr,vm\n1,r,a\n2,w,a\n5,xr,b\n1,r,a\n");
         malformedTrace = Files.writeString(dir.resolve("malformed.csv"), "1,r\n2,r\nnot-a-page\n");
+        typoConfig = Files.writeString(dir.resolve("typo.properties"), "tierscope.windw.ms=60000\n");
+        kafkaTypoConfig = Files.writeString(dir.resolve("kafka-typo.properties"),
+                "tierscope.plan.period.ms=60000\nconsumer.max.poll.record=100\n");
     }
 
     record Run(int exit, String out, String err) {
@@ -101,6 +106,11 @@ class CliContractTest {
                 Arguments.of(2, "--speed must be a positive factor", cluster("collect", "--speed", "0")),
                 Arguments.of(2, "--to: unknown trace format 'png'", new String[] {"trace", "convert", "--in", "x", "--out", "y", "--to", "png"}),
                 Arguments.of(2, "--to lackey is not supported", new String[] {"trace", "convert", "--in", "x", "--out", "y", "--to", "lackey"}),
+                // usage: unknown config keys, with the nearest known one, before anything connects
+                Arguments.of(2, "tierscope streams: unknown key tierscope.windw.ms in --config TYPO; did you mean tierscope.window.ms?",
+                        cluster("streams", "--config", "TYPO")),
+                Arguments.of(2, "tierscope plan: unknown key consumer.max.poll.record in --config KTYPO; did you mean consumer.max.poll.records?",
+                        cluster("plan", "--config", "KTYPO")),
                 // failures at the job: missing or unusable files, with the reason
                 Arguments.of(1, "no such file or directory: " + missing, cluster("collect", "--config", missing)),
                 Arguments.of(1, "tierscope streams: no such file or directory: " + missing, cluster("streams", "--config", missing)),
@@ -145,6 +155,7 @@ class CliContractTest {
 
     private static String resolve(String s) {
         return s.replace("GOOD", goodTrace.toString()).replace("MALFORMED", malformedTrace.toString()).replace("CLOSED", closedPort)
+                .replace("KTYPO", kafkaTypoConfig.toString()).replace("TYPO", typoConfig.toString())
                 .replace("DIR", dir.toString());
     }
 

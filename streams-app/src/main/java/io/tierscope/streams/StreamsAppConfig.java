@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The streams app's own settings (Kafka Streams' settings pass through unchanged). One place
- * for every key and default; {@link #from(Map)} rejects bad values with a message naming the key.
+ * The streams app's own settings (Kafka Streams' settings pass through unchanged): every key, and
+ * {@link #from(Map)}, which rejects bad values with a message naming the key. Types, defaults and
+ * docs of the keys are tabled in {@link StreamsConfigTable}.
  */
 public record StreamsAppConfig(Duration window, Duration grace, String accessFilter, MrcSettings mrc,
                                HeatConfig heat, InputBounds input) {

@@ -16,6 +16,7 @@ import io.tierscope.topics.DeadLetter;
 import io.tierscope.topics.Topic;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The spine (decode -> windowed ingest stats, bad input -> dead letter) in TopologyTestDriver, with an in-memory registry. */
 class IngestStatsTopologyTest {
@@ -41,12 +43,13 @@ class IngestStatsTopologyTest {
     private SpecificAvroSerializer<SampleBatch> serializer;
 
     @BeforeEach
-    void setUp() {
+    void setUp(@TempDir Path stateDir) {
         SchemaRegistry registry = new InMemorySchemaRegistry();
         StreamsAppConfig config = new StreamsAppConfig(Duration.ofSeconds(10), Duration.ofSeconds(2), "xwr");
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ingest-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString()); // not the shared /tmp/kafka-streams: other builds run there
         driver = new TopologyTestDriver(TierscopeTopology.build(config, new TopologySerdes(registry)), props);
         serializer = new SpecificAvroSerializer<>(registry, true);
         samples = driver.createInputTopic(Topic.RAW_SAMPLES.topicName(), new ByteArraySerializer(), new ByteArraySerializer());

@@ -5,6 +5,7 @@ import static io.tierscope.streams.ConfigValues.longValue;
 
 import io.tierscope.analytics.tiering.placement.HeatMemoryScore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,6 +34,10 @@ public record PlannerConfig(Duration period, Duration grace, long stepPages, int
      * how long an access keeps ranking a page (default {@link HeatMemoryScore#DEFAULT_HALF_LIFE_PERIODS}).
      */
     public static final String HALF_LIFE_PERIODS = "tierscope.plan.half.life.periods";
+
+    /** Every key above: what a plan --config file may hold besides Kafka's settings. */
+    public static final List<String> KEYS = List.of(PERIOD_MS, GRACE_MS, STEP_PAGES, CHUNK_PAGES, TOLERANCE_RATIO,
+            MIN_SCORE_GAP, HALF_LIFE_PERIODS);
 
     public static PlannerConfig from(Map<?, ?> props) {
         long period = longValue(props, PERIOD_MS, 60_000);

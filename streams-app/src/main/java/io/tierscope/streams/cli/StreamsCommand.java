@@ -7,11 +7,13 @@ import io.tierscope.cli.OptionRange;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.metrics.MetricsOptions;
 import io.tierscope.metrics.StreamsMetrics;
-import io.tierscope.streams.metrics.TopologyMeters;
+import io.tierscope.streams.ConfigKeys;
 import io.tierscope.streams.StreamsAppConfig;
+import io.tierscope.streams.StreamsConfigTable;
 import io.tierscope.streams.StreamsRunner;
 import io.tierscope.streams.mrc.MrcAuditMeters;
 import io.tierscope.streams.health.HealthSettings;
+import io.tierscope.streams.metrics.TopologyMeters;
 import io.tierscope.streams.registry.RegistryHealth;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,18 +29,14 @@ import picocli.CommandLine.Option;
 @Command(name = "streams", mixinStandardHelpOptions = true,
         description = {"Run one instance of the Tierscope Kafka Streams topology.",
                 "Start more with the same --application-id to scale out: Kafka spreads the partitions, "
-                        + "i.e. the VMs, across them."})
+                        + "i.e. the VMs, across them."},
+        defaultValueProvider = StreamsCommand.Defaults.class)
 public final class StreamsCommand implements Callable<Integer> {
     @Mixin
     private ClusterOptions cluster;
 
-    @Option(names = "--application-id", defaultValue = StreamsRunner.DEFAULT_APPLICATION_ID,
-            description = "Kafka Streams application.id; instances with the same id share the work (default: ${DEFAULT-VALUE}).")
-    private String applicationId;
-
-    @Option(names = "--state-dir", defaultValue = "data/streams", paramLabel = "DIR",
-            description = "Local state directory (default: ${DEFAULT-VALUE}).")
-    private Path stateDir;
+    @Mixin
+    private InstanceOptions instance;
 
     @Option(names = "--window-seconds", paramLabel = "S", description = "Tumbling window, 10 to 3600 s (default 60).")
     private Long windowSeconds;
@@ -56,18 +54,6 @@ public final class StreamsCommand implements Callable<Integer> {
     @Option(names = "--mrc-curve", paramLabel = "KIND",
             description = "Curve published next to each window's: cumulative or decayed (default cumulative).")
     private String mrcCurve;
-
-    @Option(names = "--standby-replicas", defaultValue = "0", description = "Standby replicas of each state store, 0 = none (default: ${DEFAULT-VALUE}).")
-    private int standbyReplicas;
-
-    @Option(names = "--threads", defaultValue = "1", description = "Stream threads in this instance, >= 1 (default: ${DEFAULT-VALUE}).")
-    private int threads;
-
-    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of topics this instance creates (default: ${DEFAULT-VALUE}).")
-    private int partitions;
-
-    @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor of topics this instance creates (default: ${DEFAULT-VALUE}).")
-    private short replicationFactor;
 
     @Option(names = "--health-port", paramLabel = "PORT",
             description = "Serve GET /health (liveness) and /ready (readiness) on this port; off unless given (0 = any free port).")
@@ -97,14 +83,12 @@ public final class StreamsCommand implements Callable<Integer> {
         if (graceSeconds != null) {
             OptionRange.atLeast("--grace-seconds", graceSeconds, 0);
         }
-        OptionRange.atLeast("--standby-replicas", standbyReplicas, 0);
-        OptionRange.between("--threads", threads, 1, 1024);
-        OptionRange.atLeast("--partitions", partitions, 1);
-        OptionRange.atLeast("--replication-factor", replicationFactor, 1);
+        instance.validate();
         metrics.validate();
         Map<String, String> props = new HashMap<>();
         if (configFile != null) {
             props.putAll(ConfigFile.load(configFile));
+            ConfigKeys.requireKnown(props.keySet(), StreamsConfigTable.DEFINITION.names(), "--config " + configFile);
         }
         if (windowSeconds != null) {
             props.put(StreamsAppConfig.WINDOW_MS, Long.toString(windowSeconds * 1000));
@@ -122,22 +106,16 @@ public final class StreamsCommand implements Callable<Integer> {
             props.put(StreamsAppConfig.MRC_CURVE, mrcCurve);
         }
         StreamsAppConfig appConfig = StreamsAppConfig.from(props);
-        Map<String, String> overrides = new HashMap<>();
-        props.forEach((k, v) -> {
-            if (!k.startsWith("tierscope.")) {
-                overrides.put(k, v);
-            }
-        });
-        overrides.put("num.standby.replicas", Integer.toString(standbyReplicas));
-        overrides.put("num.stream.threads", Integer.toString(threads));
+        Map<String, String> overrides = ConfigKeys.kafkaOverrides(props);
+        overrides.putAll(instance.streamsSettings());
         cluster.requireReachable();
-        Properties streamsProps = StreamsRunner.streamsProperties(cluster.security(), cluster.bootstrapServers(), applicationId, stateDir, overrides);
+        Properties streamsProps = StreamsRunner.streamsProperties(cluster.security(), cluster.bootstrapServers(), instance.applicationId(), instance.stateDir(), overrides);
 
         HealthSettings health = healthPort == null ? null : new HealthSettings(healthHost, healthPort, readyMaxLag);
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(40));
              StreamsRunner runner = StreamsRunner.start(streamsProps, appConfig, cluster.security(), cluster.schemaRegistryUrl(),
-                     partitions, replicationFactor, Duration.ofMinutes(2), health)) {
-            System.out.println("tierscope streams: " + applicationId + " running against " + cluster.bootstrapServers()
+                     instance.partitions(), instance.replicationFactor(), Duration.ofMinutes(2), health)) {
+            System.out.println("tierscope streams: " + instance.applicationId() + " running against " + cluster.bootstrapServers()
                     + (health == null ? "" : "; health on port " + runner.healthPort()));
             RegistryHealth registryHealth = runner.registryHealth();
             try (AutoCloseable served = StreamsMetrics.serve(metrics, "streams", runner.streams(), registry -> {
@@ -153,4 +131,10 @@ public final class StreamsCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** This command's application id and state dir defaults. */
+    static final class Defaults extends InstanceOptions.Defaults {
+        Defaults() {
+            super(StreamsRunner.DEFAULT_APPLICATION_ID, "data/streams");
+        }
+    }
 }

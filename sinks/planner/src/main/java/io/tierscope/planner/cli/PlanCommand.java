@@ -8,7 +8,9 @@ import io.tierscope.metrics.MetricsOptions;
 import io.tierscope.metrics.StreamsMetrics;
 import io.tierscope.planner.PlannerConfig;
 import io.tierscope.planner.PlannerRunner;
+import io.tierscope.streams.ConfigKeys;
 import io.tierscope.streams.StreamsRunner;
+import io.tierscope.streams.cli.InstanceOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,33 +26,17 @@ import picocli.CommandLine.Option;
         description = {"Run one instance of the tiering planner.",
                 "Per host and planning period it publishes the split of the fast tier across its VMs "
                         + "(tierscope.tiering.allocations) and the page moves (tierscope.tiering.plans).",
-                "Start more with the same --application-id to scale out: Kafka spreads the hosts across them."})
+                "Start more with the same --application-id to scale out: Kafka spreads the hosts across them."},
+        defaultValueProvider = PlanCommand.Defaults.class)
 public final class PlanCommand implements Callable<Integer> {
     @Mixin
     private ClusterOptions cluster;
 
-    @Option(names = "--application-id", defaultValue = PlannerRunner.DEFAULT_APPLICATION_ID,
-            description = "Kafka Streams application.id; instances with the same id share the hosts (default: ${DEFAULT-VALUE}).")
-    private String applicationId;
-
-    @Option(names = "--state-dir", defaultValue = "data/planner", paramLabel = "DIR",
-            description = "Local state directory (default: ${DEFAULT-VALUE}).")
-    private Path stateDir;
+    @Mixin
+    private InstanceOptions instance;
 
     @Option(names = "--period-seconds", paramLabel = "S", description = "Planning period, 1 to 3600 s of event time (default 60).")
     private Long periodSeconds;
-
-    @Option(names = "--standby-replicas", defaultValue = "0", description = "Standby replicas of each state store, 0 = none (default: ${DEFAULT-VALUE}).")
-    private int standbyReplicas;
-
-    @Option(names = "--threads", defaultValue = "1", description = "Stream threads in this instance (default: ${DEFAULT-VALUE}).")
-    private int threads;
-
-    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of topics this instance creates (default: ${DEFAULT-VALUE}).")
-    private int partitions;
-
-    @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor of topics this instance creates (default: ${DEFAULT-VALUE}).")
-    private short replicationFactor;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Properties file: tierscope.plan.* keys and any Kafka Streams setting; command-line options win.")
@@ -64,33 +50,25 @@ public final class PlanCommand implements Callable<Integer> {
         if (periodSeconds != null) {
             OptionRange.between("--period-seconds", periodSeconds, 1, 3600);
         }
-        OptionRange.atLeast("--standby-replicas", standbyReplicas, 0);
-        OptionRange.between("--threads", threads, 1, 1024);
-        OptionRange.atLeast("--partitions", partitions, 1);
-        OptionRange.atLeast("--replication-factor", replicationFactor, 1);
+        instance.validate();
         metrics.validate();
         Map<String, String> props = new HashMap<>();
         if (configFile != null) {
             props.putAll(ConfigFile.load(configFile));
+            ConfigKeys.requireKnown(props.keySet(), PlannerConfig.KEYS, "--config " + configFile);
         }
         if (periodSeconds != null) {
             props.put(PlannerConfig.PERIOD_MS, Long.toString(periodSeconds * 1000));
         }
         PlannerConfig config = PlannerConfig.from(props);
-        Map<String, String> overrides = new HashMap<>();
-        props.forEach((k, v) -> {
-            if (!k.startsWith("tierscope.")) {
-                overrides.put(k, v);
-            }
-        });
-        overrides.put("num.standby.replicas", Integer.toString(standbyReplicas));
-        overrides.put("num.stream.threads", Integer.toString(threads));
+        Map<String, String> overrides = ConfigKeys.kafkaOverrides(props);
+        overrides.putAll(instance.streamsSettings());
         cluster.requireReachable();
-        Properties streamsProps = StreamsRunner.streamsProperties(cluster.security(), cluster.bootstrapServers(), applicationId, stateDir, overrides);
+        Properties streamsProps = StreamsRunner.streamsProperties(cluster.security(), cluster.bootstrapServers(), instance.applicationId(), instance.stateDir(), overrides);
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(40));
-             PlannerRunner runner = PlannerRunner.start(streamsProps, config, cluster.security(), cluster.schemaRegistryUrl(), partitions,
-                     replicationFactor, Duration.ofMinutes(2))) {
-            System.out.println("tierscope plan: " + applicationId + " running against " + cluster.bootstrapServers()
+             PlannerRunner runner = PlannerRunner.start(streamsProps, config, cluster.security(), cluster.schemaRegistryUrl(),
+                     instance.partitions(), instance.replicationFactor(), Duration.ofMinutes(2))) {
+            System.out.println("tierscope plan: " + instance.applicationId() + " running against " + cluster.bootstrapServers()
                     + ", one plan per host every " + config.period().toSeconds() + " s of event time");
             try (AutoCloseable served = StreamsMetrics.serve(metrics, "plan", runner.streams(), registry -> () -> { }, System.out)) {
                 signal.await(null);
@@ -99,4 +77,10 @@ public final class PlanCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** This command's application id and state dir defaults. */
+    static final class Defaults extends InstanceOptions.Defaults {
+        Defaults() {
+            super(PlannerRunner.DEFAULT_APPLICATION_ID, "data/planner");
+        }
+    }
 }

@@ -6,10 +6,9 @@ import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.metrics.Metrics;
 import io.tierscope.query.QueryService;
 import io.tierscope.streams.StreamsRunner;
-import java.nio.file.Path;
+import io.tierscope.streams.cli.InstanceOptions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.state.HostInfo;
 import picocli.CommandLine.Command;
@@ -19,7 +18,8 @@ import picocli.CommandLine.Option;
 /** {@code tierscope serve}: one query service instance (API, dashboard, metrics) until SIGTERM / Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve the query API (/api/v1), the live dashboard (/) and Prometheus metrics (/metrics).",
-                "Start more with the same --application-id: each holds some VMs and forwards requests to the owner."})
+                "Start more with the same --application-id: each holds some VMs and forwards requests to the owner."},
+        defaultValueProvider = ServeCommand.Defaults.class)
 public final class ServeCommand implements Callable<Integer> {
     @Mixin
     private ClusterOptions cluster;
@@ -39,21 +39,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Environment variable holding the bearer token /api and /metrics require; unset: no token (default: ${DEFAULT-VALUE}).")
     private String tokenEnv;
 
-    @Option(names = "--application-id", defaultValue = QueryService.DEFAULT_APPLICATION_ID,
-            description = "Kafka Streams application.id shared by all instances (default: ${DEFAULT-VALUE}).")
-    private String applicationId;
-
-    @Option(names = "--state-dir", defaultValue = "data/query", paramLabel = "DIR", description = "Local state directory (default: ${DEFAULT-VALUE}).")
-    private Path stateDir;
+    @Mixin
+    private InstanceOptions instance;
 
     @Option(names = "--history-hours", defaultValue = "24", description = "Hours of MRC and heat history kept (default: ${DEFAULT-VALUE}).")
     private int historyHours;
-
-    @Option(names = "--standby-replicas", defaultValue = "0", description = "Standby copies of each store on other instances (default: ${DEFAULT-VALUE}).")
-    private int standbyReplicas;
-
-    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of topics this instance creates (default: ${DEFAULT-VALUE}).")
-    private int partitions;
 
     @Option(names = "--lag-groups", split = ",", paramLabel = "GROUP[,GROUP...]",
             defaultValue = StreamsRunner.DEFAULT_APPLICATION_ID,
@@ -61,8 +51,6 @@ public final class ServeCommand implements Callable<Integer> {
                     + " e.g. the streams app's and the planner's (default: ${DEFAULT-VALUE}).")
     private List<String> lagGroups;
 
-    @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor of topics this instance creates (default: ${DEFAULT-VALUE}).")
-    private short replicationFactor;
 
     @Override
     public Integer call() throws Exception {
@@ -72,9 +60,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (historyHours < 1) {
             throw new IllegalArgumentException("--history-hours must be >= 1, got " + historyHours);
         }
-        io.tierscope.cli.OptionRange.atLeast("--standby-replicas", standbyReplicas, 0);
-        io.tierscope.cli.OptionRange.atLeast("--partitions", partitions, 1);
-        io.tierscope.cli.OptionRange.atLeast("--replication-factor", replicationFactor, 1);
+        instance.validate();
         if (lagGroups.stream().anyMatch(String::isBlank)) {
             throw new IllegalArgumentException("--lag-groups must name groups separated by commas, got an empty one");
         }
@@ -82,9 +68,8 @@ public final class ServeCommand implements Callable<Integer> {
         String advertised = advertisedHost != null ? advertisedHost
                 : "0.0.0.0".equals(bind) ? java.net.InetAddress.getLocalHost().getHostName() : bind;
         QueryService.Settings settings = new QueryService.Settings(cluster.security(), cluster.bootstrapServers(), cluster.schemaRegistryUrl(),
-                applicationId, stateDir, bind, port, new HostInfo(advertised, port), System.getenv(tokenEnv),
-                Duration.ofHours(historyHours), partitions, replicationFactor,
-                Map.of("num.standby.replicas", Integer.toString(standbyReplicas)));
+                instance.applicationId(), instance.stateDir(), bind, port, new HostInfo(advertised, port), System.getenv(tokenEnv),
+                Duration.ofHours(historyHours), instance.partitions(), instance.replicationFactor(), instance.streamsSettings());
         PrometheusMeterRegistry registry = Metrics.newRegistry("serve");
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(40));
              QueryService service = QueryService.start(settings, registry, lagGroups)) {
@@ -93,5 +78,12 @@ public final class ServeCommand implements Callable<Integer> {
             signal.await(null);
         }
         return 0;
+    }
+
+    /** This command's application id and state dir defaults. */
+    static final class Defaults extends InstanceOptions.Defaults {
+        Defaults() {
+            super(QueryService.DEFAULT_APPLICATION_ID, "data/query");
+        }
     }
 }

@@ -11,6 +11,8 @@ import static io.tierscope.streams.StreamsAppConfig.HEAT_SUMMARY_HOTTEST;
 import static io.tierscope.streams.StreamsAppConfig.HEAT_TTL_MS;
 import static io.tierscope.streams.StreamsAppConfig.INPUT_MAX_AHEAD_MS;
 import static io.tierscope.streams.StreamsAppConfig.INPUT_MAX_BEHIND_MS;
+import static io.tierscope.streams.StreamsAppConfig.MRC_AUDIT;
+import static io.tierscope.streams.StreamsAppConfig.MRC_AUDIT_MAX_PAGES;
 import static io.tierscope.streams.StreamsAppConfig.MRC_CACHED_ENGINES;
 import static io.tierscope.streams.StreamsAppConfig.MRC_CURVE;
 import static io.tierscope.streams.StreamsAppConfig.MRC_DECAY;
@@ -54,6 +56,12 @@ public final class StreamsConfigTable {
             .define(MRC_MAX_POINTS, Type.LONG, 512L, Importance.LOW,
                     "most points per published curve, log grid included; the rest go where the curve bends"
                             + " ([docs/mrc-accuracy.md](docs/mrc-accuracy.md))")
+            .define(MRC_AUDIT, Type.STRING, "", Importance.LOW,
+                    "live accuracy self-check: a fraction (0..1, VMs chosen by hash of their id) or a comma list of VM ids"
+                            + " that also run an exact engine; their errors go to the MRC audit topic (empty = none)")
+            .define(MRC_AUDIT_MAX_PAGES, Type.LONG, 1_048_576L, Importance.LOW,
+                    "most distinct pages an audited VM's exact engine tracks (~80 B each); beyond, the audit reports"
+                            + " `OVER_BUDGET` instead of growing")
             .define(PAGE_SIZE_BYTES, Type.LONG, 4096L, Importance.LOW, "bytes per page, for curve sizes in bytes")
             .define(HEAT_CHUNK_PAGES, Type.LONG, 32_768L, Importance.MEDIUM,
                     "pages per heat chunk (store entry, page-heat record); scans start on chunk boundaries")

@@ -117,29 +117,38 @@ public final class DemoCommand implements Callable<Integer> {
                 ClientSecurity security = platform.embedded() ? ClientSecurity.NONE : ClientSecurity.fromEnvironment();
                 ClientSecurity collectorSecurity = security;
                 ClientSecurity streamsSecurity = security;
+                ClientSecurity plannerSecurity = security;
+                ClientSecurity querySecurity = security;
+                ClientSecurity readerSecurity = security;
                 if (secured && platform instanceof EmbeddedPlatform embedded) {
-                    Map<String, Path> clients = SecuredPlatformUsers.create(embedded.brokerSecurity(),
-                            platform.bootstrapServers(), "tierscope-demo", dataDir.resolve("clients"));
+                    Map<String, Path> clients = SecuredPlatformUsers.create(embedded.brokerSecurity(), platform.bootstrapServers(),
+                            new SecuredPlatformUsers.Scopes(STREAMS_APP, PLANNER_APP, QUERY_APP, DEMO_HOST),
+                            dataDir.resolve("clients"));
+                    // The administrator provisions the topics and the host inventory; each component runs as its own user.
                     security = ClientSecurity.load(clients.get(BrokerSecurity.ADMIN));
                     try (Admin admin = Admin.create(security.kafkaClientProperties(platform.bootstrapServers()))) {
                         new TopicProvisioner(admin, 4, (short) 1).ensureAll();
                     }
                     collectorSecurity = ClientSecurity.load(clients.get(SecuredPlatformUsers.COLLECTOR));
                     streamsSecurity = ClientSecurity.load(clients.get(SecuredPlatformUsers.STREAMS));
-                    out.println("tierscope demo: secured broker (SASL_SSL, SCRAM-SHA-512, ACLs); client configs in "
-                            + dataDir.resolve("clients").toAbsolutePath() + "; the planner, query service and printer run as "
+                    plannerSecurity = ClientSecurity.load(clients.get(SecuredPlatformUsers.PLANNER));
+                    querySecurity = ClientSecurity.load(clients.get(SecuredPlatformUsers.QUERY));
+                    readerSecurity = ClientSecurity.load(clients.get(SecuredPlatformUsers.READER));
+                    out.println("tierscope demo: secured broker (SASL_SSL, SCRAM-SHA-512, ACLs); collector, streams, planner,"
+                            + " query service and printer each run as their own least-privilege user (client configs in "
+                            + dataDir.resolve("clients").toAbsolutePath() + "); topics and inventory are provisioned as "
                             + BrokerSecurity.ADMIN);
                 }
-                var streamsProps = StreamsRunner.streamsProperties(streamsSecurity, platform.bootstrapServers(), "tierscope-demo",
+                var streamsProps = StreamsRunner.streamsProperties(streamsSecurity, platform.bootstrapServers(), STREAMS_APP,
                         dataDir.resolve("streams"), Map.of());
                 List<SyntheticFleet.VmSpec> fleetVms = SyntheticFleet.defaultVms(vms);
                 putDemoInventory(security, platform, fleetVms);
                 PlannerConfig plannerConfig = PlannerConfig.from(Map.of(PlannerConfig.PERIOD_MS, Long.toString(windowSeconds * 1000)));
-                var plannerProps = StreamsRunner.streamsProperties(security, platform.bootstrapServers(), "tierscope-demo-planner",
+                var plannerProps = StreamsRunner.streamsProperties(plannerSecurity, platform.bootstrapServers(), PLANNER_APP,
                         dataDir.resolve("planner"), Map.of());
                 try (StreamsRunner runner = StreamsRunner.start(streamsProps, appConfig, streamsSecurity, platform.schemaRegistryUrl(),
                         4, (short) 1, Duration.ofMinutes(2));
-                     OutputTail tail = new OutputTail(security, platform.bootstrapServers(), platform.schemaRegistryUrl(), out)
+                     OutputTail tail = new OutputTail(readerSecurity, platform.bootstrapServers(), platform.schemaRegistryUrl(), out)
                              .follow(Topic.MRC_LATEST, MissRatioCurve.class, CurveLine::format)
                              .follow(Topic.HEAT_SUMMARY, HeatSummary.class, HeatLine::format)
                              .follow(Topic.TIERING_PLANS, TieringPlan.class, plan -> PlanLine.format(plan, windowSeconds * 1000))
@@ -147,10 +156,10 @@ public final class DemoCommand implements Callable<Integer> {
                      SyntheticFleet fleet = SyntheticFleet.start(collectorSecurity, platform.bootstrapServers(), platform.schemaRegistryUrl(),
                              fleetVms, rate, scanPeriodMs);
                      // started once the fleet runs, so its start-up does not hold the data back
-                     PlannerRunner planner = PlannerRunner.start(plannerProps, plannerConfig, security, platform.schemaRegistryUrl(),
+                     PlannerRunner planner = PlannerRunner.start(plannerProps, plannerConfig, plannerSecurity, platform.schemaRegistryUrl(),
                              4, (short) 1, Duration.ofMinutes(2));
-                     QueryService query = QueryService.start(new QueryService.Settings(security, platform.bootstrapServers(),
-                             platform.schemaRegistryUrl(), "tierscope-demo-query", dataDir.resolve("query"), "127.0.0.1",
+                     QueryService query = QueryService.start(new QueryService.Settings(querySecurity, platform.bootstrapServers(),
+                             platform.schemaRegistryUrl(), QUERY_APP, dataDir.resolve("query"), "127.0.0.1",
                              dashboardPort, new HostInfo("127.0.0.1", dashboardPort), null, Duration.ofHours(24), 4, (short) 1,
                              Map.of()), Metrics.newRegistry("demo"))) {
                     out.println("tierscope demo: dashboard at http://127.0.0.1:" + query.port() + "/ (API /api/v1/vms, metrics /metrics)");
@@ -194,6 +203,10 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static final String DEMO_HOST = "demo-host";
+    // No id is a prefix of another: each user's ACLs cover "<its id>-" topics and transactional ids, and no more.
+    private static final String STREAMS_APP = "tierscope-demo-streams";
+    private static final String PLANNER_APP = "tierscope-demo-planner";
+    private static final String QUERY_APP = "tierscope-demo-query";
 
 
 }

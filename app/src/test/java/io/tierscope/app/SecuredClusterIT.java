@@ -150,12 +150,7 @@ class SecuredClusterIT {
                      config, streams, registry, 2, (short) 1, Duration.ofMinutes(3));
              SyntheticFleet fleet = SyntheticFleet.start(security("collector"), broker.bootstrapServers(), registry,
                      vms, 2000, 1000);
-             KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(readerProps(reader),
-                     new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topic.INGEST_STATS.topicName(), Duration.ofSeconds(30))
-                    .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+             KafkaConsumer<String, byte[]> consumer = readerFromStart(Topic.INGEST_STATS)) {
             SpecificAvroDeserializer<IngestStats> de = new SpecificAvroDeserializer<>(IngestStats.class,
                     reader.registryClient(registry, 10_000));
             IngestStats first = null;
@@ -242,12 +237,7 @@ class SecuredClusterIT {
     /** The first plan of {@link #HOST}, read by the reader principal. */
     private static TieringPlan awaitPlan(String registry) {
         ClientSecurity reader = security("reader");
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(readerProps(reader), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topic.TIERING_PLANS.topicName(), Duration.ofSeconds(30))
-                    .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<String, byte[]> consumer = readerFromStart(Topic.TIERING_PLANS)) {
             SpecificAvroDeserializer<TieringPlan> de = new SpecificAvroDeserializer<>(TieringPlan.class,
                     reader.registryClient(registry, 10_000));
             long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
@@ -311,6 +301,17 @@ class SecuredClusterIT {
 
     private static ClientSecurity security(String user) {
         return ClientSecurity.of(broker.security().clientSettings(user, passwords.get(user)));
+    }
+
+    /** A consumer as the reader principal, assigned every partition of {@code topic} from its start (no group). */
+    private static KafkaConsumer<String, byte[]> readerFromStart(Topic topic) {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(readerProps(security("reader")),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic.topicName(), Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
     }
 
     private static Map<String, Object> readerProps(ClientSecurity security) {

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tierscope.avro.SampleBatch;
 import io.tierscope.avro.SampleSource;
-import io.tierscope.platform.Platform;
-import io.tierscope.platform.testing.PlatformExtension;
 import io.tierscope.schemas.SampleCodec;
-import io.tierscope.schemas.serde.SchemaRegistryClient;
+import io.tierscope.schemas.serde.InMemorySchemaRegistry;
 import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.StreamsRunner;
@@ -32,9 +30,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,8 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * accepted. That reference is in a state store, so a restarted instance (its stores restored from the changelogs)
  * rejects what the uninterrupted one would, instead of accepting anything as its first record again.
  */
-@ExtendWith(PlatformExtension.class)
-class BehindBoundRestartIT {
+class BehindBoundRestartTest {
     private static final Instant WALL_CLOCK = Instant.parse("2026-06-01T00:00:00Z");
     private static final long NEWEST = WALL_CLOCK.toEpochMilli() - Duration.ofHours(1).toMillis();
     private static final long EIGHT_DAYS_EARLIER = NEWEST - Duration.ofDays(8).toMillis();
@@ -51,15 +46,9 @@ class BehindBoundRestartIT {
 
     @TempDir
     Path tmp;
-    private String registryUrl;
-    private SpecificAvroSerializer<SampleBatch> serializer;
+    private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    private final SpecificAvroSerializer<SampleBatch> serializer = new SpecificAvroSerializer<>(registry, true);
     private final List<TopologyTestDriver> drivers = new ArrayList<>();
-
-    @BeforeEach
-    void setUp(Platform platform) {
-        registryUrl = platform.schemaRegistryUrl();
-        serializer = new SpecificAvroSerializer<>(new SchemaRegistryClient(registryUrl, 5000), true);
-    }
 
     @AfterEach
     void tearDown() {
@@ -91,7 +80,7 @@ class BehindBoundRestartIT {
 
     private TopologyTestDriver driver() {
         StreamsAppConfig config = new StreamsAppConfig(Duration.ofSeconds(10), Duration.ofSeconds(1), "xwr");
-        TopologyTestDriver driver = new TopologyTestDriver(TierscopeTopology.build(config, new TopologySerdes(registryUrl)),
+        TopologyTestDriver driver = new TopologyTestDriver(TierscopeTopology.build(config, new TopologySerdes(registry)),
                 StreamsRunner.streamsProperties("unused:9092", "behind-it", tmp.resolve("state-" + drivers.size()), Map.of()),
                 WALL_CLOCK);
         drivers.add(driver);

@@ -158,35 +158,43 @@ public final class DemoCommand implements Callable<Integer> {
             ClientSecurity security = platform.embedded() ? ClientSecurity.NONE : ClientSecurity.fromEnvironment();
             ClientSecurity collectorSecurity = security;
             ClientSecurity streamsSecurity = security;
+            ClientSecurity plannerSecurity = security;
+            ClientSecurity querySecurity = security;
+            ClientSecurity readerSecurity = security;
             if (secured && platform instanceof EmbeddedPlatform embedded) {
-                Map<String, Path> clients = SecuredPlatformUsers.create(embedded.brokerSecurity(),
-                        platform.bootstrapServers(), "tierscope-demo", stateDir.resolve("clients"));
+                Map<String, Path> clients = SecuredPlatformUsers.create(embedded.brokerSecurity(), platform.bootstrapServers(),
+                        new SecuredPlatformUsers.Scopes(STREAMS_APP, PLANNER_APP, QUERY_APP, DEMO_HOST), stateDir.resolve("clients"));
+                // The administrator provisions the topics and the host inventory; each component runs as its own user.
                 security = ClientSecurity.load(clients.get(BrokerSecurity.ADMIN));
                 try (Admin admin = Admin.create(security.kafkaClientProperties(platform.bootstrapServers()))) {
                     new TopicProvisioner(admin, 4, (short) 1).ensureAll();
                 }
                 collectorSecurity = ClientSecurity.load(clients.get(SecuredPlatformUsers.COLLECTOR));
                 streamsSecurity = ClientSecurity.load(clients.get(SecuredPlatformUsers.STREAMS));
-                out.println("tierscope demo: secured broker (SASL_SSL, SCRAM-SHA-512, ACLs); client configs in "
-                        + stateDir.resolve("clients").toAbsolutePath() + "; the planner, query service and printer run as "
+                plannerSecurity = ClientSecurity.load(clients.get(SecuredPlatformUsers.PLANNER));
+                querySecurity = ClientSecurity.load(clients.get(SecuredPlatformUsers.QUERY));
+                readerSecurity = ClientSecurity.load(clients.get(SecuredPlatformUsers.READER));
+                out.println("tierscope demo: secured broker (SASL_SSL, SCRAM-SHA-512, ACLs); collector, streams, planner,"
+                        + " query service and printer each run as their own least-privilege user (client configs in "
+                        + stateDir.resolve("clients").toAbsolutePath() + "); topics and inventory are provisioned as "
                         + BrokerSecurity.ADMIN);
             }
-            var streamsProps = StreamsRunner.streamsProperties(streamsSecurity, platform.bootstrapServers(), "tierscope-demo",
+            var streamsProps = StreamsRunner.streamsProperties(streamsSecurity, platform.bootstrapServers(), STREAMS_APP,
                     stateDir.resolve("streams"), Map.of());
             List<SyntheticFleet.VmSpec> fleetVms = SyntheticFleet.defaultVms(vms);
             // The live accuracy self-check on one VM: an exact engine beside its sampled one.
             appConfig = appConfig.withMrc(appConfig.mrc().withAudit(MrcAuditSettings.of(fleetVms.get(0).vmId())));
             putDemoInventory(security, platform, fleetVms);
             PlannerConfig plannerConfig = PlannerConfig.from(Map.of(PlannerConfig.PERIOD_MS, Long.toString(windowSeconds * 1000)));
-            var plannerProps = StreamsRunner.streamsProperties(security, platform.bootstrapServers(), "tierscope-demo-planner",
+            var plannerProps = StreamsRunner.streamsProperties(plannerSecurity, platform.bootstrapServers(), PLANNER_APP,
                     stateDir.resolve("planner"), Map.of());
             long windowMs = windowSeconds * 1000;
             try (StreamsRunner runner = StreamsRunner.start(streamsProps, appConfig, streamsSecurity, platform.schemaRegistryUrl(),
                     4, (short) 1, Duration.ofMinutes(2));
-                 PlannerRunner planner = PlannerRunner.start(plannerProps, plannerConfig, security, platform.schemaRegistryUrl(),
+                 PlannerRunner planner = PlannerRunner.start(plannerProps, plannerConfig, plannerSecurity, platform.schemaRegistryUrl(),
                          4, (short) 1, Duration.ofMinutes(2));
-                 QueryService query = QueryService.start(new QueryService.Settings(security, platform.bootstrapServers(),
-                         platform.schemaRegistryUrl(), "tierscope-demo-query", stateDir.resolve("query"), "127.0.0.1",
+                 QueryService query = QueryService.start(new QueryService.Settings(querySecurity, platform.bootstrapServers(),
+                         platform.schemaRegistryUrl(), QUERY_APP, stateDir.resolve("query"), "127.0.0.1",
                          dashboardPort, new HostInfo("127.0.0.1", dashboardPort), null, Duration.ofHours(24), 4, (short) 1,
                          Map.of()), auditedRegistry())) {
                 // Everything is up: from here on it is the fleet's time. Results of windows that ended
@@ -194,7 +202,7 @@ public final class DemoCommand implements Callable<Integer> {
                 DemoPrinter printer = new DemoPrinter(out, fleetVms.stream().map(SyntheticFleet.VmSpec::vmId).toList(),
                         fleetVms.stream().mapToLong(vm -> vm.shape().pages()).max().orElse(1), List.of(DEMO_HOST),
                         System.currentTimeMillis(), windowMs, windowMs + RESULT_WAIT_MS, PAGE_SIZE);
-                try (OutputTail tail = new OutputTail(security, platform.bootstrapServers(), platform.schemaRegistryUrl(),
+                try (OutputTail tail = new OutputTail(readerSecurity, platform.bootstrapServers(), platform.schemaRegistryUrl(),
                          () -> printer.tick(System.currentTimeMillis()))
                          .follow(Topic.MRC_HISTORY, MissRatioCurve.class, c -> printer.curve(c, System.currentTimeMillis()))
                          .follow(Topic.HEAT_SUMMARY, HeatSummary.class, h -> printer.heat(h, System.currentTimeMillis()))
@@ -274,6 +282,10 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static final String DEMO_HOST = "demo-host";
+    // No id is a prefix of another: each user's ACLs cover "<its id>-" topics and transactional ids, and no more.
+    private static final String STREAMS_APP = "tierscope-demo-streams";
+    private static final String PLANNER_APP = "tierscope-demo-planner";
+    private static final String QUERY_APP = "tierscope-demo-query";
     private static final int PAGE_SIZE = 4096;
     /** How long past its window a window's rows may still be missing before it is printed without them. */
     private static final long RESULT_WAIT_MS = 5_000;

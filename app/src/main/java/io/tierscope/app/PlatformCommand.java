@@ -1,13 +1,13 @@
 package io.tierscope.app;
 
 import io.tierscope.app.security.SecuredPlatformUsers;
+import io.tierscope.executor.cli.ExecuteCommand;
 import io.tierscope.cli.ClientSecurity;
 import io.tierscope.platform.kafka.BrokerSecurity;
 import java.util.Map;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.platform.EmbeddedPlatform;
 import io.tierscope.platform.PlatformConfig;
-import io.tierscope.streams.StreamsRunner;
 import io.tierscope.topics.TopicProvisioner;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +38,8 @@ public final class PlatformCommand implements Callable<Integer> {
     private int partitions;
 
     @Option(names = "--secured", description = "Secured broker: SASL_SSL with SCRAM-SHA-512 and ACLs; creates the users "
-            + "collector, streams (application id tierscope-streams) and reader with least-privilege ACLs and writes their "
+            + "collector, streams, planner, query (the commands' default application ids), executor (this host) and reader"
+            + " with least-privilege ACLs and writes their "
             + "--client-config files under <data-dir>/clients. Needs a data dir that was never started open.")
     private boolean secured;
 
@@ -52,7 +53,8 @@ public final class PlatformCommand implements Callable<Integer> {
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(60));
              EmbeddedPlatform platform = EmbeddedPlatform.start(config)) {
             Map<String, Path> clients = secured ? SecuredPlatformUsers.create(platform.brokerSecurity(),
-                    platform.bootstrapServers(), StreamsRunner.DEFAULT_APPLICATION_ID, dataDir.resolve("clients")) : Map.of();
+                    platform.bootstrapServers(), SecuredPlatformUsers.Scopes.defaults(ExecuteCommand.localHostName()),
+                    dataDir.resolve("clients")) : Map.of();
             ClientSecurity admin = secured ? ClientSecurity.load(clients.get(BrokerSecurity.ADMIN)) : ClientSecurity.NONE;
             try (Admin a = Admin.create(admin.kafkaClientProperties(platform.bootstrapServers()))) {
                 new TopicProvisioner(a, partitions, (short) 1).ensureAll();

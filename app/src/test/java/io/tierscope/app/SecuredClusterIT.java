@@ -7,18 +7,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tierscope.app.security.ComponentAcls;
 import io.tierscope.avro.IngestStats;
+import io.tierscope.avro.TieringPlan;
+import io.tierscope.avro.VmInventory;
 import io.tierscope.cli.ClientSecurity;
 import io.tierscope.collector.produce.SyntheticFleet;
+import io.tierscope.executor.cli.ExecuteCommand;
+import io.tierscope.metrics.Metrics;
+import io.tierscope.planner.PlannerConfig;
+import io.tierscope.planner.PlannerRunner;
+import io.tierscope.planner.inventory.InventorySpec;
+import io.tierscope.planner.inventory.InventoryTopic;
 import io.tierscope.platform.Platform;
 import io.tierscope.platform.kafka.BrokerProcess;
 import io.tierscope.platform.kafka.BrokerSecurity;
 import io.tierscope.platform.process.FreePorts;
 import io.tierscope.platform.testing.PlatformExtension;
+import io.tierscope.query.QueryService;
 import io.tierscope.schemas.serde.SpecificAvroDeserializer;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.StreamsRunner;
 import io.tierscope.topics.Topic;
 import io.tierscope.topics.TopicProvisioner;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,11 +59,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The pipeline on a secured cluster: the embedded broker with a SASL_SSL listener (SCRAM-SHA-512,
@@ -60,6 +77,10 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(PlatformExtension.class)
 class SecuredClusterIT {
     private static final String APP_ID = "secured-it";
+    private static final String PLANNER_APP = "secured-it-planner";
+    private static final String QUERY_APP = "secured-it-query";
+    private static final String HOST = "secured-it-host";
+    private static final String TOKEN = "secured-it-token";
 
     @TempDir
     static Path tmp;
@@ -74,7 +95,7 @@ class SecuredClusterIT {
         try (Admin admin = admin(BrokerSecurity.ADMIN, broker.security().adminPassword())) {
             new TopicProvisioner(admin, 2, (short) 1).ensureAll();
             List<UserScramCredentialUpsertion> users = new ArrayList<>();
-            for (String user : List.of("collector", "streams", "reader", "nobody")) {
+            for (String user : List.of("collector", "streams", "reader", "planner", "executor", "query", "nobody")) {
                 passwords.put(user, BrokerSecurity.randomSecret());
                 users.add(new UserScramCredentialUpsertion(user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192),
                         passwords.get(user)));
@@ -84,6 +105,9 @@ class SecuredClusterIT {
             acls.addAll(ComponentAcls.collector("collector"));
             acls.addAll(ComponentAcls.streams("streams", APP_ID));
             acls.addAll(ComponentAcls.outputReader("reader"));
+            acls.addAll(ComponentAcls.planner("planner", PLANNER_APP));
+            acls.addAll(ComponentAcls.executor("executor", HOST));
+            acls.addAll(ComponentAcls.queryService("query", QUERY_APP));
             admin.createAcls(acls).all().get();
         }
         for (String user : passwords.keySet()) {
@@ -115,22 +139,18 @@ class SecuredClusterIT {
     }
 
     @Test
-    void collectorStreamsAndReaderWorkEachWithItsOwnPrincipalAndAcls(Platform platform) throws Exception {
+    void everyComponentWorksAsItsOwnPrincipalWithOnlyItsAcls(Platform platform) throws Exception {
         String registry = platform.schemaRegistryUrl();
         StreamsAppConfig config = new StreamsAppConfig(Duration.ofSeconds(10), Duration.ofSeconds(1), "xwr");
         ClientSecurity streams = security("streams");
         ClientSecurity reader = security("reader");
+        List<SyntheticFleet.VmSpec> vms = SyntheticFleet.defaultVms(2);
         try (StreamsRunner runner = StreamsRunner.start(StreamsRunner.streamsProperties(streams, broker.bootstrapServers(),
                      APP_ID, tmp.resolve("state"), Map.of("commit.interval.ms", "500")),
                      config, streams, registry, 2, (short) 1, Duration.ofMinutes(3));
              SyntheticFleet fleet = SyntheticFleet.start(security("collector"), broker.bootstrapServers(), registry,
-                     SyntheticFleet.defaultVms(2), 2000, 1000);
-             KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(readerProps(reader),
-                     new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topic.INGEST_STATS.topicName(), Duration.ofSeconds(30))
-                    .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+                     vms, 2000, 1000);
+             KafkaConsumer<String, byte[]> consumer = readerFromStart(Topic.INGEST_STATS)) {
             SpecificAvroDeserializer<IngestStats> de = new SpecificAvroDeserializer<>(IngestStats.class,
                     reader.registryClient(registry, 10_000));
             IngestStats first = null;
@@ -145,7 +165,90 @@ class SecuredClusterIT {
             }
             assertTrue(first != null, "the reader got ingest stats of the collector's samples, through the streams app");
             assertTrue(first.getVmId().startsWith("vm-"), first.toString());
+
+            plannerQueryServiceAndExecutorWorkEachAsItsOwnPrincipal(registry, vms);
             fleet.stop();
+        }
+    }
+
+    /**
+     * With the collector and the streams app running: the planner plans the host (inventory given by the
+     * administrator), the reader sees the plan, an executor dry run executes it, and the query service answers
+     * with its token only. Each as its own principal with only its ACLs.
+     */
+    private void plannerQueryServiceAndExecutorWorkEachAsItsOwnPrincipal(String registry, List<SyntheticFleet.VmSpec> vms)
+            throws Exception {
+        List<VmInventory> inventory = new ArrayList<>();
+        long memory = 0;
+        for (SyntheticFleet.VmSpec vm : vms) {
+            inventory.add(InventorySpec.vm(vm.vmId(), "memory=" + vm.shape().pages() + ",pid=" + ProcessHandle.current().pid()));
+            memory += vm.shape().pages();
+        }
+        ClientSecurity admin = ClientSecurity.of(broker.security().clientSettings(BrokerSecurity.ADMIN,
+                broker.security().adminPassword()));
+        new InventoryTopic(admin, broker.bootstrapServers(), registry).put(InventorySpec.build(HOST, 0, 1, memory / 4,
+                Math.max(1, memory / 40), 4096, inventory, System.currentTimeMillis()));
+        ClientSecurity planner = security("planner");
+        int port = FreePorts.pick(1)[0];
+        try (PlannerRunner runner = PlannerRunner.start(StreamsRunner.streamsProperties(planner, broker.bootstrapServers(),
+                     PLANNER_APP, tmp.resolve("planner"), Map.of("commit.interval.ms", "500")),
+                     PlannerConfig.from(Map.of(PlannerConfig.PERIOD_MS, "10000")), planner, registry, 2, (short) 1,
+                     Duration.ofMinutes(3));
+             QueryService query = QueryService.start(new QueryService.Settings(security("query"), broker.bootstrapServers(),
+                     registry, QUERY_APP, tmp.resolve("query"), "127.0.0.1", port, new HostInfo("127.0.0.1", port), TOKEN,
+                     Duration.ofHours(1), 2, (short) 1, Map.of()), Metrics.newRegistry("secured-it"))) {
+            TieringPlan plan = awaitPlan(registry);
+            assertEquals(HOST, plan.getHost());
+
+            Path executorConfig = broker.security().writeClientConfig(tmp.resolve("executor.properties"), "executor",
+                    passwords.get("executor"));
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = new CommandLine(new ExecuteCommand()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                    .execute("--host", HOST, "--max-plans", "1", "--gfn-mapping", "qemu", "--bootstrap-servers",
+                            broker.bootstrapServers(), "--schema-registry", registry, "--client-config", executorConfig.toString());
+            assertEquals(0, code, out + "\n" + err);
+            assertTrue(out.toString().contains("dry run") && out.toString().contains("done: 1 plan(s) executed"), out.toString());
+
+            HttpClient http = HttpClient.newHttpClient();
+            URI vmsUri = URI.create("http://127.0.0.1:" + port + "/api/v1/vms");
+            assertEquals(401, http.send(HttpRequest.newBuilder(vmsUri).build(), HttpResponse.BodyHandlers.ofString()).statusCode(),
+                    "no token, no answer");
+            String answer = "";
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (!answer.contains(vms.get(0).vmId()) && System.nanoTime() < deadline) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(vmsUri).header("Authorization", "Bearer " + TOKEN)
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                answer = r.statusCode() == 200 ? r.body() : "";
+                Thread.sleep(500);
+            }
+            assertTrue(answer.contains(vms.get(0).vmId()), "the query service (its own principal) answers: " + answer);
+        }
+
+        // A principal without ACLs cannot run the planner: its start-up topic check is refused.
+        ClientSecurity nobody = security("nobody");
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> PlannerRunner.start(
+                StreamsRunner.streamsProperties(nobody, broker.bootstrapServers(), PLANNER_APP + "-nobody",
+                        tmp.resolve("planner-nobody"), Map.of()), PlannerConfig.from(Map.of()), nobody, registry, 2, (short) 1,
+                Duration.ofSeconds(60)));
+        assertTrue(refused.getMessage().contains("Authorization"), refused.getMessage());
+    }
+
+    /** The first plan of {@link #HOST}, read by the reader principal. */
+    private static TieringPlan awaitPlan(String registry) {
+        ClientSecurity reader = security("reader");
+        try (KafkaConsumer<String, byte[]> consumer = readerFromStart(Topic.TIERING_PLANS)) {
+            SpecificAvroDeserializer<TieringPlan> de = new SpecificAvroDeserializer<>(TieringPlan.class,
+                    reader.registryClient(registry, 10_000));
+            long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (HOST.equals(r.key()) && r.value() != null) {
+                        return de.deserialize(r.topic(), r.value());
+                    }
+                }
+            }
+            throw new AssertionError("no plan for " + HOST + " within 4 minutes");
         }
     }
 
@@ -198,6 +301,17 @@ class SecuredClusterIT {
 
     private static ClientSecurity security(String user) {
         return ClientSecurity.of(broker.security().clientSettings(user, passwords.get(user)));
+    }
+
+    /** A consumer as the reader principal, assigned every partition of {@code topic} from its start (no group). */
+    private static KafkaConsumer<String, byte[]> readerFromStart(Topic topic) {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(readerProps(security("reader")),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic.topicName(), Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
     }
 
     private static Map<String, Object> readerProps(ClientSecurity security) {

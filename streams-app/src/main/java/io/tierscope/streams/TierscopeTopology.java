@@ -78,8 +78,17 @@ public final class TierscopeTopology {
         topology.addSource((AutoOffsetReset) null /* the consumer's setting */, sourceName,
                 new BoundedKafkaTimestamp(config.input()), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 topic.topicName());
+        String clockStore = clockStoreOf(decodeName);
         topology.addProcessor(decodeName, () -> new DecodeProcessor<>(deserializer, checks, eventTime,
-                consumers, DEAD_LETTER_SINK, "streams-app/" + decodeName, config.input(), serdes.registryWait()), sourceName);
+                consumers, DEAD_LETTER_SINK, "streams-app/" + decodeName, config.input(), serdes.registryWait(), clockStore),
+                sourceName);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(clockStore), Serdes.String(),
+                Serdes.Long()).withCachingEnabled(), decodeName);
+    }
+
+    /** The store of a decoder's newest accepted event time (the "behind" bound's reference, kept across restarts). */
+    public static String clockStoreOf(String decodeName) {
+        return decodeName + "-clock";
     }
 
     private static void addIngestStats(Topology topology, TumblingWindows windows, long idleRetentionMs,

@@ -1,7 +1,10 @@
 package io.tierscope.app.security;
 
 import io.tierscope.cli.ClientSecurity;
+import io.tierscope.planner.PlannerRunner;
 import io.tierscope.platform.kafka.BrokerSecurity;
+import io.tierscope.query.QueryService;
+import io.tierscope.streams.StreamsRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +29,22 @@ public final class SecuredPlatformUsers {
     public static final String COLLECTOR = "collector";
     public static final String STREAMS = "streams";
     public static final String READER = "reader";
+    public static final String PLANNER = "planner";
+    public static final String EXECUTOR = "executor";
+    public static final String QUERY = "query";
+
+    /**
+     * What the components' ACLs are scoped to: the Kafka Streams application ids of streams, planner and query
+     * service, and the host whose executor's group the executor user may use.
+     */
+    public record Scopes(String streamsApplicationId, String plannerApplicationId, String queryApplicationId,
+                         String executorHost) {
+        /** The commands' default application ids, and the executor of {@code executorHost}. */
+        public static Scopes defaults(String executorHost) {
+            return new Scopes(StreamsRunner.DEFAULT_APPLICATION_ID, PlannerRunner.DEFAULT_APPLICATION_ID,
+                    QueryService.DEFAULT_APPLICATION_ID, executorHost);
+        }
+    }
 
     private SecuredPlatformUsers() {
     }
@@ -34,22 +53,24 @@ public final class SecuredPlatformUsers {
      * Creates (or re-keys) the users and their ACLs with the admin credential, writes their client config
      * files, and returns them by user (the admin's too), once every user can authenticate.
      */
-    public static Map<String, Path> create(BrokerSecurity security, String bootstrapServers, String streamsApplicationId,
-                                           Path clientsDir) throws IOException, InterruptedException, ExecutionException {
+    public static Map<String, Path> create(BrokerSecurity security, String bootstrapServers, Scopes scopes, Path clientsDir) throws IOException, InterruptedException, ExecutionException {
         Files.createDirectories(clientsDir);
         Map<String, Path> files = new LinkedHashMap<>();
         files.put(BrokerSecurity.ADMIN, security.writeClientConfig(clientsDir.resolve(BrokerSecurity.ADMIN + ".properties"),
                 BrokerSecurity.ADMIN, security.adminPassword()));
         Map<String, String> passwords = new LinkedHashMap<>();
         List<UserScramCredentialUpsertion> users = new ArrayList<>();
-        for (String user : List.of(COLLECTOR, STREAMS, READER)) {
+        for (String user : List.of(COLLECTOR, STREAMS, READER, PLANNER, EXECUTOR, QUERY)) {
             passwords.put(user, BrokerSecurity.randomSecret());
             users.add(new UserScramCredentialUpsertion(user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192),
                     passwords.get(user)));
         }
         List<AclBinding> acls = new ArrayList<>(ComponentAcls.collector(COLLECTOR));
-        acls.addAll(ComponentAcls.streams(STREAMS, streamsApplicationId));
+        acls.addAll(ComponentAcls.streams(STREAMS, scopes.streamsApplicationId()));
         acls.addAll(ComponentAcls.outputReader(READER));
+        acls.addAll(ComponentAcls.planner(PLANNER, scopes.plannerApplicationId()));
+        acls.addAll(ComponentAcls.executor(EXECUTOR, scopes.executorHost()));
+        acls.addAll(ComponentAcls.queryService(QUERY, scopes.queryApplicationId()));
         try (Admin admin = Admin.create(security(security, BrokerSecurity.ADMIN, security.adminPassword())
                 .kafkaClientProperties(bootstrapServers))) {
             admin.alterUserScramCredentials(new ArrayList<>(users)).all().get();

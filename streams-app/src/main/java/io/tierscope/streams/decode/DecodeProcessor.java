@@ -20,6 +20,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * First node after a source topic: turns key and value bytes into a vmId and a record, checks
@@ -49,10 +50,19 @@ public final class DecodeProcessor<T> implements Processor<byte[], byte[], Objec
     private final String rejectedBy;
     private final InputBounds bounds;
     private final RegistryWait registry;
+    /** The key of the newest accepted event time in {@code clockStore}. */
+    private static final String NEWEST_ACCEPTED = "newest-accepted-ms";
+    private final String clockStoreName;
     private ProcessorContext<Object, Object> context;
     private final EnumMap<DeadLetterReason, Sensor> deadLetterSensors = new EnumMap<>(DeadLetterReason.class);
-    /** Newest event time this processor (one per task) accepted; the "behind" bound is measured from it. */
+    /**
+     * Newest event time this processor (one per task) accepted; the "behind" bound is measured from it. Kept in a
+     * store too, so that a restarted task (crash, rebalance, lost state dir) judges the next record as the
+     * uninterrupted one would have, not against a clock that starts over.
+     */
     private long newestAcceptedMs = Long.MIN_VALUE;
+    private KeyValueStore<String, Long> clock;
+    private boolean clockRead;
     /** Reused for every key (a processor instance runs on one thread); reports bad UTF-8 instead of replacing it. */
     private final CharsetDecoder keyDecoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
@@ -60,7 +70,7 @@ public final class DecodeProcessor<T> implements Processor<byte[], byte[], Objec
 
     public DecodeProcessor(Deserializer<T> deserializer, Validator<T> validator, EventTime<T> eventTime,
                            List<String> validChildren, String deadLetterChild, String rejectedBy,
-                           InputBounds bounds, RegistryWait registry) {
+                           InputBounds bounds, RegistryWait registry, String clockStoreName) {
         this.deserializer = deserializer;
         this.validator = validator;
         this.eventTime = eventTime;
@@ -69,11 +79,14 @@ public final class DecodeProcessor<T> implements Processor<byte[], byte[], Objec
         this.rejectedBy = rejectedBy;
         this.bounds = bounds;
         this.registry = registry;
+        this.clockStoreName = clockStoreName;
     }
 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
+        this.clock = context.getStateStore(clockStoreName);
+        this.clockRead = false; // read at the first record, from the store as restored
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             deadLetterSensors.put(reason, TopologySensors.deadLetters(context.metrics(), reason));
         }
@@ -111,6 +124,11 @@ public final class DecodeProcessor<T> implements Processor<byte[], byte[], Objec
             deadLetter(record, DeadLetterReason.OUT_OF_RANGE, problem);
             return;
         }
+        if (!clockRead) {
+            Long stored = clock.get(NEWEST_ACCEPTED);
+            newestAcceptedMs = stored == null ? Long.MIN_VALUE : stored;
+            clockRead = true;
+        }
         long time = eventTime.of(value);
         long now = context.currentSystemTimeMs();
         String outOfBounds = bounds.problemWith(time, now, newestAcceptedMs);
@@ -118,7 +136,10 @@ public final class DecodeProcessor<T> implements Processor<byte[], byte[], Objec
             deadLetter(record, time - now > bounds.maxAheadMs() ? DeadLetterReason.TOO_FAR_AHEAD : DeadLetterReason.TOO_FAR_BEHIND, outOfBounds);
             return;
         }
-        newestAcceptedMs = Math.max(newestAcceptedMs, time);
+        if (time > newestAcceptedMs) {
+            newestAcceptedMs = time;
+            clock.put(NEWEST_ACCEPTED, time); // a cached store: one changelog record per commit, not per input record
+        }
         Record<Object, Object> decoded = new Record<>(key, value, time, record.headers());
         for (String child : validChildren) {
             context.forward(decoded, child);

@@ -25,6 +25,7 @@ import io.tierscope.streams.TierscopeTopology;
 import io.tierscope.streams.TopologySerdes;
 import io.tierscope.streams.window.VmWindow;
 import io.tierscope.topics.DeadLetter;
+import io.tierscope.topics.EndOfInput;
 import io.tierscope.topics.Topic;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -106,6 +108,14 @@ class HeatTopologyTest {
         void send(SampleBatch b) {
             samples.pipeInput(b.getVmId().getBytes(StandardCharsets.UTF_8),
                     batchSerializer.serialize(Topic.RAW_SAMPLES.topicName(), b), b.getEndTimeMs());
+        }
+
+        /** The VM's last batch: marked {@link EndOfInput}. */
+        void sendLast(SampleBatch b) {
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(EndOfInput.HEADER, new byte[0]);
+            samples.pipeInput(new TestRecord<>(b.getVmId().getBytes(StandardCharsets.UTF_8),
+                    batchSerializer.serialize(Topic.RAW_SAMPLES.topicName(), b), headers, b.getEndTimeMs()));
         }
 
         KeyValueStore<String, StoredChunk> chunkStore() {
@@ -190,6 +200,28 @@ class HeatTopologyTest {
                 "the quiet VM's last period (8) was applied when event time passed its end + grace");
         assertEquals(List.of(), keys(d.driver.getKeyValueStore(HeatStores.SAMPLE_PERIODS)).stream()
                 .filter(k -> k.equals("vm-q")).toList(), "vm-q's open period was closed");
+    }
+
+    @Test
+    void theEndOfInputMarkerOnASampledVmsLastBatchClosesItsLastPeriodAndWindow() {
+        Driver d = samplesDriver();
+        for (int period = 0; period < 4; period++) {
+            d.send(Scans.samples("vm-e", period, period * 1_000L + 500, new long[] {3}));
+        }
+        assertTrue(d.summaries.isEmpty(), "window [0, 10 s) is open and period 3 too");
+        d.sendLast(Scans.samples("vm-e", 4, 4_500, new long[] {3, 70})); // period 4, the VM's last batch
+        HeatSummary s = d.summaries.readValue();
+        assertEquals(0, s.getWindowStartMs());
+        assertEquals(5, s.getScansApplied(), "periods 0-4: the marked batch's own period was applied before the summary");
+        assertEquals(2, s.getTouchedPages(), "page 70, sampled only in the last period, counts");
+        assertTrue(d.summaries.isEmpty(), "one summary");
+        String chunk0 = ChunkKeys.storeKey("vm-e", 0);
+        assertEquals(4, d.chunkStore().get(chunk0).heat().lastScanSeq());
+        assertNull(d.driver.getKeyValueStore(HeatStores.SAMPLE_PERIODS).get("vm-e"), "no open period left");
+
+        // A later batch of the VM simply opens a new period and window (a restarted collector's first).
+        d.send(Scans.samples("vm-e", 5, 25_500, new long[] {3}));
+        assertTrue(d.summaries.isEmpty(), "nothing to close: the marked window was already summarised");
     }
 
     @Test

@@ -60,6 +60,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "  execute --host hv-17 --apply --rate-limit 25600",
             "  execute --host hv-17 --placement-only --vm web-1=4242 --placement-interval 60"})
 public final class ExecuteCommand implements Callable<Integer> {
+    /** The plan consumer's group is this plus the host name: one group per host (its ACL names it). */
+    public static final String GROUP_PREFIX = "tierscope-executor-";
+
     @Spec
     private CommandSpec spec;
 
@@ -244,7 +247,7 @@ public final class ExecuteCommand implements Callable<Integer> {
 
     /** {@code client} (bootstrap servers and security) with the plan consumer's settings. */
     private static Map<String, Object> consumerConfig(Map<String, Object> client, String hostName) {
-        return with(client, ConsumerConfig.GROUP_ID_CONFIG, "tierscope-executor-" + hostName,
+        return with(client, ConsumerConfig.GROUP_ID_CONFIG, GROUP_PREFIX + hostName,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -269,7 +272,8 @@ public final class ExecuteCommand implements Callable<Integer> {
         return config;
     }
 
-    private static String localHostName() {
+    /** This machine's host name, the default --host. */
+    public static String localHostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {

@@ -1,0 +1,58 @@
+package io.tierscope.streams;
+
+import io.tierscope.platform.Platform;
+import io.tierscope.topics.Topic;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The streams app's input topics are fixed names ({@link Topic}), so on the suite's one broker they hold the
+ * records of every IT that ran before: other VMs, other clocks (some near the wall clock, some in 1970). A test
+ * app that read them from the start would have its task's stream time and "behind" bound set by them: windows of
+ * its own VMs closed by another test's clock (differently after a restart, when Kafka Streams fires a stream-time
+ * punctuation at once), or its records dead-lettered as days behind. A test that needs its own input alone takes
+ * the input topics' end offsets before it produces, and starts its application there.
+ */
+public final class SharedInputs {
+    /** The topics the streams topology reads. */
+    public static final List<Topic> TOPICS = List.of(Topic.RAW_SAMPLES, Topic.AD_SCANS);
+
+    private SharedInputs() {
+    }
+
+    /** The current end offset of every partition of the input topics (which must exist). */
+    public static Map<TopicPartition, Long> endOffsets(Platform platform) throws Exception {
+        try (Admin admin = admin(platform)) {
+            List<String> names = TOPICS.stream().map(Topic::topicName).toList();
+            Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .values().stream()
+                    .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
+                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        }
+    }
+
+    /** Commits {@code offsets} for the application's group before it first starts: it reads from there on. */
+    public static void startAt(Platform platform, String applicationId, Map<TopicPartition, Long> offsets) throws Exception {
+        try (Admin admin = admin(platform)) {
+            admin.alterConsumerGroupOffsets(applicationId, offsets.entrySet().stream()
+                            .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue()))))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Admin admin(Platform platform) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers());
+        return Admin.create(p);
+    }
+}

@@ -6,15 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tierscope.avro.IngestStats;
 import io.tierscope.avro.SampleBatch;
-import io.tierscope.avro.SampleSource;
-import io.tierscope.schemas.SampleCodec;
 import io.tierscope.schemas.serde.InMemorySchemaRegistry;
 import io.tierscope.schemas.serde.SchemaRegistry;
 import io.tierscope.schemas.serde.SpecificAvroDeserializer;
 import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import io.tierscope.topics.DeadLetter;
+import io.tierscope.streams.testing.SampleBatches;
 import io.tierscope.topics.Topic;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -153,15 +151,6 @@ class IngestStatsTopologyTest {
     }
 
     static SampleBatch batch(String vm, long seq, long endMs, int n, long dropped) {
-        long[] gfns = new long[n];
-        byte[] xwr = new byte[n];
-        for (int i = 0; i < n; i++) {
-            gfns[i] = i;
-            xwr[i] = SampleCodec.READ;
-        }
-        ByteBuffer packed = SampleCodec.encode(gfns, xwr, n);
-        return SampleBatch.newBuilder().setVmId(vm).setHost("h").setSource(SampleSource.SYNTHETIC).setBatchSeq(seq)
-                .setStartTimeMs(Math.max(0, endMs - 100)).setEndTimeMs(endMs).setSampleCount(n).setSamples(packed)
-                .setDroppedSinceLastBatch(dropped).build();
+        return SampleBatches.reads(vm, seq, endMs, n, dropped);
     }
 }

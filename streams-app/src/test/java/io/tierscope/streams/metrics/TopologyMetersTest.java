@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tierscope.avro.SampleBatch;
-import io.tierscope.avro.SampleSource;
-import io.tierscope.schemas.SampleCodec;
 import io.tierscope.schemas.serde.InMemorySchemaRegistry;
 import io.tierscope.schemas.serde.SchemaRegistry;
 import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.TierscopeTopology;
 import io.tierscope.streams.TopologySerdes;
+import io.tierscope.streams.testing.SampleBatches;
 import io.tierscope.topics.Topic;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -144,15 +142,6 @@ class TopologyMetersTest {
     }
 
     private static SampleBatch batch(String vm, long seq, long endMs, int n, long dropped) {
-        long[] gfns = new long[n];
-        byte[] xwr = new byte[n];
-        for (int i = 0; i < n; i++) {
-            gfns[i] = i;
-            xwr[i] = SampleCodec.READ;
-        }
-        ByteBuffer packed = SampleCodec.encode(gfns, xwr, n);
-        return SampleBatch.newBuilder().setVmId(vm).setHost("h").setSource(SampleSource.SYNTHETIC).setBatchSeq(seq)
-                .setStartTimeMs(Math.max(0, endMs - 100)).setEndTimeMs(endMs).setSampleCount(n).setSamples(packed)
-                .setDroppedSinceLastBatch(dropped).build();
+        return SampleBatches.reads(vm, seq, endMs, n, dropped);
     }
 }

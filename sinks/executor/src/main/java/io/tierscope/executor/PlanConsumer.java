@@ -60,11 +60,13 @@ public final class PlanConsumer {
     private final PlanExecutor executor;
     private final Duration maxPlanAge;
     private final LongSupplier clockMs;
+    private final ExecuteMeters meters;
     private long plansExecuted;
 
     public PlanConsumer(String host, Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
                         Deserializer<TieringPlan> plans, Serializer<MigrationResult> results,
-                        Serializer<PagePlacement> placements, PlanExecutor executor, Duration maxPlanAge, LongSupplier clockMs) {
+                        Serializer<PagePlacement> placements, PlanExecutor executor, Duration maxPlanAge, LongSupplier clockMs,
+                        ExecuteMeters meters) {
         this.host = host;
         this.consumer = consumer;
         this.producer = producer;
@@ -74,6 +76,7 @@ public final class PlanConsumer {
         this.executor = executor;
         this.maxPlanAge = maxPlanAge;
         this.clockMs = clockMs;
+        this.meters = meters;
     }
 
     /** The partition of the plans topic that records keyed {@code host} go to. */
@@ -138,6 +141,7 @@ public final class PlanConsumer {
             }
             if (newest != null) {
                 superseded++;
+                meters.planSkipped("superseded");
                 LOG.info("plan {} superseded by a newer one before it ran", newest.getPlanId());
             }
             newest = plan;
@@ -148,6 +152,7 @@ public final class PlanConsumer {
             if (age > maxPlanAge.toMillis()) {
                 LOG.warn("plan {} is {} s old (more than {} s): skipped, the next plan will reflect the present",
                         newest.getPlanId(), age / 1000, maxPlanAge.toSeconds());
+                meters.planSkipped("stale");
             } else {
                 sent.addAll(publish(executor.execute(newest), newest));
             }
@@ -177,6 +182,7 @@ public final class PlanConsumer {
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         String resultsTopic = Topic.MIGRATION_RESULTS.topicName();
         String placementTopic = Topic.PLACEMENT.topicName();
+        meters.planExecuted(outcome.results());
         long moved = 0;
         long failed = 0;
         for (MigrationResult r : outcome.results()) {

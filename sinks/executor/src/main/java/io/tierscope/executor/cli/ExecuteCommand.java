@@ -15,7 +15,10 @@ import io.tierscope.executor.PlacementPublisher;
 import io.tierscope.executor.PlanConsumer;
 import io.tierscope.executor.PlanExecutor;
 import io.tierscope.executor.RateLimiter;
+import io.tierscope.executor.ExecuteMeters;
 import io.tierscope.guestmap.QemuGuestRam;
+import io.tierscope.metrics.Metrics;
+import io.tierscope.metrics.MetricsOptions;
 import io.tierscope.nativeaccess.EptSampleAbi;
 import io.tierscope.nativeaccess.LibC;
 import io.tierscope.schemas.serde.SpecificAvroDeserializer;
@@ -29,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -131,6 +135,9 @@ public final class ExecuteCommand implements Callable<Integer> {
             description = "Exit after N placement rounds (default 0: run until Ctrl-C).")
     private long rounds;
 
+    @Mixin
+    private MetricsOptions metrics = new MetricsOptions();
+
     @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Create the plan, result, placement and dead-letter topics if missing (default true).")
     private boolean createTopics;
@@ -166,6 +173,7 @@ public final class ExecuteCommand implements Callable<Integer> {
             }
             OptionRange.atLeast("--placement-interval", placementIntervalSeconds, 1);
             OptionRange.atLeast("--rounds", rounds, 0);
+            metrics.validate();
             if (hostName.isEmpty()) {
                 throw new IllegalArgumentException("--host must not be empty");
             }
@@ -196,7 +204,9 @@ public final class ExecuteCommand implements Callable<Integer> {
         if (placementOnly) {
             return placementRounds(out, executor, client, serde);
         }
+        PrometheusMeterRegistry meterRegistry = Metrics.newRegistry("execute");
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(30));
+             Metrics.MetricsServer server = metrics.startIfEnabled(meterRegistry);
              KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(client, hostName),
                      new StringDeserializer(), new ByteArrayDeserializer());
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(client),
@@ -208,7 +218,10 @@ public final class ExecuteCommand implements Callable<Integer> {
             results.configure(serde, false);
             placements.configure(serde, false);
             PlanConsumer loop = new PlanConsumer(hostName, consumer, producer, plans, results, placements, executor,
-                    Duration.ofSeconds(maxPlanAgeSeconds), System::currentTimeMillis);
+                    Duration.ofSeconds(maxPlanAgeSeconds), System::currentTimeMillis, new ExecuteMeters(meterRegistry, !apply));
+            if (server != null) {
+                out.println("tierscope execute: Prometheus metrics on port " + server.port() + " at /metrics");
+            }
             loop.assign(Duration.ofSeconds(60));
             out.println("execute: host " + hostName + ", " + (apply ? "applying moves at most " + rateLimit + " pages/s"
                     : "dry run (pass --apply to move pages)") + ", nodes with memory " + executorNodes

@@ -12,6 +12,7 @@ import io.tierscope.analytics.tiering.allocation.HostGrant;
 import io.tierscope.analytics.tiering.allocation.MissCurve;
 import io.tierscope.analytics.tiering.allocation.VmDemand;
 import io.tierscope.analytics.tiering.placement.HeatMemoryScore;
+import io.tierscope.analytics.tiering.placement.HeatRanking;
 import io.tierscope.analytics.tiering.placement.PageGuard;
 import io.tierscope.analytics.tiering.placement.PlacementPlanner;
 import io.tierscope.analytics.tiering.placement.VmPageState;
@@ -202,6 +203,8 @@ final class Policies {
     static final class Tierscope extends Policy {
         private final TemperatureModel model;
         private final HeatTable table = HeatTable.fsm5();
+        /** The planner's ranking from heat (the same code as the planner's). */
+        private final HeatRanking ranking = new HeatRanking(table);
         private final boolean guards;
         private final PlacementPlanner planner;
         private final FastMemoryAllocator allocator;
@@ -324,11 +327,10 @@ final class Policies {
                     } else {
                         // Once per period, from the heat states the last period left (as the planner does).
                         byte[] scores = heatScores[v][c];
-                        heatScore.update(table, heat[v][c].accessStates(), scores, 0, scores.length);
-                        float[] ranked = s.scores(c);
-                        for (int i = 0; i < scores.length; i++) {
-                            ranked[i] = scores[i] & 0xff;
-                        }
+                        byte[] states = heat[v][c].accessStates();
+                        heatScore.update(table, states, scores, 0, scores.length);
+                        ranking.rank(scores, 0, states, 0, s.scores(c), guards ? s.guards(c) : null, 0, scores.length);
+                        continue;
                     }
                     if (guards) {
                         PageGuard.fromHeat(table, heat[v][c].accessStates(), s.guards(c));

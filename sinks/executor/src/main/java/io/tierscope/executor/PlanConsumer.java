@@ -16,9 +16,11 @@ import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
@@ -77,6 +79,33 @@ public final class PlanConsumer {
         this.maxPlanAge = maxPlanAge;
         this.clockMs = clockMs;
         this.meters = meters;
+    }
+
+    /** {@code client} (bootstrap servers and security) with the plan consumer's settings. */
+    public static Map<String, Object> consumerConfig(Map<String, Object> client, String hostName) {
+        return with(client, ConsumerConfig.GROUP_ID_CONFIG, "tierscope-executor-" + hostName,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                // A plan can take minutes to move at the rate limit; the assignment is manual, so no rebalance waits on it.
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "3600000");
+    }
+
+    /** {@code client} (bootstrap servers and security) with the result and placement producer's settings. */
+    public static Map<String, Object> producerConfig(Map<String, Object> client) {
+        return with(client, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd",
+                // Placement records are chunk-sized (32 KiB at the default chunk).
+                ProducerConfig.LINGER_MS_CONFIG, "20");
+    }
+
+    private static Map<String, Object> with(Map<String, Object> client, Object... keysAndValues) {
+        Map<String, Object> config = new java.util.HashMap<>(client);
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            config.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return config;
     }
 
     /** The partition of the plans topic that records keyed {@code host} go to. */

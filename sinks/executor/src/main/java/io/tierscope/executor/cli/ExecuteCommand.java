@@ -36,10 +36,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -207,9 +205,9 @@ public final class ExecuteCommand implements Callable<Integer> {
         PrometheusMeterRegistry meterRegistry = Metrics.newRegistry("execute");
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(30));
              Metrics.MetricsServer server = metrics.startIfEnabled(meterRegistry);
-             KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(client, hostName),
+             KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(PlanConsumer.consumerConfig(client, hostName),
                      new StringDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(client),
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(PlanConsumer.producerConfig(client),
                      new StringSerializer(), new ByteArraySerializer());
              SpecificAvroDeserializer<TieringPlan> plans = new SpecificAvroDeserializer<>(TieringPlan.class);
              SpecificAvroSerializer<MigrationResult> results = new SpecificAvroSerializer<>();
@@ -236,7 +234,7 @@ public final class ExecuteCommand implements Callable<Integer> {
     private int placementRounds(PrintWriter out, PlanExecutor executor, Map<String, Object> client, Map<String, Object> serde)
             throws InterruptedException {
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(30));
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(client),
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(PlanConsumer.producerConfig(client),
                      new StringSerializer(), new ByteArraySerializer());
              SpecificAvroSerializer<PagePlacement> placements = new SpecificAvroSerializer<>()) {
             placements.configure(serde, false);
@@ -253,33 +251,6 @@ public final class ExecuteCommand implements Callable<Integer> {
             }
             return 0;
         }
-    }
-
-    /** {@code client} (bootstrap servers and security) with the plan consumer's settings. */
-    private static Map<String, Object> consumerConfig(Map<String, Object> client, String hostName) {
-        return with(client, ConsumerConfig.GROUP_ID_CONFIG, "tierscope-executor-" + hostName,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                // A plan can take minutes to move at the rate limit; the assignment is manual, so no rebalance waits on it.
-                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "3600000");
-    }
-
-    /** {@code client} (bootstrap servers and security) with the result and placement producer's settings. */
-    private static Map<String, Object> producerConfig(Map<String, Object> client) {
-        return with(client, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd",
-                // Placement records are chunk-sized (32 KiB at the default chunk).
-                ProducerConfig.LINGER_MS_CONFIG, "20");
-    }
-
-    private static Map<String, Object> with(Map<String, Object> client, Object... keysAndValues) {
-        Map<String, Object> config = new java.util.HashMap<>(client);
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            config.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return config;
     }
 
     private static String localHostName() {

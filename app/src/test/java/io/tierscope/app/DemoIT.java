@@ -33,6 +33,9 @@ class DemoIT {
                 assertTrue(m.group(2).trim().startsWith("4K:"), "run " + run + ": curve from one page up\n" + out);
             }
             assertEquals(java.util.Set.of("vm-1", "vm-2"), vms, "run " + run + ": an MRC line per VM\n" + out);
+            // The executor (over the demo's simulated memory) reports on the plans: a result line per VM and plan.
+            assertTrue(Pattern.compile("\\] vm-\\d+\\s+execute moved \\d+ of \\d+").matcher(out).find(),
+                    "run " + run + ": an executor line\n" + out);
         }
     }
 

@@ -13,7 +13,7 @@ import io.tierscope.streams.heat.HeatTopology;
 import io.tierscope.streams.ingest.IngestStatsProcessor;
 import io.tierscope.streams.mrc.MrcTopology;
 import io.tierscope.streams.window.TumblingWindows;
-import io.tierscope.streams.window.VmWindowProgress;
+import io.tierscope.streams.window.VmWindow;
 import io.tierscope.topics.Topic;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,7 +86,7 @@ public final class TierscopeTopology {
                 Stores.persistentKeyValueStore(IngestStatsProcessor.OPEN_WINDOWS_STORE), Serdes.String(), ingestSerde),
                 INGEST_STATS);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(IngestStatsProcessor.PROGRESS_STORE), Serdes.String(), VmWindowProgress.serde()),
+                Stores.persistentKeyValueStore(IngestStatsProcessor.PROGRESS_STORE), Serdes.String(), VmWindow.serde()),
                 INGEST_STATS);
         topology.addSink(INGEST_STATS_SINK, Topic.INGEST_STATS.topicName(), new StringSerializer(),
                 ingestSerde.serializer(), INGEST_STATS);

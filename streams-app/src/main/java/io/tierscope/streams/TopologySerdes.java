@@ -1,5 +1,6 @@
 package io.tierscope.streams;
 
+import io.tierscope.schemas.serde.SchemaRegistry;
 import io.tierscope.schemas.serde.SchemaRegistryClient;
 import io.tierscope.schemas.serde.SpecificAvroDeserializer;
 import io.tierscope.schemas.serde.SpecificAvroSerializer;
@@ -16,7 +17,7 @@ public final class TopologySerdes {
     /** Bound of one registry call; a stream thread waiting for the registry retries after each. */
     public static final long REGISTRY_REQUEST_TIMEOUT_MS = 10_000;
 
-    private final SchemaRegistryClient registry;
+    private final SchemaRegistry registry;
     private final RegistryWait registryWait;
 
     public TopologySerdes(String schemaRegistryUrl) {
@@ -24,7 +25,7 @@ public final class TopologySerdes {
     }
 
     /** Serdes over {@code registry} (with its credentials); its calls should be bounded by about {@link #REGISTRY_REQUEST_TIMEOUT_MS}. */
-    public TopologySerdes(SchemaRegistryClient registry) {
+    public TopologySerdes(SchemaRegistry registry) {
         this.registry = registry;
         this.registryWait = new RegistryWait(new RegistryHealth(registry.baseUrl()));
     }

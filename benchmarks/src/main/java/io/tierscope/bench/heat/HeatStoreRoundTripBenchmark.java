@@ -23,7 +23,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Page updates per second of what the heat topology does per applied scan piece
- * (io.tierscope.streams.heat.HeatProcessor): restore the chunk from its store snapshot, copy the
+ * (io.tierscope.streams.heat.HeatChunks): restore the chunk from its store snapshot, copy the
  * states to detect change, apply the scan, compare, snapshot back ("roundTrip"), against the bare
  * engine on a chunk kept in memory ("inMemory"). The difference is the price of keeping nothing but
  * the changelogged store. One operation = one page of one scan. "guest" bitmaps: a 10% hot set

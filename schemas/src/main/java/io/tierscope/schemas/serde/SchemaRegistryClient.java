@@ -21,7 +21,7 @@ import org.apache.avro.Schema;
  * serde needs; answers are cached for the life of the client, so the registry sees one call
  * per schema and not one per record.
  */
-public final class SchemaRegistryClient {
+public final class SchemaRegistryClient implements SchemaRegistry {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -44,23 +44,27 @@ public final class SchemaRegistryClient {
         this.http = auth.applyTo(HttpClient.newBuilder().connectTimeout(timeout)).build();
     }
 
+    @Override
     public String baseUrl() {
         return baseUrl;
     }
 
     /** Registers {@code schema} under {@code subject} (idempotent) and returns its global id. */
+    @Override
     public int register(String subject, Schema schema) {
         return idsBySubjectAndSchema.computeIfAbsent(subject + '\0' + schema.toString(),
                 k -> idFrom(post("/subjects/" + encode(subject) + "/versions", schema), subject));
     }
 
     /** The id of {@code schema} if it is already registered under {@code subject}. */
+    @Override
     public int lookup(String subject, Schema schema) {
         return idsBySubjectAndSchema.computeIfAbsent(subject + '\0' + schema.toString(),
                 k -> idFrom(post("/subjects/" + encode(subject), schema), subject));
     }
 
     /** The schema registered with global id {@code id}. */
+    @Override
     public Schema schemaById(int id) {
         return schemasById.computeIfAbsent(id, k -> {
             JsonNode body = send(HttpRequest.newBuilder(uri("/schemas/ids/" + id)).GET(), "fetch schema id " + id);

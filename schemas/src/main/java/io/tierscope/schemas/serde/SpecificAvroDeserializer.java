@@ -46,7 +46,7 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
 
     private final Class<T> type;
     private final Schema readerSchema;
-    private SchemaRegistryClient registry;
+    private SchemaRegistry registry;
     private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
 
     public SpecificAvroDeserializer(Class<T> type) {
@@ -54,7 +54,7 @@ public final class SpecificAvroDeserializer<T extends SpecificRecord> implements
         this.readerSchema = SpecificData.get().getSchema(type);
     }
 
-    public SpecificAvroDeserializer(Class<T> type, SchemaRegistryClient registry) {
+    public SpecificAvroDeserializer(Class<T> type, SchemaRegistry registry) {
         this(type);
         this.registry = registry;
     }

@@ -19,7 +19,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * ({@code <topic>-key} for keys). Registry answers are cached: one call per schema.
  */
 public final class SpecificAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
-    private SchemaRegistryClient registry;
+    private SchemaRegistry registry;
     private boolean autoRegister = true;
     private boolean isKey;
     private final Map<Schema, DatumWriter<T>> writers = new ConcurrentHashMap<>();
@@ -28,7 +28,7 @@ public final class SpecificAvroSerializer<T extends SpecificRecord> implements S
     }
 
     /** A serializer using an existing client (and so its cache). */
-    public SpecificAvroSerializer(SchemaRegistryClient registry, boolean autoRegister) {
+    public SpecificAvroSerializer(SchemaRegistry registry, boolean autoRegister) {
         this.registry = registry;
         this.autoRegister = autoRegister;
     }

@@ -59,15 +59,24 @@ public final class QueryServer implements AutoCloseable {
     private final ObjectMapper mapper = new ObjectMapper();
     private final Counter forwarded;
     private final Counter unavailable;
+    private final PipelineLag lag;
     private final Javalin app;
+
+    /** A server that shows no pipeline lag. */
+    public QueryServer(LocalStores stores, HostInfo self, String bindHost, int port, String token,
+                       PrometheusMeterRegistry registry, Duration retryAfter) {
+        this(stores, self, bindHost, port, token, registry, retryAfter, null);
+    }
 
     /**
      * @param self  this instance's {@code application.server} (how the others reach it)
      * @param token bearer token every /api and /metrics request must carry; null or blank: none
+     * @param lag   the pipeline's consumer-group lag for /api/v1/lag and the dashboard; null: none
      */
     public QueryServer(LocalStores stores, HostInfo self, String bindHost, int port, String token,
-                       PrometheusMeterRegistry registry, Duration retryAfter) {
+                       PrometheusMeterRegistry registry, Duration retryAfter, PipelineLag lag) {
         this.stores = stores;
+        this.lag = lag;
         this.views = new VmViews(stores);
         this.self = self;
         this.token = token == null || token.isBlank() ? null : token;
@@ -81,6 +90,15 @@ public final class QueryServer implements AutoCloseable {
         KafkaStreams streams = stores.streams();
         Gauge.builder("tierscope.query.streams.running", streams, s -> s.state() == KafkaStreams.State.RUNNING ? 1 : 0)
                 .description("1 when the query service's Kafka Streams instance is RUNNING").register(registry);
+        if (lag != null) {
+            for (String group : lag.groups()) {
+                Gauge.builder("tierscope.query.pipeline.lag", lag, l -> {
+                            long records = l.lagOf(group);
+                            return records < 0 ? Double.NaN : records;
+                        }).description("Records the pipeline's consumer group has yet to read (read_committed end - committed)")
+                        .tag("group", group).register(registry);
+            }
+        }
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.host = bindHost;
@@ -136,6 +154,7 @@ public final class QueryServer implements AutoCloseable {
         });
 
         r.get(API + "/vms", ctx -> ctx.json(fleet(ctx)));
+        r.get(API + "/lag", ctx -> ctx.json(Map.of("groups", lag == null ? List.of() : lag.current())));
         r.get(API + "/vms/{vm}", ctx -> byVm(ctx, p -> views.overview(vm(ctx), p)));
         r.get(API + "/vms/{vm}/mrc", ctx -> byVm(ctx, p -> views.latestCurve(vm(ctx), p)));
         r.get(API + "/vms/{vm}/mrc/history", ctx -> byVm(ctx, p -> views.curveHistory(vm(ctx), from(ctx), to(ctx), p)));

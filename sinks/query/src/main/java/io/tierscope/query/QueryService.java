@@ -1,5 +1,6 @@
 package io.tierscope.query;
 
+import io.tierscope.streams.StreamsRunner;
 import io.tierscope.cli.ClientSecurity;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -7,6 +8,7 @@ import io.tierscope.metrics.Metrics;
 import io.tierscope.topics.TopicProvisioner;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
@@ -30,11 +32,13 @@ public final class QueryService implements AutoCloseable {
     private final KafkaStreams streams;
     private final QueryServer server;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final Admin lagAdmin;
 
-    private QueryService(KafkaStreams streams, QueryServer server, KafkaStreamsMetrics streamsMetrics) {
+    private QueryService(KafkaStreams streams, QueryServer server, KafkaStreamsMetrics streamsMetrics, Admin lagAdmin) {
         this.streams = streams;
         this.server = server;
         this.streamsMetrics = streamsMetrics;
+        this.lagAdmin = lagAdmin;
     }
 
     /** Settings of one instance. {@code advertised} is how the other instances reach this one (application.server). */
@@ -50,8 +54,16 @@ public final class QueryService implements AutoCloseable {
         }
     }
 
-    /** Creates missing topics, starts the stores and the HTTP server; returns without waiting for the stores. */
+    /** {@link #start(Settings, PrometheusMeterRegistry, List)} showing the lag of the streams app's default group. */
     public static QueryService start(Settings s, PrometheusMeterRegistry registry) throws InterruptedException {
+        return start(s, registry, List.of(StreamsRunner.DEFAULT_APPLICATION_ID));
+    }
+
+    /**
+     * Creates missing topics, starts the stores and the HTTP server; returns without waiting for the stores.
+     * {@code lagGroups}: the pipeline's consumer groups (application ids) whose lag the API and dashboard show.
+     */
+    public static QueryService start(Settings s, PrometheusMeterRegistry registry, List<String> lagGroups) throws InterruptedException {
         if (s.port() < 1) {
             throw new IllegalArgumentException("the query service needs a fixed port (got " + s.port()
                     + "): other instances forward to it");
@@ -75,11 +87,13 @@ public final class QueryService implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         KafkaStreamsMetrics streamsMetrics = Metrics.bindKafkaStreams(registry, streams);
+        Admin lagAdmin = Admin.create(s.security().kafkaClientProperties(s.bootstrapServers()));
+        PipelineLag lag = new PipelineLag(lagAdmin, lagGroups, Duration.ofSeconds(5));
         QueryServer server = new QueryServer(new LocalStores(streams), s.advertised(), s.bindHost(), s.port(), s.token(),
-                registry, Duration.ofSeconds(2));
+                registry, Duration.ofSeconds(2), lag);
         server.start();
         streams.start();
-        return new QueryService(streams, server, streamsMetrics);
+        return new QueryService(streams, server, streamsMetrics, lagAdmin);
     }
 
     public KafkaStreams streams() {
@@ -97,5 +111,6 @@ public final class QueryService implements AutoCloseable {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
         streamsMetrics.close();
+        lagAdmin.close(Duration.ofSeconds(5));
     }
 }

@@ -19,6 +19,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -40,7 +48,10 @@ class DashboardBrowserIT {
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<String> vms = QueryServiceIT.vmsOnEveryPartition("web-" + run + "-vm", 3);
         Fixtures.publish(platform, vms, "web-" + run + "-host");
-        try (QueryService service = QueryServiceIT.start(platform, "query-web-" + run, dir, Metrics.newRegistry("serve"))) {
+        String lagGroup = "web-" + run + "-pipeline";
+        laggingGroup(platform, lagGroup, 7);
+        try (QueryService service = QueryServiceIT.start(platform, "query-web-" + run, dir, Metrics.newRegistry("serve"),
+                List.of(lagGroup))) {
             int port = service.port();
             String vm = vms.get(2);
             Fixtures.await("service running", Duration.ofMinutes(3), () -> service.streams().state() == KafkaStreams.State.RUNNING);
@@ -51,6 +62,8 @@ class DashboardBrowserIT {
             String dom = run(chromium, profile, "--dump-dom", url);
             assertTrue(dom.contains("data-ready=\"true\""), "the page's scripts finished a refresh: " + tail(dom));
             assertTrue(dom.contains(vm), "the fleet table lists the VM");
+            assertTrue(Pattern.compile("id=\"tile-lag\"><div class=\"label\">pipeline lag</div><div class=\"value\">7 records<")
+                    .matcher(dom).find(), "the pipeline lag tile shows the group's 7 unread records: " + tail(dom));
             int curvePoints = Integer.parseInt(attribute(dom, "data-mrc-count"));
             assertTrue(curvePoints > 5, "MRC plot has points: " + curvePoints);
             assertTrue(Integer.parseInt(attribute(dom, "data-heatmap-count")) > 100, "heat map has cells");
@@ -67,6 +80,20 @@ class DashboardBrowserIT {
             long heatPixels = count(image, heat, rgb -> !near(rgb, 0x0b, 0x0f, 0x18, 24));
             long area = (long) heat[2] * heat[3];
             assertTrue(heatPixels > area / 2, "heat map cells cover the plot: " + heatPixels + " of " + area);
+        }
+    }
+
+    /** A consumer group that has read none of {@code records} records on a topic of its own. */
+    private static void laggingGroup(Platform platform, String group, int records) throws Exception {
+        Map<String, Object> client = Map.of("bootstrap.servers", platform.bootstrapServers());
+        try (Admin admin = Admin.create(client);
+             KafkaProducer<String, String> producer = new KafkaProducer<>(client, new StringSerializer(), new StringSerializer())) {
+            String topic = group + "-input";
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            for (int i = 0; i < records; i++) {
+                producer.send(new ProducerRecord<>(topic, "k", "v" + i)).get();
+            }
+            admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(0))).all().get();
         }
     }
 

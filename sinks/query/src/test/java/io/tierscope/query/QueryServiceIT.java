@@ -303,13 +303,18 @@ class QueryServiceIT {
     }
 
     static QueryService start(Platform platform, String app, Path dir, PrometheusMeterRegistry registry) throws Exception {
+        return start(platform, app, dir, registry, List.of(io.tierscope.streams.StreamsRunner.DEFAULT_APPLICATION_ID));
+    }
+
+    static QueryService start(Platform platform, String app, Path dir, PrometheusMeterRegistry registry,
+                              List<String> lagGroups) throws Exception {
         int port = Fixtures.freePort();
         return QueryService.start(new QueryService.Settings(platform.bootstrapServers(), platform.schemaRegistryUrl(), app, dir,
                 "127.0.0.1", port, new HostInfo("127.0.0.1", port), TOKEN, Duration.ofDays(36500), 6, (short) 1,
                 // Every instance counts as caught up, so the first rebalance balances the tasks instead of waiting
                 // for a probing rebalance (10 min) to move warmed-up tasks to the second instance.
                 Map.of("commit.interval.ms", "200", "consumer.session.timeout.ms", "10000",
-                        "acceptable.recovery.lag", Long.toString(Long.MAX_VALUE))), registry);
+                        "acceptable.recovery.lag", Long.toString(Long.MAX_VALUE))), registry, lagGroups);
     }
 
     /** VM ids whose default partitions cover 0..partitions-1, one each. */

@@ -7,6 +7,7 @@ import io.tierscope.cli.OptionRange;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.metrics.MetricsOptions;
 import io.tierscope.metrics.StreamsMetrics;
+import io.tierscope.streams.metrics.TopologyMeters;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.StreamsRunner;
 import io.tierscope.streams.health.HealthSettings;
@@ -138,10 +139,12 @@ public final class StreamsCommand implements Callable<Integer> {
             System.out.println("tierscope streams: " + applicationId + " running against " + cluster.bootstrapServers()
                     + (health == null ? "" : "; health on port " + runner.healthPort()));
             RegistryHealth registryHealth = runner.registryHealth();
-            try (AutoCloseable served = StreamsMetrics.serve(metrics, "streams", runner.streams(), registry ->
-                    Gauge.builder("tierscope.streams.registry.up", registryHealth, h -> h.up() ? 1 : 0)
-                            .description("1 while the schema registry answers, 0 while the app waits for it")
-                            .register(registry), System.out)) {
+            try (AutoCloseable served = StreamsMetrics.serve(metrics, "streams", runner.streams(), registry -> {
+                Gauge.builder("tierscope.streams.registry.up", registryHealth, h -> h.up() ? 1 : 0)
+                        .description("1 while the schema registry answers, 0 while the app waits for it")
+                        .register(registry);
+                return TopologyMeters.bind(registry, runner.streams()::metrics);
+            }, System.out)) {
                 signal.await(null);
             }
         }

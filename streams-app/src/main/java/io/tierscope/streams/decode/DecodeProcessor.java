@@ -1,5 +1,7 @@
 package io.tierscope.streams.decode;
 
+import io.tierscope.streams.metrics.DeadLetterReason;
+import io.tierscope.streams.metrics.TopologySensors;
 import io.tierscope.streams.registry.RegistryUnavailableException;
 import io.tierscope.streams.registry.RegistryWait;
 import io.tierscope.topics.DeadLetter;
@@ -8,8 +10,10 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
+import java.util.EnumMap;
 import java.util.List;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -46,6 +50,7 @@ public final class DecodeProcessor<T> implements Processor<byte[], byte[], Objec
     private final InputBounds bounds;
     private final RegistryWait registry;
     private ProcessorContext<Object, Object> context;
+    private final EnumMap<DeadLetterReason, Sensor> deadLetterSensors = new EnumMap<>(DeadLetterReason.class);
     /** Newest event time this processor (one per task) accepted; the "behind" bound is measured from it. */
     private long newestAcceptedMs = Long.MIN_VALUE;
     /** Reused for every key (a processor instance runs on one thread); reports bad UTF-8 instead of replacing it. */
@@ -69,6 +74,9 @@ public final class DecodeProcessor<T> implements Processor<byte[], byte[], Objec
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            deadLetterSensors.put(reason, TopologySensors.deadLetters(context.metrics(), reason));
+        }
     }
 
     @Override
@@ -78,15 +86,15 @@ public final class DecodeProcessor<T> implements Processor<byte[], byte[], Objec
         try {
             key = decodeKey(record.key());
         } catch (CharacterCodingException e) {
-            deadLetter(record, "record key is not valid UTF-8 (expected the vmId as a string)");
+            deadLetter(record, DeadLetterReason.BAD_KEY, "record key is not valid UTF-8 (expected the vmId as a string)");
             return;
         }
         if (key == null || key.isEmpty()) {
-            deadLetter(record, "record has no key (expected the vmId)");
+            deadLetter(record, DeadLetterReason.BAD_KEY, "record has no key (expected the vmId)");
             return;
         }
         if (record.value() == null) {
-            deadLetter(record, "record has no value");
+            deadLetter(record, DeadLetterReason.NO_VALUE, "record has no value");
             return;
         }
         T value;
@@ -95,18 +103,19 @@ public final class DecodeProcessor<T> implements Processor<byte[], byte[], Objec
         } catch (RegistryUnavailableException e) {
             throw e; // shutting down while the registry is away: not a verdict on the record
         } catch (RuntimeException e) {
-            deadLetter(record, "cannot decode value: " + e.getMessage());
+            deadLetter(record, DeadLetterReason.UNDECODABLE, "cannot decode value: " + e.getMessage());
             return;
         }
         String problem = validator.problemWith(key, value);
         if (problem != null) {
-            deadLetter(record, problem);
+            deadLetter(record, DeadLetterReason.OUT_OF_RANGE, problem);
             return;
         }
         long time = eventTime.of(value);
-        String outOfBounds = bounds.problemWith(time, context.currentSystemTimeMs(), newestAcceptedMs);
+        long now = context.currentSystemTimeMs();
+        String outOfBounds = bounds.problemWith(time, now, newestAcceptedMs);
         if (outOfBounds != null) {
-            deadLetter(record, outOfBounds);
+            deadLetter(record, time - now > bounds.maxAheadMs() ? DeadLetterReason.TOO_FAR_AHEAD : DeadLetterReason.TOO_FAR_BEHIND, outOfBounds);
             return;
         }
         newestAcceptedMs = Math.max(newestAcceptedMs, time);
@@ -127,7 +136,8 @@ public final class DecodeProcessor<T> implements Processor<byte[], byte[], Objec
         return keyDecoder.decode(ByteBuffer.wrap(key)).toString();
     }
 
-    private void deadLetter(Record<byte[], byte[]> record, String reason) {
+    private void deadLetter(Record<byte[], byte[]> record, DeadLetterReason kind, String reason) {
+        deadLetterSensors.get(kind).record();
         Headers headers = new RecordHeaders(record.headers().toArray());
         headers.add(DeadLetter.REASON, reason.getBytes(StandardCharsets.UTF_8));
         headers.add(DeadLetter.REJECTED_BY, rejectedBy.getBytes(StandardCharsets.UTF_8));

@@ -5,6 +5,8 @@ import io.tierscope.analytics.heat.GapPolicy;
 import io.tierscope.analytics.heat.HeatBitmaps;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * What the "heat-chunks" store keeps per (VM, chunk): the {@link ChunkHeat} snapshot plus the
@@ -12,12 +14,20 @@ import java.util.Arrays;
  * keeps them consistent): the event time of the last applied scan (chunk TTL, PAGE_HEAT.timeMs),
  * whether the states changed since the chunk was last published, and the pages touched and
  * written during the window {@link #windowStartMs} (the summary's touched/written counts).
+ *
+ * <p>Read from the store with {@link #serde}, the {@link ChunkHeat} is restored on first use of
+ * {@link #heat()}: a scan over a VM's chunks for their keys or bookkeeping only does not unpack states.
  */
 final class StoredChunk {
     private static final byte VERSION = 1;
     private static final int HEADER = 1 + 1 + 8 + 8 + 4;
 
-    final ChunkHeat heat;
+    private ChunkHeat heat;
+    /** The heat's snapshot as read, until {@link #heat()} restores it (then null). */
+    private byte[] heatSnapshot;
+    private GapPolicy gapPolicy;
+    private String key;
+    private int storedBytes;
     long lastScanTimeMs;
     long windowStartMs;
     boolean unpublished;
@@ -33,9 +43,39 @@ final class StoredChunk {
         this.written = new byte[touched.length];
     }
 
+    private StoredChunk(String key, int storedBytes, byte[] heatSnapshot, GapPolicy gapPolicy, long lastScanTimeMs, long windowStartMs,
+                        boolean unpublished, byte[] touched, byte[] written) {
+        this.key = key;
+        this.storedBytes = storedBytes;
+        this.heatSnapshot = heatSnapshot;
+        this.gapPolicy = gapPolicy;
+        this.lastScanTimeMs = lastScanTimeMs;
+        this.windowStartMs = windowStartMs;
+        this.unpublished = unpublished;
+        this.touched = touched;
+        this.written = written;
+    }
+
+    /** The chunk's heat states, restored from the stored snapshot on first use. */
+    ChunkHeat heat() {
+        if (heat == null) {
+            try {
+                heat = ChunkHeat.restore(heatSnapshot, gapPolicy);
+            } catch (IllegalArgumentException e) {
+                throw unreadable(key, storedBytes, e);
+            }
+            if (touched.length != HeatBitmaps.bytesFor(heat.pageCount())) {
+                throw new IllegalStateException("heat chunk " + key + " has window bitmaps of " + touched.length
+                        + " bytes for " + heat.pageCount() + " pages");
+            }
+            heatSnapshot = null;
+        }
+        return heat;
+    }
+
     /** Grows or shrinks the chunk and its window bitmaps (pages past a new end are forgotten). */
     void resize(int pages) {
-        heat.resize(pages);
+        heat().resize(pages);
         touched = resized(touched, pages);
         written = resized(written, pages);
         unpublished = true;
@@ -69,11 +109,17 @@ final class StoredChunk {
     }
 
     byte[] toBytes() {
-        byte[] snapshot = heat.snapshot();
+        byte[] snapshot = heat == null ? heatSnapshot : heat.snapshot();
         ByteBuffer out = ByteBuffer.allocate(HEADER + 2 * touched.length + snapshot.length);
         out.put(VERSION).put((byte) (unpublished ? 1 : 0)).putLong(lastScanTimeMs).putLong(windowStartMs)
                 .putInt(touched.length).put(touched).put(written).put(snapshot);
         return out.array();
+    }
+
+    /** The store's serde; {@code key} in messages is the changelog topic (a deserializer is not told the key). */
+    static Serde<StoredChunk> serde(GapPolicy gapPolicy) {
+        return Serdes.serdeFrom((topic, chunk) -> chunk == null ? null : chunk.toBytes(),
+                (topic, bytes) -> bytes == null ? null : read("in " + topic, bytes, gapPolicy));
     }
 
     /**
@@ -81,6 +127,12 @@ final class StoredChunk {
      *                               corrupt store: restoring from the changelog is the remedy)
      */
     static StoredChunk fromBytes(String key, byte[] bytes, GapPolicy gapPolicy) {
+        StoredChunk chunk = read(key, bytes, gapPolicy);
+        chunk.heat();
+        return chunk;
+    }
+
+    private static StoredChunk read(String key, byte[] bytes, GapPolicy gapPolicy) {
         try {
             ByteBuffer in = ByteBuffer.wrap(bytes);
             byte version = in.get();
@@ -95,17 +147,14 @@ final class StoredChunk {
             in.get(touched).get(written);
             byte[] snapshot = new byte[in.remaining()];
             in.get(snapshot);
-            StoredChunk chunk = new StoredChunk(ChunkHeat.restore(snapshot, gapPolicy), lastScan, window, unpublished);
-            if (chunk.touched.length != touched.length) {
-                throw new IllegalStateException("heat chunk " + key + " has window bitmaps of " + touched.length
-                        + " bytes for " + chunk.heat.pageCount() + " pages");
-            }
-            chunk.touched = touched;
-            chunk.written = written;
-            return chunk;
+            return new StoredChunk(key, bytes.length, snapshot, gapPolicy, lastScan, window, unpublished, touched, written);
         } catch (java.nio.BufferUnderflowException | NegativeArraySizeException | IllegalArgumentException e) {
-            throw new IllegalStateException("heat chunk " + key + " in the store is unreadable (" + bytes.length
-                    + " bytes): " + e.getMessage(), e);
+            throw unreadable(key, bytes.length, e);
         }
+    }
+
+    private static IllegalStateException unreadable(String key, int length, RuntimeException e) {
+        return new IllegalStateException("heat chunk " + key + " in the store is unreadable (" + length
+                + " bytes): " + e.getMessage(), e);
     }
 }

@@ -4,6 +4,7 @@ import io.tierscope.analytics.heat.HeatBit;
 import io.tierscope.analytics.heat.HeatBitmaps;
 import io.tierscope.analytics.heat.HeatTable;
 import io.tierscope.avro.HeatSummary;
+import io.tierscope.streams.window.VmWindow;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,7 +27,7 @@ final class SummaryBuilder {
     }
 
     void add(StoredChunk chunk) {
-        int[] counts = chunk.heat.stateCounts(HeatBit.ACCESSED);
+        int[] counts = chunk.heat().stateCounts(HeatBit.ACCESSED);
         for (int s = 0; s < counts.length; s++) {
             pagesPerState[s] += counts[s];
             hot += table.isHot(s) ? counts[s] : 0;
@@ -36,10 +37,10 @@ final class SummaryBuilder {
             touched += HeatBitmaps.countSet(chunk.touched);
             written += HeatBitmaps.countSet(chunk.written);
         }
-        hottest.offer(chunk.heat);
+        hottest.offer(chunk.heat());
     }
 
-    HeatSummary build(String vmId, long windowEndMs, VmHeatProgress progress) {
+    HeatSummary build(String vmId, long windowEndMs, VmWindow progress) {
         Map<String, Long> perState = new LinkedHashMap<>();
         boolean allStates = HeatStateNames.isFsm(table);
         for (int s = 0; s < pagesPerState.length; s++) {
@@ -58,9 +59,9 @@ final class SummaryBuilder {
                 .setTouchedPages(touched)
                 .setWrittenPages(written)
                 .setHottestGfns(LongListView.of(hottest.gfns()))
-                .setScansApplied(progress.scansApplied())
-                .setDuplicateScans(progress.duplicateScans())
-                .setLateScans(progress.lateScans())
+                .setScansApplied(progress.applied())
+                .setDuplicateScans(progress.ignored())
+                .setLateScans(progress.late())
                 .setMissedPeriods(progress.missedPeriods())
                 .build();
     }

@@ -2,11 +2,16 @@ package io.tierscope.streams.ingest;
 
 import io.tierscope.avro.IngestStats;
 import io.tierscope.avro.SampleBatch;
+import io.tierscope.streams.metrics.TopologySensors;
+import io.tierscope.streams.window.EventClock;
 import io.tierscope.streams.window.TumblingWindows;
+import io.tierscope.streams.window.VmWindow;
 import io.tierscope.topics.EndOfInput;
-import io.tierscope.streams.window.VmWindowProgress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -21,10 +26,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Late batches are counted into the VM's next emitted window. A batch marked {@link EndOfInput} (the VM's
  * last) emits the VM's open windows at once.
  *
- * <p>"Now" is the newest event time this task has seen, not Kafka's stream time: stream time
- * follows the records' Kafka timestamps, which a producer may set to its send time, while the
- * windows are in the batches' own time. After a restart the clock starts again from the newest
- * open window, so windows close late rather than early.
+ * <p>"Now" is the task's {@link EventClock}. The VMs' {@link VmWindow}s are written only when a window
+ * is emitted or a batch is late (not per batch), so after a restart the clock starts again from the
+ * newest open window, and windows close late rather than early.
  */
 public final class IngestStatsProcessor implements Processor<String, SampleBatch, String, IngestStats> {
     public static final String OPEN_WINDOWS_STORE = "ingest-open-windows";
@@ -34,10 +38,14 @@ public final class IngestStatsProcessor implements Processor<String, SampleBatch
     private final long idleRetentionMs;
     private ProcessorContext<String, IngestStats> context;
     private KeyValueStore<String, IngestStats> open;
-    private KeyValueStore<String, VmWindowProgress> progress;
-    private long newestEventTime = Long.MIN_VALUE;
+    private KeyValueStore<String, VmWindow> progress;
+    private final EventClock clock = new EventClock();
     /** Closed windows are looked for each time the event clock crosses a multiple of this. */
     private long checkEveryMs;
+    private Sensor windowsClosed;
+    private Sensor lateBatches;
+    /** Per VM seen by this task, its event-lag gauge; removed with the VM's bookkeeping. */
+    private final Map<String, Sensor> eventLag = new HashMap<>();
 
     /**
      * @param idleRetentionMs a VM's bookkeeping is dropped once event time is this far past its last emitted
@@ -54,25 +62,30 @@ public final class IngestStatsProcessor implements Processor<String, SampleBatch
         this.open = context.getStateStore(OPEN_WINDOWS_STORE);
         this.progress = context.getStateStore(PROGRESS_STORE);
         try (KeyValueIterator<String, IngestStats> it = open.all()) {
-            it.forEachRemaining(kv -> newestEventTime = Math.max(newestEventTime, kv.value.getWindowStartMs()));
+            it.forEachRemaining(kv -> clock.advance(kv.value.getWindowStartMs()));
         }
-        checkEveryMs = Math.max(100, Math.min(1000, windows.sizeMs() / 4));
+        checkEveryMs = windows.checkEveryMs();
+        windowsClosed = TopologySensors.windowsClosed(context.metrics(), TopologySensors.Output.INGEST);
+        lateBatches = TopologySensors.lateBatches(context.metrics(), TopologySensors.Output.INGEST);
     }
 
     @Override
     public void process(Record<String, SampleBatch> record) {
         String vm = record.key();
-        if (record.timestamp() > newestEventTime) {
-            long before = newestEventTime;
-            newestEventTime = record.timestamp();
-            if (before == Long.MIN_VALUE || newestEventTime / checkEveryMs != before / checkEveryMs) {
+        eventLag.computeIfAbsent(vm, v -> TopologySensors.vmEventLag(context.metrics(), v))
+                .record(context.currentSystemTimeMs() - record.timestamp());
+        if (record.timestamp() > clock.nowMs()) {
+            long before = clock.nowMs();
+            clock.advance(record.timestamp());
+            if (before == Long.MIN_VALUE || clock.nowMs() / checkEveryMs != before / checkEveryMs) {
                 emitClosedWindows();
             }
         }
         long start = windows.startOf(record.timestamp());
-        VmWindowProgress p = progressOf(vm);
-        if (windows.endOf(start) <= p.emittedUpToMs() || windows.closed(start, newestEventTime)) {
+        VmWindow p = progressOf(vm);
+        if (p.isLate(windows, start) || windows.closed(start, clock.nowMs())) {
             progress.put(vm, p.withLate());
+            lateBatches.record();
         } else {
             count(vm, start, record.value());
         }
@@ -107,7 +120,7 @@ public final class IngestStatsProcessor implements Processor<String, SampleBatch
     }
 
     private void emitClosedWindows() {
-        long now = newestEventTime;
+        long now = clock.nowMs();
         List<KeyValue<String, IngestStats>> due = new ArrayList<>();
         try (KeyValueIterator<String, IngestStats> it = open.all()) {
             while (it.hasNext()) {
@@ -125,15 +138,21 @@ public final class IngestStatsProcessor implements Processor<String, SampleBatch
 
     private void dropIdleVms(long now) {
         List<String> idle = new ArrayList<>();
-        try (KeyValueIterator<String, VmWindowProgress> it = progress.all()) {
+        try (KeyValueIterator<String, VmWindow> it = progress.all()) {
             while (it.hasNext()) {
-                KeyValue<String, VmWindowProgress> kv = it.next();
+                KeyValue<String, VmWindow> kv = it.next();
                 if (kv.value.emittedUpToMs() <= now - idleRetentionMs && !hasOpenWindow(kv.key)) {
                     idle.add(kv.key);
                 }
             }
         }
-        idle.forEach(progress::delete);
+        for (String vm : idle) {
+            progress.delete(vm);
+            Sensor lag = eventLag.remove(vm);
+            if (lag != null) {
+                context.metrics().removeSensor(lag);
+            }
+        }
     }
 
     private boolean hasOpenWindow(String vm) {
@@ -150,17 +169,24 @@ public final class IngestStatsProcessor implements Processor<String, SampleBatch
     private void emit(List<KeyValue<String, IngestStats>> due) {
         for (KeyValue<String, IngestStats> kv : due) { // ascending window start per VM: keys sort that way
             IngestStats stats = kv.value;
-            VmWindowProgress p = progressOf(stats.getVmId());
-            stats.setLateBatches(p.pendingLate());
+            VmWindow p = progressOf(stats.getVmId());
+            stats.setLateBatches(p.late());
             progress.put(stats.getVmId(), p.emitted(stats.getWindowEndMs()));
             open.delete(kv.key);
             context.forward(new Record<>(stats.getVmId(), stats, stats.getWindowEndMs() - 1));
+            windowsClosed.record();
         }
     }
 
-    private VmWindowProgress progressOf(String vm) {
-        VmWindowProgress p = progress.get(vm);
-        return p == null ? VmWindowProgress.NONE : p;
+    @Override
+    public void close() {
+        eventLag.values().forEach(context.metrics()::removeSensor);
+        eventLag.clear();
+    }
+
+    private VmWindow progressOf(String vm) {
+        VmWindow p = progress.get(vm);
+        return p == null ? VmWindow.NEW_VM : p;
     }
 
     /** a + b for non-negative counts, stopping at Long.MAX_VALUE instead of wrapping to a negative count. */

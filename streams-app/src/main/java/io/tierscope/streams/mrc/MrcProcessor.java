@@ -6,7 +6,11 @@ import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.SampleBatch;
 import io.tierscope.schemas.SampleCodec;
 import io.tierscope.topics.EndOfInput;
+import io.tierscope.streams.metrics.TopologySensors;
+import io.tierscope.streams.window.EventClock;
 import io.tierscope.streams.window.TumblingWindows;
+import io.tierscope.streams.window.VmWindow;
+import org.apache.kafka.common.metrics.Sensor;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,14 +34,14 @@ import org.slf4j.LoggerFactory;
  * <p>The LRU stack is one sequence per VM, so a VM has at most one open window: a batch of a newer
  * window closes the open one first; a batch of an older window is late - it still feeds the stack
  * (and so the curves) and is counted into the next emitted curve's {@code lateBatches}. A VM that
- * goes quiet has its window closed by a stream-time punctuator once start + size + grace has passed,
- * and its state dropped (latest curve tombstoned) once it has been silent for the idle retention. A batch
+ * goes quiet has its window closed by a punctuator once the task's {@link EventClock} has passed
+ * start + size + grace, and its state dropped (latest curve tombstoned) once it has been silent for the idle retention. A batch
  * marked {@link EndOfInput} (the VM's last) closes its window at once.
  * Closing a window emits its WINDOW curve and the long curve (CUMULATIVE or DECAYED) to the history
  * child, and the long curve to the latest child.
  *
  * <p>State: {@link #ENGINES_STORE} (vmId -> engine snapshot) and {@link #WINDOWS_STORE} (vmId ->
- * {@link MrcWindowState}), both changelogged and written after every batch: under exactly-once only
+ * {@link VmWindow}), both changelogged and written after every batch: under exactly-once only
  * what the stores hold at a commit survives a crash. The engines in {@link #engines} are a cache
  * of the store, rebuilt from it lazily (after a restore, rebalance or task revival, which re-runs
  * {@link #init}), holding at most {@link MrcSettings#cachedEngines()} engines: the least recently
@@ -57,7 +61,10 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
     private final Map<String, MrcEngine> engines;
     private ProcessorContext<String, MissRatioCurve> context;
     private KeyValueStore<String, byte[]> snapshots;
-    private KeyValueStore<String, MrcWindowState> windowStates;
+    private KeyValueStore<String, VmWindow> windowStates;
+    private EventClock clock;
+    private Sensor windowsClosed;
+    private Sensor lateBatches;
 
     /**
      * @param accessFilter the access types counted ("xwr" subset), {@code accessMask} the same as xwr bits
@@ -87,11 +94,13 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
     @Override
     public void init(ProcessorContext<String, MissRatioCurve> context) {
         this.context = context;
+        this.windowsClosed = TopologySensors.windowsClosed(context.metrics(), TopologySensors.Output.MRC);
+        this.lateBatches = TopologySensors.lateBatches(context.metrics(), TopologySensors.Output.MRC);
         this.snapshots = context.getStateStore(ENGINES_STORE);
         this.windowStates = context.getStateStore(WINDOWS_STORE);
         engines.clear(); // the stores may have been restored to an older state than this cache
-        long every = Math.max(100, Math.min(1000, windows.sizeMs() / 4));
-        context.schedule(Duration.ofMillis(every), PunctuationType.STREAM_TIME, this::closeQuietWindows);
+        clock = EventClock.recover(windowStates);
+        context.schedule(Duration.ofMillis(windows.checkEveryMs()), PunctuationType.STREAM_TIME, t -> closeQuietWindows());
     }
 
     @Override
@@ -99,20 +108,23 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
         String vm = record.key();
         SampleBatch batch = record.value();
         long start = windows.startOf(record.timestamp());
-        MrcWindowState state = windowStates.get(vm);
+        VmWindow state = windowStates.get(vm);
         MrcEngine engine;
         if (state == null) { // a new VM, or one whose state was dropped: whatever the cache holds is stale
-            state = MrcWindowState.NEW_VM;
+            state = VmWindow.NEW_VM;
             engine = newEngine(vm);
         } else {
             engine = engineOf(vm);
         }
+        clock.advance(record.timestamp());
+        state = state.seen(record.timestamp());
 
-        if (state.open() && start > state.openStartMs()) {
+        if (state.closesOpenWindow(start)) {
             state = close(vm, engine, state);
         }
-        if (state.open() ? start < state.openStartMs() : windows.endOf(start) <= state.emittedUpToMs()) {
+        if (state.isLate(windows, start)) {
             state = state.withLate();
+            lateBatches.record();
         } else if (!state.open()) {
             state = state.opened(start);
         }
@@ -157,10 +169,10 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
     }
 
     /** Emits the VM's open window and the long curve, and starts the engine's next window. */
-    private MrcWindowState close(String vm, MrcEngine engine, MrcWindowState state) {
+    private VmWindow close(String vm, MrcEngine engine, VmWindow state) {
         long start = state.openStartMs();
         long end = windows.endOf(start);
-        long late = state.pendingLate();
+        long late = state.late();
         MissRatioCurve window = CurveRecords.toAvro(vm, CurveKind.WINDOW, start, end, accessFilter,
                 engine.curve(MrcEngine.Histogram.WINDOW), engine.trackedPages(), late);
         engine.closeWindow(); // the decayed histogram takes this window in here
@@ -169,35 +181,40 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
         context.forward(new Record<>(vm, window, end - 1), historyChild);
         context.forward(new Record<>(vm, longCurve, end - 1), historyChild);
         context.forward(new Record<>(vm, longCurve, end - 1), latestChild);
+        windowsClosed.record();
         return state.emitted(end);
     }
 
-    private void closeQuietWindows(long streamTime) {
-        List<KeyValue<String, MrcWindowState>> due = new ArrayList<>();
-        List<KeyValue<String, MrcWindowState>> gone = new ArrayList<>();
+    private void closeQuietWindows() {
+        if (!clock.started()) {
+            return;
+        }
+        long now = clock.nowMs();
+        List<KeyValue<String, VmWindow>> due = new ArrayList<>();
+        List<KeyValue<String, VmWindow>> gone = new ArrayList<>();
         long retention = settings.idleRetentionMs();
-        try (KeyValueIterator<String, MrcWindowState> it = windowStates.all()) {
+        try (KeyValueIterator<String, VmWindow> it = windowStates.all()) {
             while (it.hasNext()) {
-                KeyValue<String, MrcWindowState> kv = it.next();
-                if (kv.value.open() && windows.closed(kv.value.openStartMs(), streamTime)) {
+                KeyValue<String, VmWindow> kv = it.next();
+                if (kv.value.open() && windows.closed(kv.value.openStartMs(), now)) {
                     due.add(kv);
-                } else if (!kv.value.open() && retention > 0 && kv.value.emittedUpToMs() <= streamTime - retention) {
+                } else if (!kv.value.open() && retention > 0 && kv.value.emittedUpToMs() <= now - retention) {
                     gone.add(kv);
                 }
             }
         }
-        for (KeyValue<String, MrcWindowState> kv : due) {
+        for (KeyValue<String, VmWindow> kv : due) {
             MrcEngine engine = engineOf(kv.key);
             save(kv.key, engine, close(kv.key, engine, kv.value));
         }
-        for (KeyValue<String, MrcWindowState> kv : gone) {
+        for (KeyValue<String, VmWindow> kv : gone) {
             String vm = kv.key;
             LOG.info("VM {}: silent for {} ms of event time; dropping its MRC state ({} late batches since its last"
-                    + " window were never reported)", vm, retention, kv.value.pendingLate());
+                    + " window were never reported)", vm, retention, kv.value.late());
             engines.remove(vm);
             snapshots.delete(vm);
             windowStates.delete(vm);
-            context.forward(new Record<String, MissRatioCurve>(vm, null, streamTime), latestChild);
+            context.forward(new Record<String, MissRatioCurve>(vm, null, now), latestChild);
         }
     }
 
@@ -240,7 +257,7 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
         return engine;
     }
 
-    private void save(String vm, MrcEngine engine, MrcWindowState state) {
+    private void save(String vm, MrcEngine engine, VmWindow state) {
         snapshots.put(vm, engine.snapshot());
         windowStates.put(vm, state);
     }

@@ -3,6 +3,7 @@ package io.tierscope.streams.mrc;
 import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.window.TumblingWindows;
+import io.tierscope.streams.window.VmWindow;
 import io.tierscope.topics.Topic;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -28,7 +29,7 @@ public final class MrcTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MrcProcessor.ENGINES_STORE),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), MRC);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MrcProcessor.WINDOWS_STORE),
-                Serdes.String(), MrcWindowState.serde()).withCachingEnabled(), MRC);
+                Serdes.String(), VmWindow.serde()).withCachingEnabled(), MRC);
         topology.addSink(MRC_HISTORY_SINK, Topic.MRC_HISTORY.topicName(), new StringSerializer(),
                 curveSerde.serializer(), MRC);
         topology.addSink(MRC_LATEST_SINK, Topic.MRC_LATEST.topicName(), new StringSerializer(),

@@ -29,4 +29,9 @@ public record TumblingWindows(long sizeMs, long graceMs) {
     public boolean closed(long windowStartMs, long streamTimeMs) {
         return windowStartMs + sizeMs + graceMs <= streamTimeMs;
     }
+
+    /** How often a windowed processor looks for windows to close: a quarter window, within [100 ms, 1 s]. */
+    public long checkEveryMs() {
+        return Math.max(100, Math.min(1000, sizeMs / 4));
+    }
 }

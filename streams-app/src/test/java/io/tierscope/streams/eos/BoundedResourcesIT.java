@@ -15,7 +15,7 @@ import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.TierscopeTopology;
 import io.tierscope.streams.TopologySerdes;
-import io.tierscope.streams.heat.HeatProcessor;
+import io.tierscope.streams.heat.HeatStores;
 import io.tierscope.streams.ingest.IngestStatsProcessor;
 import io.tierscope.streams.mrc.MrcProcessor;
 import io.tierscope.topics.Topic;
@@ -56,7 +56,7 @@ class BoundedResourcesIT {
     private static final long RETENTION_MS = 120_000;
     private static final List<String> STORES = List.of(MrcProcessor.ENGINES_STORE, MrcProcessor.WINDOWS_STORE,
             IngestStatsProcessor.OPEN_WINDOWS_STORE, IngestStatsProcessor.PROGRESS_STORE,
-            HeatProcessor.CHUNKS_STORE, HeatProcessor.VMS_STORE);
+            HeatStores.CHUNKS, HeatStores.VMS);
 
     @Test
     void aThousandVmsFitInBoundedHeapAndQuietVmsAreExpired(Platform platform, @TempDir Path state) {

@@ -16,7 +16,7 @@ class StoredChunkTest {
         StoredChunk chunk = new StoredChunk(new ChunkHeat(HeatTable.fsm5(), GapPolicy.IDLE, 128, 20), 5_000, 0, true);
         byte[] accessed = Scans.bitmap(20, new int[] {1, 19});
         byte[] dirty = Scans.bitmap(20, new int[] {19});
-        chunk.heat.apply(3, accessed, dirty);
+        chunk.heat().apply(3, accessed, dirty);
         chunk.addToWindow(accessed, dirty);
         StoredChunk back = StoredChunk.fromBytes("vm#1", chunk.toBytes(), GapPolicy.IDLE);
         assertEquals(5_000, back.lastScanTimeMs);
@@ -24,10 +24,10 @@ class StoredChunkTest {
         assertTrue(back.unpublished);
         assertArrayEquals(accessed, back.touched);
         assertArrayEquals(dirty, back.written);
-        assertEquals(3, back.heat.lastScanSeq());
-        assertEquals(128, back.heat.baseGfn());
-        assertArrayEquals(chunk.heat.accessStates(), back.heat.accessStates());
-        assertArrayEquals(chunk.heat.writeStates(), back.heat.writeStates());
+        assertEquals(3, back.heat().lastScanSeq());
+        assertEquals(128, back.heat().baseGfn());
+        assertArrayEquals(chunk.heat().accessStates(), back.heat().accessStates());
+        assertArrayEquals(chunk.heat().writeStates(), back.heat().writeStates());
     }
 
     @Test

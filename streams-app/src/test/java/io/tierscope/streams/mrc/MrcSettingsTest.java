@@ -1,6 +1,5 @@
 package io.tierscope.streams.mrc;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +8,6 @@ import io.tierscope.analytics.mrc.MrcConfig;
 import io.tierscope.avro.CurveKind;
 import io.tierscope.streams.StreamsAppConfig;
 import java.util.Map;
-import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 class MrcSettingsTest {
@@ -63,19 +61,5 @@ class MrcSettingsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> StreamsAppConfig.from(Map.of(key, value)));
         assertTrue(e.getMessage().contains(key) && e.getMessage().contains(hint), e.getMessage());
-    }
-
-    @Test
-    void windowStateRoundTripsAndRejectsForeignBytes() {
-        MrcWindowState s = MrcWindowState.NEW_VM.opened(20_000).withLate().withLate();
-        byte[] bytes = MrcWindowState.serde().serializer().serialize("t", s);
-        assertEquals(s, MrcWindowState.serde().deserializer().deserialize("t", bytes));
-        assertEquals(new MrcWindowState(MrcWindowState.NO_WINDOW, 30_000, 0), s.emitted(30_000));
-        bytes[0] = 9;
-        byte[] foreign = bytes;
-        SerializationException e = assertThrows(SerializationException.class,
-                () -> MrcWindowState.serde().deserializer().deserialize("t", foreign));
-        assertTrue(e.getMessage().contains("version 9"), e.getMessage());
-        assertArrayEquals(null, MrcWindowState.serde().serializer().serialize("t", null));
     }
 }

@@ -92,7 +92,7 @@ public final class PlanCommand implements Callable<Integer> {
                      replicationFactor, Duration.ofMinutes(2))) {
             System.out.println("tierscope plan: " + applicationId + " running against " + cluster.bootstrapServers()
                     + ", one plan per host every " + config.period().toSeconds() + " s of event time");
-            try (AutoCloseable served = StreamsMetrics.serve(metrics, "plan", runner.streams(), registry -> { }, System.out)) {
+            try (AutoCloseable served = StreamsMetrics.serve(metrics, "plan", runner.streams(), registry -> () -> { }, System.out)) {
                 signal.await(null);
             }
         }

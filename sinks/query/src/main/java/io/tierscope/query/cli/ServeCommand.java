@@ -5,8 +5,10 @@ import io.tierscope.cli.ClusterOptions;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.metrics.Metrics;
 import io.tierscope.query.QueryService;
+import io.tierscope.streams.StreamsRunner;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.state.HostInfo;
@@ -53,6 +55,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions of topics this instance creates (default: ${DEFAULT-VALUE}).")
     private int partitions;
 
+    @Option(names = "--lag-groups", split = ",", paramLabel = "GROUP[,GROUP...]",
+            defaultValue = StreamsRunner.DEFAULT_APPLICATION_ID,
+            description = "Consumer groups (application ids) of the pipeline whose lag the dashboard and /api/v1/lag show,"
+                    + " e.g. the streams app's and the planner's (default: ${DEFAULT-VALUE}).")
+    private List<String> lagGroups;
+
     @Option(names = "--replication-factor", defaultValue = "1", description = "Replication factor of topics this instance creates (default: ${DEFAULT-VALUE}).")
     private short replicationFactor;
 
@@ -67,6 +75,9 @@ public final class ServeCommand implements Callable<Integer> {
         io.tierscope.cli.OptionRange.atLeast("--standby-replicas", standbyReplicas, 0);
         io.tierscope.cli.OptionRange.atLeast("--partitions", partitions, 1);
         io.tierscope.cli.OptionRange.atLeast("--replication-factor", replicationFactor, 1);
+        if (lagGroups.stream().anyMatch(String::isBlank)) {
+            throw new IllegalArgumentException("--lag-groups must name groups separated by commas, got an empty one");
+        }
         cluster.requireReachable();
         String advertised = advertisedHost != null ? advertisedHost
                 : "0.0.0.0".equals(bind) ? java.net.InetAddress.getLocalHost().getHostName() : bind;
@@ -76,7 +87,7 @@ public final class ServeCommand implements Callable<Integer> {
                 Map.of("num.standby.replicas", Integer.toString(standbyReplicas)));
         PrometheusMeterRegistry registry = Metrics.newRegistry("serve");
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(40));
-             QueryService service = QueryService.start(settings, registry)) {
+             QueryService service = QueryService.start(settings, registry, lagGroups)) {
             System.out.println("tierscope serve: dashboard http://" + advertised + ":" + service.port() + "/  API http://"
                     + advertised + ":" + service.port() + "/api/v1/vms  metrics /metrics");
             signal.await(null);

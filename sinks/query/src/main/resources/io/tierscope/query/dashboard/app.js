@@ -33,17 +33,25 @@
     document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
   }
 
-  function tiles(fleet) {
+  // Consumer lag of the pipeline's groups (streams app, planner): records they have yet to read.
+  function lagText(lag) {
+    if (!lag || !lag.groups.length) return '–';
+    return lag.groups.map(g => g.lag < 0 ? '? (' + escapeHtml(g.group) + ')' : fmt.n(g.lag) +
+      (lag.groups.length > 1 ? ' (' + escapeHtml(g.group) + ')' : '')).join(' · ') + ' records';
+  }
+
+  function tiles(fleet, lag) {
     const sum = (f) => fleet.reduce((a, v) => a + (f(v) || 0), 0);
     const items = [
       ['VMs', fleet.length],
       ['working sets', fmt.gib(sum(v => v.workingSetBytes))],
       ['hot memory', fmt.gib(sum(v => pageBytes(v, v.hotPages)))],
       ['cold memory', fmt.gib(sum(v => pageBytes(v, v.coldPages)))],
-      ['ingest', fmt.n(sum(v => v.samplesPerSecond)) + ' samples/s']
+      ['ingest', fmt.n(sum(v => v.samplesPerSecond)) + ' samples/s'],
+      ['pipeline lag', lagText(lag), 'lag']
     ];
-    document.getElementById('tiles').innerHTML = items.map(([l, v]) =>
-      `<div class="tile"><div class="label">${l}</div><div class="value">${v}</div></div>`).join('');
+    document.getElementById('tiles').innerHTML = items.map(([l, v, id]) =>
+      `<div class="tile"${id ? ` id="tile-${id}"` : ''}><div class="label">${l}</div><div class="value">${v}</div></div>`).join('');
   }
 
   function fleetTable(fleet) {
@@ -225,9 +233,10 @@
     try {
       const health = await api('/health');
       state.fleet = await api('/vms?sort=working-set');
+      const lag = await api('/lag').catch(() => null);
       setStatus(health.state.toLowerCase(), true);
       if (!state.vm && state.fleet.length) state.vm = state.fleet[0].vmId;
-      tiles(state.fleet); fleetTable(state.fleet);
+      tiles(state.fleet, lag); fleetTable(state.fleet);
       await refreshVm();
       hosts(await api('/hosts'));
       document.body.dataset.ready = 'true';

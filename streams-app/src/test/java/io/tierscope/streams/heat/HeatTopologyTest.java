@@ -15,15 +15,15 @@ import io.tierscope.avro.HeatChange;
 import io.tierscope.avro.HeatSummary;
 import io.tierscope.avro.PageHeatChunk;
 import io.tierscope.avro.SampleBatch;
-import io.tierscope.platform.Platform;
-import io.tierscope.platform.testing.PlatformExtension;
 import io.tierscope.schemas.ScanSequence;
-import io.tierscope.schemas.serde.SchemaRegistryClient;
+import io.tierscope.schemas.serde.InMemorySchemaRegistry;
+import io.tierscope.schemas.serde.SchemaRegistry;
 import io.tierscope.schemas.serde.SpecificAvroDeserializer;
 import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.TierscopeTopology;
 import io.tierscope.streams.TopologySerdes;
+import io.tierscope.streams.window.VmWindow;
 import io.tierscope.topics.DeadLetter;
 import io.tierscope.topics.Topic;
 import java.nio.ByteBuffer;
@@ -39,6 +39,7 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
@@ -51,22 +52,19 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The heat topology (scans -> chunk states -> changes, page heat, summaries) in TopologyTestDriver
- * with the real registry. Chunks of 64 pages, 10 s windows with 2 s grace, TTL 30 s.
+ * with an in-memory registry. Chunks of 64 pages, 10 s windows with 2 s grace, TTL 30 s.
  */
-@ExtendWith(PlatformExtension.class)
-class HeatTopologyIT {
+class HeatTopologyTest {
     private static final int CHUNK = 64;
     private static final long TTL_MS = 30_000;
 
     @TempDir
     Path tmp;
-    private String registryUrl;
-    private SchemaRegistryClient registry;
+    private SchemaRegistry registry;
     private SpecificAvroSerializer<AdScan> serializer;
     private SpecificAvroSerializer<SampleBatch> batchSerializer;
     private final List<Driver> drivers = new ArrayList<>();
@@ -87,7 +85,7 @@ class HeatTopologyIT {
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, "heat-test");
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             props.put(StreamsConfig.STATE_DIR_CONFIG, tmp.resolve(stateDir).toString());
-            driver = new TopologyTestDriver(TierscopeTopology.build(config, new TopologySerdes(registryUrl)), props);
+            driver = new TopologyTestDriver(TierscopeTopology.build(config, new TopologySerdes(registry)), props);
             scans = driver.createInputTopic(Topic.AD_SCANS.topicName(), new ByteArraySerializer(), new ByteArraySerializer());
             samples = driver.createInputTopic(Topic.RAW_SAMPLES.topicName(), new ByteArraySerializer(), new ByteArraySerializer());
             pageHeat = driver.createOutputTopic(Topic.PAGE_HEAT.topicName(), new StringDeserializer(),
@@ -110,8 +108,8 @@ class HeatTopologyIT {
                     batchSerializer.serialize(Topic.RAW_SAMPLES.topicName(), b), b.getEndTimeMs());
         }
 
-        KeyValueStore<String, byte[]> chunkStore() {
-            return driver.getKeyValueStore(HeatProcessor.CHUNKS_STORE);
+        KeyValueStore<String, StoredChunk> chunkStore() {
+            return driver.getKeyValueStore(HeatStores.CHUNKS);
         }
 
         @Override
@@ -121,9 +119,8 @@ class HeatTopologyIT {
     }
 
     @BeforeEach
-    void setUp(Platform platform) {
-        registryUrl = platform.schemaRegistryUrl();
-        registry = new SchemaRegistryClient(registryUrl, 5000);
+    void setUp() {
+        registry = new InMemorySchemaRegistry();
         serializer = new SpecificAvroSerializer<>(registry, true);
         batchSerializer = new SpecificAvroSerializer<>(registry, true);
     }
@@ -170,7 +167,7 @@ class HeatTopologyIT {
         assertEquals(1, s.getWrittenPages());
         assertEquals(4, s.getScansApplied(), "one per closed period");
         assertEquals(List.of("1/0/ACCESSED hot=[3] cold=[]", "1/1/ACCESSED hot=[70] cold=[]", "1/1/DIRTY hot=[70] cold=[]"),
-                d.changes.readValuesToList().stream().map(HeatTopologyIT::describe).toList().subList(0, 3));
+                d.changes.readValuesToList().stream().map(HeatTopologyTest::describe).toList().subList(0, 3));
         PageHeatChunk c1 = d.pageHeat.readKeyValuesToMap().get("vm-s#1");
         assertEquals(CHUNK, c1.getPageCount(), "sampled chunks are whole chunks: samples do not tell a VM's size");
     }
@@ -184,14 +181,14 @@ class HeatTopologyIT {
         }
         d.send(Scans.samples("vm-other", 0, 9_000 + 500 + 2_000, new long[] {1})); // event time passes period 8 + grace
         List<String> changes = d.changes.readValuesToList().stream().filter(c -> c.getVmId().equals("vm-q"))
-                .map(HeatTopologyIT::describe).toList();
+                .map(HeatTopologyTest::describe).toList();
         // page 3: sizzle after period 2; idle periods 3, 4, 5 take it to warm, frigid-test, frigid (cold)
         assertTrue(changes.contains("5/0/ACCESSED hot=[] cold=[3]"), changes.toString());
         assertTrue(changes.contains("4/1/ACCESSED hot=[70] cold=[]"), changes.toString());
         String chunk1 = ChunkKeys.storeKey("vm-q", 1);
-        assertEquals(8, StoredChunk.fromBytes(chunk1, d.chunkStore().get(chunk1), GapPolicy.IDLE).heat.lastScanSeq(),
+        assertEquals(8, d.chunkStore().get(chunk1).heat().lastScanSeq(),
                 "the quiet VM's last period (8) was applied when event time passed its end + grace");
-        assertEquals(List.of(), keys(d.driver.getKeyValueStore(HeatProcessor.SAMPLE_PERIODS_STORE)).stream()
+        assertEquals(List.of(), keys(d.driver.getKeyValueStore(HeatStores.SAMPLE_PERIODS)).stream()
                 .filter(k -> k.equals("vm-q")).toList(), "vm-q's open period was closed");
     }
 
@@ -206,7 +203,7 @@ class HeatTopologyIT {
         // frigid -1-> warm-test -1-> warm (hot) -1-> sizzle: hot after the second scan, per chunk and bit.
         assertEquals(List.of("1/0/ACCESSED hot=[0, 1, 2, 3, 4, 5, 6, 7, 8, 9] cold=[]",
                 "1/1/ACCESSED hot=[70] cold=[]", "1/1/DIRTY hot=[70] cold=[]"),
-                changes.stream().map(HeatTopologyIT::describe).toList());
+                changes.stream().map(HeatTopologyTest::describe).toList());
         assertTrue(d.summaries.isEmpty() && d.pageHeat.isEmpty(), "nothing before the window ends");
 
         d.send(scan("vm-1", 4, 11_000, 0, 2 * CHUNK, hotPages, null)); // first scan of window [10 s, 20 s)
@@ -269,7 +266,7 @@ class HeatTopologyIT {
         d.send(scan("vm-a", 9, 11_000, CHUNK, range(0, 1)));
         d.send(scan("vm-b", 9, 11_000, CHUNK, range(0, 1)));
         Map<String, List<String>> changesPerVm = d.changes.readValuesToList().stream().collect(Collectors.groupingBy(
-                c -> c.getVmId().toString(), LinkedHashMap::new, Collectors.mapping(HeatTopologyIT::describe, Collectors.toList())));
+                c -> c.getVmId().toString(), LinkedHashMap::new, Collectors.mapping(HeatTopologyTest::describe, Collectors.toList())));
         assertEquals(changesPerVm.get("vm-a"), changesPerVm.get("vm-b"));
         Map<String, HeatSummary> summaries = d.summaries.readKeyValuesToMap();
         HeatSummary a = summaries.get("vm-a");
@@ -381,7 +378,7 @@ class HeatTopologyIT {
         List<TestRecord<String, PageHeatChunk>> heat = d.pageHeat.readRecordsToList();
         assertEquals(List.of("vm-gone#0"), heat.stream().filter(r -> r.value() == null).map(TestRecord::key).toList());
         assertEquals(List.of(), keys(d.chunkStore()).stream().filter(k -> k.startsWith(ChunkKeys.storePrefix("vm-gone"))).toList());
-        assertNull(d.driver.getKeyValueStore(HeatProcessor.VMS_STORE).get("vm-gone"));
+        assertNull(d.driver.getKeyValueStore(HeatStores.VMS).get("vm-gone"));
 
         d.send(scan("vm-gone", 0, 3_000 + TTL_MS, CHUNK, 5)); // back, restarted: sequence 0 applies again
         assertEquals(1L, keys(d.chunkStore()).stream().filter(k -> k.startsWith(ChunkKeys.storePrefix("vm-gone"))).count());
@@ -440,14 +437,13 @@ class HeatTopologyIT {
         input.subList(0, 14).forEach(first::send);
         Map<String, List<String>> beforeCrash = outputs(first);
         Map<String, Map<String, byte[]>> stores = new LinkedHashMap<>();
-        for (String store : List.of(HeatProcessor.CHUNKS_STORE, HeatProcessor.VMS_STORE)) {
+        for (String store : List.of(HeatStores.CHUNKS, HeatStores.VMS)) {
             stores.put(store, rawStore(first, store));
         }
         Driver second = driver(); // its stores are loaded with what the changelogs of the first held
         stores.forEach((store, contents) -> {
             KeyValueStore<String, Object> target = second.driver.getKeyValueStore(store);
-            contents.forEach((k, v) -> target.put(k, store.equals(HeatProcessor.VMS_STORE)
-                    ? VmHeatProgress.serde().deserializer().deserialize("", v) : v));
+            contents.forEach((k, v) -> target.put(k, serde(store).deserializer().deserialize("", v)));
         });
         input.subList(14, 30).forEach(second::send);
         Map<String, List<String>> all = outputs(uninterrupted);
@@ -464,26 +460,30 @@ class HeatTopologyIT {
         Map<String, byte[]> out = new LinkedHashMap<>();
         KeyValueStore<String, Object> s = d.driver.getKeyValueStore(store);
         try (KeyValueIterator<String, Object> it = s.all()) {
-            it.forEachRemaining(kv -> out.put(kv.key, kv.value instanceof byte[] b ? b
-                    : VmHeatProgress.serde().serializer().serialize("", (VmHeatProgress) kv.value)));
+            it.forEachRemaining(kv -> out.put(kv.key, serde(store).serializer().serialize("", kv.value)));
         }
         return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Serde<Object> serde(String store) {
+        return (Serde<Object>) (Serde<?>) (store.equals(HeatStores.VMS) ? VmWindow.serde() : StoredChunk.serde(GapPolicy.IDLE));
     }
 
     /** Everything the driver's heat topics got since the last call, per topic, as text. */
     private static Map<String, List<String>> outputs(Driver d) {
         Map<String, List<String>> out = new LinkedHashMap<>();
-        out.put("changes", d.changes.readValuesToList().stream().map(HeatTopologyIT::describe).toList());
+        out.put("changes", d.changes.readValuesToList().stream().map(HeatTopologyTest::describe).toList());
         out.put("page heat", d.pageHeat.readRecordsToList().stream().map(r -> r.key() + " "
                 + (r.value() == null ? "tombstone" : Arrays.toString(bytes(r.value().getAccessStates())))).toList());
         out.put("summaries", d.summaries.readValuesToList().stream().map(HeatSummary::toString).toList());
         return out;
     }
 
-    private static List<String> keys(KeyValueStore<String, byte[]> store) {
+    private static <V> List<String> keys(KeyValueStore<String, V> store) {
         List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.all()) {
-            it.forEachRemaining((KeyValue<String, byte[]> kv) -> keys.add(kv.key));
+        try (KeyValueIterator<String, V> it = store.all()) {
+            it.forEachRemaining((KeyValue<String, V> kv) -> keys.add(kv.key));
         }
         return keys;
     }

@@ -10,15 +10,15 @@ import io.tierscope.analytics.mrc.MrcEngine;
 import io.tierscope.avro.CurveKind;
 import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.SampleBatch;
-import io.tierscope.platform.Platform;
-import io.tierscope.platform.testing.PlatformExtension;
 import io.tierscope.schemas.SampleCodec;
-import io.tierscope.schemas.serde.SchemaRegistryClient;
+import io.tierscope.schemas.serde.InMemorySchemaRegistry;
+import io.tierscope.schemas.serde.SchemaRegistry;
 import io.tierscope.schemas.serde.SpecificAvroDeserializer;
 import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.TierscopeTopology;
 import io.tierscope.streams.TopologySerdes;
+import io.tierscope.streams.window.VmWindow;
 import io.tierscope.topics.Topic;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,25 +40,22 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The MRC branch in TopologyTestDriver with the real registry: windows, VMs, filter, lateness, punctuation, restore. */
-@ExtendWith(PlatformExtension.class)
-class MrcTopologyIT {
+/** The MRC branch in TopologyTestDriver with an in-memory registry: windows, VMs, filter, lateness, punctuation, restore. */
+class MrcTopologyTest {
     private static final String APP = "mrc-test";
     private static final MrcConfig EXACT = MrcConfig.exact();
     private static final int ALL = SampleCodec.READ | SampleCodec.WRITE | SampleCodec.EXEC;
 
-    private String registryUrl;
+    private SchemaRegistry registry;
     private SpecificAvroSerializer<SampleBatch> serializer;
     private SpecificAvroDeserializer<MissRatioCurve> curveDe;
     private final List<TopologyTestDriver> drivers = new ArrayList<>();
 
     @BeforeEach
-    void setUp(Platform platform) {
-        registryUrl = platform.schemaRegistryUrl();
-        SchemaRegistryClient registry = new SchemaRegistryClient(registryUrl, 5000);
+    void setUp() {
+        registry = new InMemorySchemaRegistry();
         serializer = new SpecificAvroSerializer<>(registry, true);
         curveDe = new SpecificAvroDeserializer<>(MissRatioCurve.class, registry);
     }
@@ -80,7 +77,7 @@ class MrcTopologyIT {
             props.put(StreamsConfig.APPLICATION_ID_CONFIG, APP);
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-            driver = new TopologyTestDriver(TierscopeTopology.build(config, new TopologySerdes(registryUrl)), props);
+            driver = new TopologyTestDriver(TierscopeTopology.build(config, new TopologySerdes(registry)), props);
             drivers.add(driver);
             samples = driver.createInputTopic(Topic.RAW_SAMPLES.topicName(), new ByteArraySerializer(), new ByteArraySerializer());
             history = driver.createOutputTopic(Topic.MRC_HISTORY.topicName(), new StringDeserializer(), curveDe);
@@ -375,7 +372,7 @@ class MrcTopologyIT {
         run.latest.readKeyValuesToList();
         run.send(batch("vm-busy", 99, 40_000, 10));
         assertEquals(null, engines.get("vm-gone"));
-        assertEquals(null, run.driver.<String, MrcWindowState>getKeyValueStore(MrcProcessor.WINDOWS_STORE).get("vm-gone"));
+        assertEquals(null, run.driver.<String, VmWindow>getKeyValueStore(MrcProcessor.WINDOWS_STORE).get("vm-gone"));
         List<KeyValue<String, MissRatioCurve>> latest = run.latest.readKeyValuesToList();
         assertTrue(latest.contains(KeyValue.pair("vm-gone", (MissRatioCurve) null)), "tombstone: " + latest.size());
         assertTrue(engines.get("vm-busy") != null);
@@ -428,8 +425,8 @@ class MrcTopologyIT {
         Run after = new Run(sampledDecayed(), b);
         KeyValueStore<String, byte[]> engineStore = after.driver.getKeyValueStore(MrcProcessor.ENGINES_STORE);
         engines.forEach(engineStore::put);
-        KeyValueStore<String, MrcWindowState> windowStore = after.driver.getKeyValueStore(MrcProcessor.WINDOWS_STORE);
-        windows.forEach((k, v) -> windowStore.put(k, MrcWindowState.serde().deserializer().deserialize("", v)));
+        KeyValueStore<String, VmWindow> windowStore = after.driver.getKeyValueStore(MrcProcessor.WINDOWS_STORE);
+        windows.forEach((k, v) -> windowStore.put(k, VmWindow.serde().deserializer().deserialize("", v)));
         work.subList(cut, work.size()).forEach(after::send);
         got.addAll(after.history.readKeyValuesToList());
 
@@ -458,13 +455,13 @@ class MrcTopologyIT {
     void aSnapshotOfOtherSettingsOrUnreadableBytesRestartsThatVmInsteadOfStoppingTheTask(@TempDir Path dir) {
         Run run = new Run(exact(), dir);
         KeyValueStore<String, byte[]> engines = run.driver.getKeyValueStore(MrcProcessor.ENGINES_STORE);
-        KeyValueStore<String, MrcWindowState> windows = run.driver.getKeyValueStore(MrcProcessor.WINDOWS_STORE);
+        KeyValueStore<String, VmWindow> windows = run.driver.getKeyValueStore(MrcProcessor.WINDOWS_STORE);
         MrcEngine otherSettings = MrcEngine.forVm("vm-old", MrcConfig.fixedRate(0.5));
         otherSettings.accept(new long[] {1, 2, 3, 1}, 0, 4);
         engines.put("vm-old", otherSettings.snapshot());
         engines.put("vm-bad", new byte[] {1, 2, 3});
         for (String vm : List.of("vm-old", "vm-bad")) {
-            windows.put(vm, MrcWindowState.NEW_VM.opened(0));
+            windows.put(vm, VmWindow.NEW_VM.opened(0));
         }
         Map<String, MrcTestBatches.Reference> refs = new LinkedHashMap<>();
         for (String vm : List.of("vm-old", "vm-bad")) {

@@ -11,10 +11,9 @@ import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.SampleBatch;
 import io.tierscope.avro.SampleSource;
 import io.tierscope.avro.ScanSource;
-import io.tierscope.platform.Platform;
-import io.tierscope.platform.testing.PlatformExtension;
 import io.tierscope.schemas.SampleCodec;
-import io.tierscope.schemas.serde.SchemaRegistryClient;
+import io.tierscope.schemas.serde.InMemorySchemaRegistry;
+import io.tierscope.schemas.serde.SchemaRegistry;
 import io.tierscope.schemas.serde.SpecificAvroDeserializer;
 import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import io.tierscope.streams.StreamsAppConfig;
@@ -37,7 +36,6 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,19 +43,18 @@ import org.junit.jupiter.api.io.TempDir;
  * curves and the heat summary of the last window come out with no later event time, while an unmarked VM's
  * last window stays open (waiting for event time to pass its end plus grace).
  */
-@ExtendWith(PlatformExtension.class)
-class EndOfInputIT {
+class EndOfInputTest {
     @Test
-    void markedLastRecordsCloseTheVmsOpenWindowsAndOnlyThose(Platform platform, @TempDir Path state) {
+    void markedLastRecordsCloseTheVmsOpenWindowsAndOnlyThose(@TempDir Path state) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "end-of-input-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         StreamsAppConfig config = new StreamsAppConfig(Duration.ofSeconds(10), Duration.ofSeconds(2), "xwr");
-        SchemaRegistryClient registry = new SchemaRegistryClient(platform.schemaRegistryUrl(), 5000);
+        SchemaRegistry registry = new InMemorySchemaRegistry();
         SpecificAvroSerializer<SpecificRecord> serializer = new SpecificAvroSerializer<>(registry, true);
         try (TopologyTestDriver driver = new TopologyTestDriver(
-                TierscopeTopology.build(config, new TopologySerdes(platform.schemaRegistryUrl())), props)) {
+                TierscopeTopology.build(config, new TopologySerdes(registry)), props)) {
             TestInputTopic<byte[], byte[]> samples = driver.createInputTopic(Topic.RAW_SAMPLES.topicName(),
                     new ByteArraySerializer(), new ByteArraySerializer());
             TestInputTopic<byte[], byte[]> scans = driver.createInputTopic(Topic.AD_SCANS.topicName(),

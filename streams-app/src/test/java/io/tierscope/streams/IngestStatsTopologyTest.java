@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tierscope.avro.IngestStats;
 import io.tierscope.avro.SampleBatch;
 import io.tierscope.avro.SampleSource;
-import io.tierscope.platform.Platform;
-import io.tierscope.platform.testing.PlatformExtension;
 import io.tierscope.schemas.SampleCodec;
-import io.tierscope.schemas.serde.SchemaRegistryClient;
+import io.tierscope.schemas.serde.InMemorySchemaRegistry;
+import io.tierscope.schemas.serde.SchemaRegistry;
 import io.tierscope.schemas.serde.SpecificAvroDeserializer;
 import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import io.tierscope.topics.DeadLetter;
@@ -32,11 +31,9 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The spine (decode -> windowed ingest stats, bad input -> dead letter) in TopologyTestDriver, with the real registry. */
-@ExtendWith(PlatformExtension.class)
-class IngestStatsTopologyIT {
+/** The spine (decode -> windowed ingest stats, bad input -> dead letter) in TopologyTestDriver, with an in-memory registry. */
+class IngestStatsTopologyTest {
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> samples;
     private TestOutputTopic<String, IngestStats> stats;
@@ -44,13 +41,13 @@ class IngestStatsTopologyIT {
     private SpecificAvroSerializer<SampleBatch> serializer;
 
     @BeforeEach
-    void setUp(Platform platform) {
+    void setUp() {
+        SchemaRegistry registry = new InMemorySchemaRegistry();
         StreamsAppConfig config = new StreamsAppConfig(Duration.ofSeconds(10), Duration.ofSeconds(2), "xwr");
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ingest-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(TierscopeTopology.build(config, new TopologySerdes(platform.schemaRegistryUrl())), props);
-        SchemaRegistryClient registry = new SchemaRegistryClient(platform.schemaRegistryUrl(), 5000);
+        driver = new TopologyTestDriver(TierscopeTopology.build(config, new TopologySerdes(registry)), props);
         serializer = new SpecificAvroSerializer<>(registry, true);
         samples = driver.createInputTopic(Topic.RAW_SAMPLES.topicName(), new ByteArraySerializer(), new ByteArraySerializer());
         SpecificAvroDeserializer<IngestStats> statsDe = new SpecificAvroDeserializer<>(IngestStats.class, registry);

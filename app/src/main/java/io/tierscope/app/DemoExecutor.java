@@ -1,8 +1,5 @@
 package io.tierscope.app;
 
-import io.tierscope.avro.MigrationResult;
-import io.tierscope.avro.PagePlacement;
-import io.tierscope.avro.TieringPlan;
 import io.tierscope.cli.ClientSecurity;
 import io.tierscope.executor.ExecuteMeters;
 import io.tierscope.executor.NumaTopology;
@@ -15,19 +12,11 @@ import io.tierscope.guestmap.MapsReader;
 import io.tierscope.guestmap.QemuGuestRam;
 import io.tierscope.metrics.Metrics;
 import io.tierscope.nativeaccess.Errno;
-import io.tierscope.schemas.serde.SpecificAvroDeserializer;
-import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The demo's executor: the real plan consumer and executor ({@code execute}'s code) over a
@@ -76,18 +65,8 @@ final class DemoExecutor implements AutoCloseable {
         Map<String, Object> serde = security.serdeConfig(registry);
         Map<String, Object> client = security.kafkaClientProperties(bootstrap);
         Thread t = new Thread(() -> {
-            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(PlanConsumer.consumerConfig(client, host + "-demo"),
-                    new StringDeserializer(), new ByteArrayDeserializer());
-                 KafkaProducer<String, byte[]> producer = new KafkaProducer<>(PlanConsumer.producerConfig(client),
-                         new StringSerializer(), new ByteArraySerializer());
-                 SpecificAvroDeserializer<TieringPlan> plans = new SpecificAvroDeserializer<>(TieringPlan.class);
-                 SpecificAvroSerializer<MigrationResult> results = new SpecificAvroSerializer<>();
-                 SpecificAvroSerializer<PagePlacement> placements = new SpecificAvroSerializer<>()) {
-                plans.configure(serde, false);
-                results.configure(serde, false);
-                placements.configure(serde, false);
-                PlanConsumer loop = new PlanConsumer(host, consumer, producer, plans, results, placements, executor,
-                        Duration.ofMinutes(10), System::currentTimeMillis, new ExecuteMeters(Metrics.newRegistry("demo-execute"), false));
+            try (PlanConsumer loop = PlanConsumer.connect(host, client, serde, executor, Duration.ofMinutes(10),
+                    System::currentTimeMillis, new ExecuteMeters(Metrics.newRegistry("demo-execute"), false))) {
                 loop.assign(Duration.ofSeconds(60));
                 loop.run(stop::get, 0);
             } catch (InterruptedException e) {

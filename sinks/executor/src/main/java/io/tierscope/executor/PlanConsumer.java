@@ -15,7 +15,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import io.tierscope.schemas.serde.SpecificAvroDeserializer;
+import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -49,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * plan is superseded), and a plan older than the maximum age is skipped: after an outage the
  * executor does not replay stale moves.
  */
-public final class PlanConsumer {
+public final class PlanConsumer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PlanConsumer.class);
     static final String REJECTED_BY = "executor";
 
@@ -63,6 +71,8 @@ public final class PlanConsumer {
     private final Duration maxPlanAge;
     private final LongSupplier clockMs;
     private final ExecuteMeters meters;
+    /** Clients and serdes {@link #connect} made, closed with this; empty when the caller owns them. */
+    private final List<AutoCloseable> owned = new ArrayList<>();
     private long plansExecuted;
 
     public PlanConsumer(String host, Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
@@ -79,6 +89,40 @@ public final class PlanConsumer {
         this.maxPlanAge = maxPlanAge;
         this.clockMs = clockMs;
         this.meters = meters;
+    }
+
+    /**
+     * A consumer of {@code host}'s plans with its own Kafka clients ({@code client}: bootstrap servers and
+     * security) and Avro serdes ({@code serde}: the registry settings); closing it closes them.
+     */
+    public static PlanConsumer connect(String host, Map<String, Object> client, Map<String, Object> serde,
+                                       PlanExecutor executor, Duration maxPlanAge, LongSupplier clockMs, ExecuteMeters meters) {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(client, host),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(client),
+                new StringSerializer(), new ByteArraySerializer());
+        SpecificAvroDeserializer<TieringPlan> plans = new SpecificAvroDeserializer<>(TieringPlan.class);
+        SpecificAvroSerializer<MigrationResult> results = new SpecificAvroSerializer<>();
+        SpecificAvroSerializer<PagePlacement> placements = new SpecificAvroSerializer<>();
+        plans.configure(serde, false);
+        results.configure(serde, false);
+        placements.configure(serde, false);
+        PlanConsumer loop = new PlanConsumer(host, consumer, producer, plans, results, placements, executor, maxPlanAge,
+                clockMs, meters);
+        loop.owned.addAll(List.of(placements, results, plans, producer, consumer));
+        return loop;
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : owned) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", c.getClass().getSimpleName(), e.getMessage());
+            }
+        }
+        owned.clear();
     }
 
     /** {@code client} (bootstrap servers and security) with the plan consumer's settings. */

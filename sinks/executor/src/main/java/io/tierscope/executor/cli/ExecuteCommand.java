@@ -1,12 +1,12 @@
 package io.tierscope.executor.cli;
 
-import io.tierscope.avro.MigrationResult;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierscope.avro.PagePlacement;
-import io.tierscope.avro.TieringPlan;
 import io.tierscope.cli.ClientSecurity;
 import io.tierscope.cli.ClusterOptions;
 import io.tierscope.cli.OptionRange;
 import io.tierscope.cli.ShutdownSignal;
+import io.tierscope.executor.ExecuteMeters;
 import io.tierscope.executor.GuestMemoryResolver;
 import io.tierscope.executor.NumaTopology;
 import io.tierscope.executor.PageLocator;
@@ -15,13 +15,11 @@ import io.tierscope.executor.PlacementPublisher;
 import io.tierscope.executor.PlanConsumer;
 import io.tierscope.executor.PlanExecutor;
 import io.tierscope.executor.RateLimiter;
-import io.tierscope.executor.ExecuteMeters;
 import io.tierscope.guestmap.QemuGuestRam;
 import io.tierscope.metrics.Metrics;
 import io.tierscope.metrics.MetricsOptions;
 import io.tierscope.nativeaccess.EptSampleAbi;
 import io.tierscope.nativeaccess.LibC;
-import io.tierscope.schemas.serde.SpecificAvroDeserializer;
 import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import io.tierscope.topics.Topic;
 import io.tierscope.topics.TopicProvisioner;
@@ -32,15 +30,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -205,18 +199,8 @@ public final class ExecuteCommand implements Callable<Integer> {
         PrometheusMeterRegistry meterRegistry = Metrics.newRegistry("execute");
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(30));
              Metrics.MetricsServer server = metrics.startIfEnabled(meterRegistry);
-             KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(PlanConsumer.consumerConfig(client, hostName),
-                     new StringDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(PlanConsumer.producerConfig(client),
-                     new StringSerializer(), new ByteArraySerializer());
-             SpecificAvroDeserializer<TieringPlan> plans = new SpecificAvroDeserializer<>(TieringPlan.class);
-             SpecificAvroSerializer<MigrationResult> results = new SpecificAvroSerializer<>();
-             SpecificAvroSerializer<PagePlacement> placements = new SpecificAvroSerializer<>()) {
-            plans.configure(serde, false);
-            results.configure(serde, false);
-            placements.configure(serde, false);
-            PlanConsumer loop = new PlanConsumer(hostName, consumer, producer, plans, results, placements, executor,
-                    Duration.ofSeconds(maxPlanAgeSeconds), System::currentTimeMillis, new ExecuteMeters(meterRegistry, !apply));
+             PlanConsumer loop = PlanConsumer.connect(hostName, client, serde, executor, Duration.ofSeconds(maxPlanAgeSeconds),
+                     System::currentTimeMillis, new ExecuteMeters(meterRegistry, !apply))) {
             if (server != null) {
                 out.println("tierscope execute: Prometheus metrics on port " + server.port() + " at /metrics");
             }

@@ -101,7 +101,8 @@ public final class HostPlanMaker {
             targets.add(new PlacementPlanner.VmTarget(pages.get(i), grant.vms().get(i).fastPages()));
         }
         long budget = migrationBudgetPages(inventory);
-        HostPlacement placement = new PlacementPlanner(config.toleranceRatio(), config.minScoreGap())
+        HostPlacement placement = new PlacementPlanner(config.toleranceRatio(), config.minScoreGap(), heatScore::variance,
+                HeatMemoryScore.DEFAULT_NOISE_SIGMAS)
                 .plan(inventory.getFastCapacityPages(), budget, targets);
 
         List<VmAllocation> allocations = new ArrayList<>();

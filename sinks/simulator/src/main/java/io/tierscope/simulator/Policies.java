@@ -246,7 +246,8 @@ final class Policies {
             this.heatScore = heatScore;
             this.byStateCode = byStateCode;
             this.guards = guards;
-            this.planner = new PlacementPlanner(toleranceRatio, minScoreGap);
+            this.planner = heatScore == null ? new PlacementPlanner(toleranceRatio, minScoreGap)
+                    : new PlacementPlanner(toleranceRatio, minScoreGap, heatScore::variance, HeatMemoryScore.DEFAULT_NOISE_SIGMAS);
             this.allocator = new FastMemoryAllocator(Math.max(1, fleet.capacityPages() / 512));
             int n = fleet.vmCount();
             temps = new ChunkTemperature[n][];

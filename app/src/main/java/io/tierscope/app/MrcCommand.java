@@ -1,5 +1,7 @@
 package io.tierscope.app;
 
+import io.tierscope.analytics.mrc.CacheSizeGrid;
+import io.tierscope.analytics.mrc.CurveKnots;
 import io.tierscope.analytics.mrc.MissRatioCurve;
 import io.tierscope.analytics.mrc.MrcConfig;
 import io.tierscope.analytics.mrc.MrcEngine;
@@ -33,7 +35,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code tierscope mrc}: the MRC engine offline over a trace file. Writes CSV
  * {@code size_pages,size_bytes,miss_ratio} on the standard grid (log-spaced from 1 page plus a
- * linear grid up to the footprint); with several VMs in the trace a leading {@code vm} column
+ * linear grid up to the footprint) plus the sizes where the curve bends, so that linear
+ * interpolation between rows reads the engine's curve (see {@link CurveKnots}), or with
+ * {@code --all} at every size from 1 page to the footprint; with several VMs in the trace a leading {@code vm} column
  * holds each VM's curve, VMs in order of first appearance. Exit codes: 0 done, 1 unreadable or
  * malformed input, 2 bad arguments.
  */
@@ -43,7 +47,9 @@ import picocli.CommandLine.Spec;
             "         lackey  valgrind --tool=lackey --trace-mem=yes output",
             "         bin     Tierscope binary trace",
             ".gz input is decompressed transparently.",
-            "Output: CSV size_pages,size_bytes,miss_ratio, one row per cache size. When the trace holds",
+            "Output: CSV size_pages,size_bytes,miss_ratio, one row per cache size: the log grid plus every",
+            "size where the curve bends, so that linear interpolation between rows stays within 0.0001",
+            "(exact) or 0.002 (sampled) of the engine's curve; --all: every size. When the trace holds",
             "several VMs, every row starts with a vm column naming its VM, one curve per VM in order of",
             "first appearance; a summary line per VM goes to standard error.",
             "Exit codes: 0 ok, 1 unreadable or malformed input, 2 bad arguments."})
@@ -71,6 +77,14 @@ public final class MrcCommand implements Callable<Integer> {
     @Option(names = "--page-size", paramLabel = "BYTES", defaultValue = "4096",
             description = "Bytes per page for size_bytes (default: ${DEFAULT-VALUE}).")
     int pageSize;
+
+    @Option(names = "--all", description = "Write every cache size from 1 page to the footprint.")
+    boolean all;
+
+    @Option(names = "--max-points", paramLabel = "N", defaultValue = "" + CurveKnots.DEFAULT_MAX_POINTS,
+            description = "Most rows per curve without --all, log grid included (default: ${DEFAULT-VALUE}); "
+                    + "when the bends need more, the summary line says the interpolation error reached.")
+    int maxPoints;
 
     static final class Sampling {
         @Option(names = "--exact", description = "Every page (default).")
@@ -160,6 +174,10 @@ public final class MrcCommand implements Callable<Integer> {
         if (pageSize < 1) {
             throw new ParameterException(spec.commandLine(), "--page-size must be positive, got " + pageSize);
         }
+        if (maxPoints < CurveKnots.MIN_MAX_POINTS || maxPoints > CurveKnots.MAX_MAX_POINTS) {
+            throw new ParameterException(spec.commandLine(), "--max-points must be in [" + CurveKnots.MIN_MAX_POINTS
+                    + ", " + CurveKnots.MAX_MAX_POINTS + "], got " + maxPoints);
+        }
         return config.withPageSize(pageSize);
     }
 
@@ -201,15 +219,21 @@ public final class MrcCommand implements Callable<Integer> {
         try (PrintWriter w = new PrintWriter(openOut())) {
             w.print(several ? "vm,size_pages,size_bytes,miss_ratio\n" : "size_pages,size_bytes,miss_ratio\n");
             for (int v = 0; v < engines.size(); v++) {
-                MissRatioCurve c = engines.get(v).curve(MrcEngine.Histogram.CUMULATIVE);
+                MrcEngine engine = engines.get(v);
+                MissRatioCurve c = all
+                        ? engine.curve(MrcEngine.Histogram.CUMULATIVE,
+                                CacheSizeGrid.every(engine.curveMaxPages(MrcEngine.Histogram.CUMULATIVE)))
+                        : engine.curve(MrcEngine.Histogram.CUMULATIVE, maxPoints);
                 String prefix = several ? csvField(names.get(v)) + "," : "";
                 for (int i = 0; i < c.points(); i++) {
                     w.print(prefix + c.sizePages()[i] + "," + c.sizeBytes(i) + ","
                             + String.format(Locale.ROOT, "%.6f", c.missRatio()[i]) + "\n");
                 }
                 spec.commandLine().getErr().printf(Locale.ROOT, "%s: %,d references, footprint ~%,d pages, working set ~%,d pages, "
-                        + "cold-miss ratio %.4f, sampling rate %.5f%n", names.get(v), c.references(),
-                        Math.round(c.footprintPages()), c.workingSetPages(), c.coldMissRatio(), c.samplingRate());
+                        + "cold-miss ratio %.4f, sampling rate %.5f, %,d points%s%n", names.get(v), c.references(),
+                        Math.round(c.footprintPages()), c.workingSetPages(), c.coldMissRatio(), c.samplingRate(),
+                        c.points(), all ? " (every size)" : String.format(Locale.ROOT,
+                                " (linear interpolation within %.2g of the engine's curve)", c.interpolationError()));
             }
             if (w.checkError()) {
                 throw new IOException("writing the CSV failed" + (out != null ? " (" + out + ")" : ""));

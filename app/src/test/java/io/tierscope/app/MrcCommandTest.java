@@ -116,6 +116,59 @@ class MrcCommandTest {
         assertEquals(0, run("--help"));
     }
 
+    /** A loop of 300 pages with noise: --all writes every size with the engine's value; the default rows carry the cliff. */
+    @Test
+    void allWritesEverySizeAndTheDefaultRowsCarryTheCliff() throws IOException {
+        StringBuilder csv = new StringBuilder();
+        MrcEngine engine = MrcEngine.forVm("default", MrcConfig.exact());
+        java.util.Random r = new java.util.Random(5);
+        for (int i = 0; i < 30_000; i++) {
+            long page = r.nextInt(10) == 0 ? 300 + r.nextInt(2000) : i % 300;
+            csv.append(page).append('\n');
+            engine.accept(page);
+        }
+        Path trace = dir.resolve("loop.csv");
+        Files.writeString(trace, csv);
+        long max = engine.curveMaxPages(MrcEngine.Histogram.CUMULATIVE);
+        double[] want = engine.curve(MrcEngine.Histogram.CUMULATIVE, CacheSizeGrid.every(max)).missRatio();
+
+        Path every = dir.resolve("all.csv");
+        assertEquals(0, run("--trace", trace.toString(), "--all", "--out", every.toString()), err.toString());
+        List<String> rows = Files.readAllLines(every);
+        assertEquals(max + 1, rows.size());
+        for (int c = 1; c <= max; c++) {
+            String[] f = rows.get(c).split(",");
+            assertEquals(c, Long.parseLong(f[0]));
+            assertEquals(want[c - 1], Double.parseDouble(f[2]), 1e-6, "size " + c);
+        }
+
+        Path knots = dir.resolve("knots.csv");
+        assertEquals(0, run("--trace", trace.toString(), "--max-points", "4096", "--out", knots.toString()), err.toString());
+        List<String> lines = Files.readAllLines(knots);
+        long[] x = new long[lines.size() - 1];
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            String[] f = lines.get(i + 1).split(",");
+            x[i] = Long.parseLong(f[0]);
+            y[i] = Double.parseDouble(f[2]);
+        }
+        assertTrue(x.length < max / 2, x.length + " rows");
+        for (int s = 0; s + 1 < x.length; s++) {
+            for (long c = x[s]; c <= x[s + 1]; c++) {
+                double read = y[s] + (y[s + 1] - y[s]) * (c - x[s]) / (x[s + 1] - x[s]);
+                // 1e-4 of the engine's curve, plus the CSV's 6-decimal rounding.
+                assertEquals(want[(int) c - 1], read, 1e-4 + 1e-6, "size " + c);
+            }
+        }
+        assertTrue(err.toString().contains("points (linear interpolation within"), err.toString());
+    }
+
+    @Test
+    void maxPointsIsRangeChecked() {
+        assertEquals(2, run("--trace", "x.csv", "--max-points", "1"));
+        assertTrue(err.toString().startsWith("tierscope mrc: --max-points must be in [2, 65536], got 1"), err.toString());
+    }
+
     @Test
     void standardGridCoversLogAndLinearSizes() {
         long[] g = CacheSizeGrid.standard(1000).pages();

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -13,6 +14,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -40,6 +42,13 @@ public final class Metrics {
     /** Binds a Kafka Streams instance's own metrics (kafka_stream_...); close the binder when the instance stops. */
     public static KafkaStreamsMetrics bindKafkaStreams(PrometheusMeterRegistry registry, KafkaStreams streams) {
         KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
+        binder.bindTo(registry);
+        return binder;
+    }
+
+    /** Binds a producer's own metrics (kafka_producer_...: send rate, batch size, buffer, errors); close the binder with it. */
+    public static KafkaClientMetrics bindKafkaProducer(PrometheusMeterRegistry registry, Producer<?, ?> producer) {
+        KafkaClientMetrics binder = new KafkaClientMetrics(producer);
         binder.bindTo(registry);
         return binder;
     }

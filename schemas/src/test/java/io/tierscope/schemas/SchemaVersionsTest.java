@@ -3,6 +3,7 @@ package io.tierscope.schemas;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tierscope.avro.AdScan;
+import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.SampleBatch;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +28,14 @@ class SchemaVersionsTest {
     @Test
     void adScanIsFullyCompatibleWithEveryEarlierVersion() throws IOException {
         assertFull(AdScan.getClassSchema(), List.of("AdScan-1.avsc"));
+    }
+
+    /** The MRC topics promise BACKWARD (readers upgrade first); the added interpolation error keeps FULL. */
+    @Test
+    void missRatioCurveIsFullyCompatibleWithEveryEarlierVersion() throws IOException {
+        assertFull(MissRatioCurve.getClassSchema(), List.of("MissRatioCurve-1.avsc"));
+        Schema.Field field = MissRatioCurve.getClassSchema().getField("interpolationError");
+        assertEquals(JsonProperties.NULL_VALUE, field.defaultVal());
     }
 
     @Test

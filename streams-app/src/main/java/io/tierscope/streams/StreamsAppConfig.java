@@ -5,6 +5,7 @@ import static io.tierscope.streams.ConfigValues.longValue;
 
 import io.tierscope.streams.decode.InputBounds;
 import io.tierscope.streams.heat.HeatConfig;
+import io.tierscope.analytics.mrc.CurveKnots;
 import io.tierscope.analytics.mrc.MrcConfig;
 import io.tierscope.streams.mrc.MrcSettings;
 import java.time.Duration;
@@ -80,6 +81,12 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
      * VM sends again. Bounds heap whatever the VMs per task.
      */
     public static final String MRC_CACHED_ENGINES = "tierscope.mrc.cached.engines";
+    /**
+     * Most points per published MRC, 2 to 65536 (default 512), the log grid included: the sizes where the curve
+     * bends fill the rest, so linear interpolation stays within 0.002 of the engine's curve (exact: 0.0001);
+     * when they do not fit, the bound achieved is the curve's interpolationError.
+     */
+    public static final String MRC_MAX_POINTS = "tierscope.mrc.max.points";
 
     private static MrcSettings mrcFrom(Map<?, ?> props) {
         MrcSettings d = MrcSettings.defaults();
@@ -109,10 +116,15 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
         if (cached < 1 || cached > 1_000_000) {
             throw new IllegalArgumentException(MRC_CACHED_ENGINES + " must be in [1, 1000000], got " + cached);
         }
+        long maxPoints = longValue(props, MRC_MAX_POINTS, d.maxPoints());
+        if (maxPoints < CurveKnots.MIN_MAX_POINTS || maxPoints > CurveKnots.MAX_MAX_POINTS) {
+            throw new IllegalArgumentException(MRC_MAX_POINTS + " must be in [" + CurveKnots.MIN_MAX_POINTS + ", "
+                    + CurveKnots.MAX_MAX_POINTS + "], got " + maxPoints);
+        }
         return new MrcSettings(engine.withTemporalPeriod(period).withDecay(decay).withPageSize((int) pageSize)
                         .withHeadPages((int) head),
                 props.get(MRC_CURVE) == null ? d.longCurve() : MrcSettings.longCurve(MRC_CURVE, props.get(MRC_CURVE).toString()),
-                retention, (int) cached);
+                retention, (int) cached, (int) maxPoints);
     }
 
     // --- end MRC topology ---

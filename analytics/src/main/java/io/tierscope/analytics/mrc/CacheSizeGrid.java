@@ -39,6 +39,19 @@ public final class CacheSizeGrid {
         return new CacheSizeGrid(b.build().distinct().sorted().toArray());
     }
 
+    /** Every size from 1 to {@code max} pages ({@code tierscope mrc --all}). */
+    public static CacheSizeGrid every(long max) {
+        check(1, max);
+        if (max > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("too many sizes for one grid: " + max);
+        }
+        long[] sizes = new long[(int) max];
+        for (int i = 0; i < sizes.length; i++) {
+            sizes[i] = i + 1;
+        }
+        return new CacheSizeGrid(sizes);
+    }
+
     /** Explicit sizes (sorted and deduplicated here). */
     public static CacheSizeGrid of(long... sizes) {
         long[] s = LongStream.of(sizes).distinct().sorted().toArray();

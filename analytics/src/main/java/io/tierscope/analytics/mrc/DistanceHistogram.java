@@ -26,6 +26,10 @@ import java.util.Arrays;
  * comes from samples ({@link #far}, {@link #farCold}): the ratio estimator
  * {@code farReferences * (sampled weight above c) / (sampled weight)}. The SHARDS_adj
  * correction is then not needed for them: the count it corrects is known.
+ *
+ * <p>An exact engine (every page, rate 1) records its distances in {@link #exact}, one count per
+ * distance, so its curve is the exact LRU curve at every size; the buckets then only hold what
+ * it records after a pre-filter made it a sampler.
  */
 public final class DistanceHistogram {
     static final int EXACT = 128;
@@ -59,10 +63,18 @@ public final class DistanceHistogram {
     double farCold;
     /** References beyond the exact head (or first references), counted exactly. */
     double farReferences;
+    /** Distances recorded at rate 1 by an exact engine, one count per distance; null for sampled engines. */
+    final ExactDistances exact;
 
     /** A histogram for an engine whose exact head holds {@code headPages} pages (0: none). */
     DistanceHistogram(long headPages) {
+        this(headPages, false);
+    }
+
+    /** With {@code exactDistances}, distances recorded at rate 1 are kept one count per distance. */
+    DistanceHistogram(long headPages, boolean exactDistances) {
         this.headPages = headPages;
+        this.exact = exactDistances ? new ExactDistances() : null;
     }
 
     /** Bucket of integer distance v >= 0. */
@@ -97,6 +109,10 @@ public final class DistanceHistogram {
         if (rate < 1 && sampledDistance <= NEAR) {
             near[(int) sampledDistance] += w;
             nearSamples[(int) sampledDistance] += 1;
+            return;
+        }
+        if (rate == 1.0 && exact != null) {
+            exact.record(sampledDistance);
             return;
         }
         long v = rate == 1.0 ? sampledDistance : (long) Math.ceil(sampledDistance / rate);
@@ -150,6 +166,9 @@ public final class DistanceHistogram {
         Arrays.fill(far, 0);
         farCold = 0;
         farReferences = 0;
+        if (exact != null) {
+            exact.clear();
+        }
         cold = 0;
         samples = 0;
         total = 0;
@@ -164,6 +183,9 @@ public final class DistanceHistogram {
         }
         farCold *= factor;
         farReferences *= factor;
+        if (exact != null) {
+            exact.scale(factor);
+        }
         for (int d = 0; d <= NEAR; d++) {
             near[d] *= factor;
             nearSamples[d] *= factor;
@@ -181,6 +203,9 @@ public final class DistanceHistogram {
         }
         farCold += o.farCold;
         farReferences += o.farReferences;
+        if (exact != null && o.exact != null) {
+            exact.add(o.exact);
+        }
         for (int d = 0; d <= NEAR; d++) {
             near[d] += o.near[d];
             nearSamples[d] += o.nearSamples[d];
@@ -195,34 +220,80 @@ public final class DistanceHistogram {
     }
 
     /**
-     * Weight of re-references whose (estimated) distance exceeds {@code c} pages, the references
-     * beyond the exact head among them (their reuse share by the ratio estimate; with no sample
-     * yet they all count as first references, see {@link #coldEstimate()}). {@code farShare} is
-     * {@link #farShare()}, {@code adjustment} {@link #adjustment()}: computed once per curve.
+     * The histogram frozen for one curve: the sums every size's miss ratio needs, computed once
+     * (O(buckets + largest exact distance)), so each size then costs O(1) (plus the near spread).
+     * Valid until the histogram next changes.
      */
-    private double above(long c, double adjustment, double farShare) {
-        double above = above(counts, c);
-        if (farShare > 0) {
-            above += farShare * above(far, c - headPages);
-        }
-        for (int d = 1; d <= NEAR; d++) {
-            double w = d == 1 ? near[1] + adjustment : near[d];
-            if (w != 0) {
-                // samples / weight = the (harmonic) mean rate those samples were taken at.
-                double rate = nearSamples[d] > 0 ? nearSamples[d] / near[d] : lastRate;
-                above += w * binomialBelow(c, rate, d);
+    final class Evaluation {
+        final double adjustment = adjustment();
+        final double farShare = farShare();
+        final double coldEstimate = coldEstimate();
+        /** countsAbove[b]: weight in buckets b and above; farAbove the same for {@link #far}. */
+        private final double[] countsAbove = suffixSums(counts);
+        private final double[] farAbove = suffixSums(far);
+        private final double[] exactPrefix = exact == null ? new double[1] : exact.prefixSums();
+        private final boolean nearInUse = nearInUse(adjustment);
+
+        /**
+         * Weight of re-references whose (estimated) distance exceeds {@code c} pages, the references
+         * beyond the exact head among them (their reuse share by the ratio estimate; with no sample
+         * yet they all count as first references, see {@link #coldEstimate()}).
+         */
+        double above(long c) {
+            double above = weightAbove(counts, countsAbove, c);
+            int exactMax = exactPrefix.length - 1;
+            if (c < exactMax) {
+                above += exactPrefix[exactMax] - exactPrefix[(int) Math.max(c, 0)];
             }
+            if (farShare > 0) {
+                above += farShare * weightAbove(far, farAbove, c - headPages);
+            }
+            if (!nearInUse) {
+                return above;
+            }
+            for (int d = 1; d <= NEAR; d++) {
+                double w = d == 1 ? near[1] + adjustment : near[d];
+                if (w != 0) {
+                    // samples / weight = the (harmonic) mean rate those samples were taken at.
+                    double rate = nearSamples[d] > 0 ? nearSamples[d] / near[d] : lastRate;
+                    above += w * binomialBelow(c, rate, d);
+                }
+            }
+            return above;
         }
-        return above;
+
+        /** Miss ratio of an LRU cache of {@code c} pages (uniform spread within a bucket); NaN without references. */
+        double missRatio(long c) {
+            return total > 0 ? clamp((coldEstimate + above(c)) / total) : Double.NaN;
+        }
+
+        /** True when the near spread (or the SHARDS_adj correction booked with it) has weight. */
+        private boolean nearInUse(double adjustment) {
+            if (adjustment != 0) {
+                return true;
+            }
+            for (double w : near) {
+                if (w != 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** suffix[b] = buckets[b] + ... + buckets[BUCKETS - 1], summed from the top; suffix[BUCKETS] = 0. */
+    private static double[] suffixSums(double[] buckets) {
+        double[] suffix = new double[buckets.length + 1];
+        for (int b = buckets.length - 1; b >= 0; b--) {
+            suffix[b] = suffix[b + 1] + buckets[b];
+        }
+        return suffix;
     }
 
     /** Weight in {@code buckets} above distance {@code c}, spread uniformly within a bucket. */
-    private static double above(double[] buckets, long c) {
-        double above = 0;
+    private static double weightAbove(double[] buckets, double[] suffix, long c) {
         int cb = bucket(Math.min(Math.max(c, 0), MAX_DISTANCE));
-        for (int b = BUCKETS - 1; b > cb; b--) {
-            above += buckets[b];
-        }
+        double above = suffix[cb + 1];
         if (buckets[cb] != 0) {
             long hi = lowerBound(cb) + width(cb) - 1;
             above += buckets[cb] * (double) (hi - c) / width(cb);
@@ -271,7 +342,7 @@ public final class DistanceHistogram {
 
     /** The SHARDS_adj correction: references offered minus their estimate from the samples. */
     private double adjustment() {
-        double weights = cold + farReferences;
+        double weights = cold + farReferences + (exact == null ? 0 : exact.sum());
         for (double v : counts) {
             weights += v;
         }
@@ -283,45 +354,62 @@ public final class DistanceHistogram {
 
     /** Miss ratio of an LRU cache of {@code c} pages for each size, assuming uniform spread within a bucket. */
     double[] missRatios(long[] sizes) {
+        return missRatios(new Evaluation(), sizes);
+    }
+
+    static double[] missRatios(Evaluation e, long[] sizes) {
         double[] out = new double[sizes.length];
-        if (!(total > 0)) {
-            Arrays.fill(out, Double.NaN);
-            return out;
-        }
-        double adjustment = adjustment();
-        double farShare = farShare();
-        double coldEstimate = coldEstimate();
         for (int s = 0; s < sizes.length; s++) {
-            out[s] = clamp((coldEstimate + above(sizes[s], adjustment, farShare)) / total);
+            out[s] = e.missRatio(sizes[s]);
         }
         return out;
     }
 
-    /**
-     * Working-set estimate: the smallest cache (pages) whose miss ratio is within {@code tolerance}
-     * of the cold-miss floor, i.e. whose re-reference misses are at most {@code tolerance} of all
-     * references. 0 when even an empty cache meets that (nothing is reused).
-     */
     long workingSet(double tolerance) {
+        return workingSet(new Evaluation(), tolerance);
+    }
+
+    /**
+     * Working-set estimate: the smallest cache (pages) that serves all but {@code tolerance} of the
+     * references, where a first touch counts as a miss for a cache smaller than the pages first
+     * touched (C, the cold-miss estimate): a cache must hold a page from its first touch on, so a
+     * window that only scans new pages needs the C pages it touched, not 0. Formally the smallest
+     * c with {@code above(c) + (c < C ? cold : 0) <= tolerance * total}. On a curve whose
+     * re-references matter this is where it reaches within {@code tolerance} of its cold-miss
+     * floor, as before; it is at least C when first touches are more than {@code tolerance} of the
+     * references; 0 only when nothing was referenced.
+     */
+    long workingSet(Evaluation e, double tolerance) {
         if (!(total > 0)) {
             return 0;
         }
-        double adjustment = adjustment();
-        double farShare = farShare();
         double limit = tolerance * total;
-        if (above(0, adjustment, farShare) <= limit) {
+        long firstTouched = (long) Math.ceil(e.coldEstimate - 1e-9);
+        if (e.coldEstimate <= limit) {
+            // Caches smaller than C qualify if their re-reference misses fit beside the first touches.
+            long small = smallestWithin(e, limit - e.coldEstimate);
+            if (small < firstTouched) {
+                return small;
+            }
+        }
+        return Math.max(firstTouched, smallestWithin(e, limit));
+    }
+
+    /** Smallest size c >= 0 whose re-reference misses {@code above(c)} are at most {@code limit}. */
+    private static long smallestWithin(Evaluation e, double limit) {
+        if (e.above(0) <= limit) {
             return 0;
         }
         long lo = 0;
         long hi = 1;
-        while (above(hi, adjustment, farShare) > limit && hi < MAX_DISTANCE) {
+        while (e.above(hi) > limit && hi < MAX_DISTANCE) {
             lo = hi;
             hi = Math.min(MAX_DISTANCE, hi * 2);
         }
         // above(lo) > limit >= above(hi): binary search for the smallest such hi.
         while (hi - lo > 1) {
             long mid = lo + (hi - lo) / 2;
-            if (above(mid, adjustment, farShare) > limit) {
+            if (e.above(mid) > limit) {
                 lo = mid;
             } else {
                 hi = mid;
@@ -330,12 +418,82 @@ public final class DistanceHistogram {
         return hi;
     }
 
-    /** Largest distance bucket in use (upper bound), 0 if none. */
+    /**
+     * Sizes in [1, max], ascending and distinct, between which this histogram's curve is linear:
+     * both sides of every exact distance in use (the curve is a step there), both ends of every
+     * bucket in use (uniform spread: linear inside), the same for the buckets beyond the exact
+     * head, and, when the near spread is in use (smooth, not linear), every bucket edge: 64 per
+     * doubling. O(distinct distances + buckets), sorted in O(n log n).
+     */
+    long[] breakpoints(long max, Evaluation e) {
+        SizeList sizes = new SizeList();
+        sizes.add(1, max);
+        sizes.add(max, max);
+        if (exact != null) {
+            for (int d = 1; d <= exact.max && d <= max; d++) {
+                if (exact.counts[d] != 0) {
+                    sizes.add(d - 1, max);
+                    sizes.add(d, max);
+                }
+            }
+        }
+        for (int b = 0; b < BUCKETS && lowerBound(b) <= max; b++) {
+            if (counts[b] != 0 || e.nearInUse) {
+                sizes.add(lowerBound(b) - 1, max);
+                sizes.add(lowerBound(b) + width(b) - 1, max);
+            }
+            if (far[b] != 0 && e.farShare > 0) {
+                sizes.add(headPages + lowerBound(b) - 1, max);
+                sizes.add(headPages + lowerBound(b) + width(b) - 1, max);
+            }
+        }
+        return sizes.sortedDistinct();
+    }
+
+    /** A growable list of sizes, dropping those outside [1, max]. */
+    private static final class SizeList {
+        private long[] values = new long[256];
+        private int size;
+
+        void add(long v, long max) {
+            if (v < 1 || v > max) {
+                return;
+            }
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
+
+        long[] sortedDistinct() {
+            boolean sorted = true;
+            for (int i = 1; i < size && sorted; i++) {
+                sorted = values[i - 1] <= values[i];
+            }
+            if (!sorted) { // an exact engine's breakpoints come in order: the common case sorts nothing
+                Arrays.sort(values, 0, size);
+            }
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                if (n == 0 || values[i] != values[n - 1]) {
+                    values[n++] = values[i];
+                }
+            }
+            return Arrays.copyOf(values, n);
+        }
+    }
+
+    /** Bytes held by this histogram's arrays. */
+    long retainedBytes() {
+        return RETAINED_BYTES + (exact == null ? 0 : exact.retainedBytes());
+    }
+
+    /** Largest distance in use (a bucket's upper bound), 0 if none. */
     long maxDistance() {
-        long max = 0;
+        long max = exact == null ? 0 : exact.max;
         for (int b = BUCKETS - 1; b >= 0; b--) {
             if (far[b] != 0) {
-                max = headPages + lowerBound(b) + width(b) - 1;
+                max = Math.max(max, headPages + lowerBound(b) + width(b) - 1);
                 break;
             }
         }

@@ -13,11 +13,14 @@ package io.tierscope.analytics.mrc;
  *                          the spatial (and temporal) sampler
  * @param samplingRate      the sampler's current rate (1 for exact)
  * @param footprintPages    estimated distinct pages touched (from the cold samples)
- * @param workingSetPages   smallest size whose miss ratio is within the tolerance of the floor
+ * @param workingSetPages   smallest cache serving all but the tolerance of the references, a first touch
+ *                          counting as a miss below the pages first touched (see {@link MrcEngine})
+ * @param interpolationError largest gap between linear interpolation of these points and the engine's
+ *                          full-resolution curve, sizes 1 to the last point; NaN when not measured
  */
 public record MissRatioCurve(long[] sizePages, double[] missRatio, int pageSize, double coldMissRatio,
                              long references, double sampledReferences, double samplingRate,
-                             double footprintPages, long workingSetPages) {
+                             double footprintPages, long workingSetPages, double interpolationError) {
 
     public int points() {
         return sizePages.length;

@@ -31,11 +31,14 @@ public final class MrcEngine {
 
     private static final int MAGIC = 0x4d524353; // "MRCS"
     /**
-     * Snapshot format written: 4 adds the exact head. Formats 1 and 2 (plain SHARDS) and 3 (a
-     * heavy hot set, since replaced by the exact head) are still read; they restore as plain SHARDS
-     * engines (head 0): a head starting empty would take reuses of pages seen before for far ones.
+     * Snapshot format written: 4 adds the exact head, 5 an exact engine's per-distance counts.
+     * Formats 1 and 2 (plain SHARDS) and 3 (a heavy hot set, since replaced by the exact head) are
+     * still read; they restore as plain SHARDS engines (head 0): a head starting empty would take
+     * reuses of pages seen before for far ones. An exact engine of formats 1 to 4 keeps its
+     * history in log-linear buckets (exact below 128 pages, 1.6% wide above) and records exactly
+     * from then on.
      */
-    private static final int VERSION = 4;
+    private static final int VERSION = 5;
     /** Snapshot buffers shared by the engines of one stream thread (engines are not thread-safe anyway). */
     private static final ThreadLocal<SnapshotOutput> SCRATCH = ThreadLocal.withInitial(() -> new SnapshotOutput(1 << 16));
     /** Scratch above this is let go after use: a large exact engine must not pin its snapshot size per thread. */
@@ -82,9 +85,11 @@ public final class MrcEngine {
         this.tracker = new LruStackDistance(expected);
         this.heap = config.mode() == MrcConfig.Mode.FIXED_SIZE ? new HashHeap(expected) : null;
         this.stamps = temporal ? new PageTimeMap(expected) : null;
-        this.cumulative = new DistanceHistogram(config.headPages());
-        this.window = new DistanceHistogram(config.headPages());
-        this.decayed = new DistanceHistogram(config.headPages());
+        // An exact engine keeps one count per distance: its curve is exact at every size.
+        boolean exactDistances = config.mode() == MrcConfig.Mode.EXACT;
+        this.cumulative = new DistanceHistogram(config.headPages(), exactDistances);
+        this.window = new DistanceHistogram(config.headPages(), exactDistances);
+        this.decayed = new DistanceHistogram(config.headPages(), exactDistances);
         this.head = hashing && !temporal && config.headPages() > 0 ? new LruStackDistance(config.headPages() + 1, true) : null;
     }
 
@@ -291,21 +296,96 @@ public final class MrcEngine {
         window.clear();
     }
 
-    /** The miss-ratio curve of histogram {@code which} at the sizes of {@code grid}. */
+    /**
+     * The miss-ratio curve of histogram {@code which} at the sizes of {@code grid} (its
+     * {@link MissRatioCurve#interpolationError()} is not measured: NaN).
+     */
     public MissRatioCurve curve(Histogram which, CacheSizeGrid grid) {
         flushPending();
         DistanceHistogram h = histogram(which);
+        DistanceHistogram.Evaluation e = h.new Evaluation();
         long[] sizes = grid.pages();
-        return new MissRatioCurve(sizes, h.missRatios(sizes), config.pageSize(), h.coldMissRatio(), h.references,
-                h.samples, rate, h.coldEstimate(), h.workingSet(config.workingSetTolerance()));
+        return curveOf(h, e, sizes, DistanceHistogram.missRatios(e, sizes), Double.NaN);
     }
 
-    /** The curve on {@link CacheSizeGrid#standard} up to the larger of the estimated footprint and largest distance. */
+    /** The published curve with at most {@link CurveKnots#DEFAULT_MAX_POINTS} points (see {@link #curve(Histogram, int)}). */
     public MissRatioCurve curve(Histogram which) {
+        return curve(which, CurveKnots.DEFAULT_MAX_POINTS);
+    }
+
+    /**
+     * The published curve of histogram {@code which}, from 1 page to {@link #curveMaxPages}: the
+     * {@link CacheSizeGrid#standard} grid plus adaptive knots ({@link CurveKnots}), so that linear
+     * interpolation between consecutive points stays within {@link #interpolationBound()} of the
+     * engine's curve at every size, in at most {@code maxPoints} points (the grid included; when
+     * the cap wins, the bound achieved is what the curve's {@code interpolationError} says).
+     */
+    public MissRatioCurve curve(Histogram which, int maxPoints) {
         flushPending();
         DistanceHistogram h = histogram(which);
-        long max = Math.max(1, Math.max(Math.round(h.cold), h.maxDistance()));
-        return curve(which, CacheSizeGrid.standard(max));
+        DistanceHistogram.Evaluation e = h.new Evaluation();
+        long max = curveMaxPages(which);
+        long[] grid = CacheSizeGrid.standard(max).pages();
+        if (!(h.total > 0)) {
+            return curveOf(h, e, grid, DistanceHistogram.missRatios(e, grid), Double.NaN);
+        }
+        long[] breaks = h.breakpoints(max, e);
+        // Both ascending and distinct: merged in one pass, the grid's sizes marked as forced.
+        long[] sizes = new long[grid.length + breaks.length];
+        boolean[] forced = new boolean[sizes.length];
+        int n = 0;
+        for (int g = 0, b = 0; g < grid.length || b < breaks.length; n++) {
+            boolean fromGrid = b == breaks.length || (g < grid.length && grid[g] <= breaks[b]);
+            if (fromGrid && b < breaks.length && grid[g] == breaks[b]) {
+                b++;
+            }
+            sizes[n] = fromGrid ? grid[g++] : breaks[b++];
+            forced[n] = fromGrid;
+        }
+        sizes = java.util.Arrays.copyOf(sizes, n);
+        forced = java.util.Arrays.copyOf(forced, n);
+        double[] ratios = DistanceHistogram.missRatios(e, sizes);
+        double bound = interpolationBound();
+        // An exact curve is a step function, flat between its breakpoints; a sampled one may bend
+        // between them (the near-distance spread, the clamp to [0, 1]): sampled finer where it does.
+        CurveKnots.Samples samples = bound == CurveKnots.EXACT_BOUND
+                ? new CurveKnots.Samples(sizes, ratios, forced, 0)
+                : CurveKnots.refine(sizes, ratios, forced, e::missRatio, bound / 8);
+        double bend = 2 * samples.localError();
+        CurveKnots.Fit fit = CurveKnots.fit(samples.x(), samples.y(), samples.forced(), bound - bend, maxPoints);
+        long[] keptSizes = new long[fit.kept().length];
+        double[] keptRatios = new double[keptSizes.length];
+        for (int i = 0; i < keptSizes.length; i++) {
+            keptSizes[i] = samples.x()[fit.kept()[i]];
+            keptRatios[i] = samples.y()[fit.kept()[i]];
+        }
+        return curveOf(h, e, keptSizes, keptRatios, fit.maxError() + bend);
+    }
+
+    /**
+     * Largest size a published curve reaches: the larger of the estimated footprint and the
+     * largest distance recorded (at least 1). {@code tierscope mrc --all} writes every size up to it.
+     */
+    public long curveMaxPages(Histogram which) {
+        flushPending();
+        DistanceHistogram h = histogram(which);
+        return Math.max(1, Math.max(Math.round(h.cold), h.maxDistance()));
+    }
+
+    /**
+     * How far linear interpolation between a published curve's points may stray from the
+     * engine's curve: {@link CurveKnots#EXACT_BOUND} while the engine is exact (every page, no
+     * pre-filter), {@link CurveKnots#SAMPLED_BOUND} otherwise.
+     */
+    public double interpolationBound() {
+        return config.mode() == MrcConfig.Mode.EXACT && threshold == SpatialHash.ALL
+                ? CurveKnots.EXACT_BOUND : CurveKnots.SAMPLED_BOUND;
+    }
+
+    private MissRatioCurve curveOf(DistanceHistogram h, DistanceHistogram.Evaluation e, long[] sizes, double[] ratios,
+                                   double interpolationError) {
+        return new MissRatioCurve(sizes, ratios, config.pageSize(), h.coldMissRatio(), h.references, h.samples, rate,
+                h.coldEstimate(), h.workingSet(e, config.workingSetTolerance()), interpolationError);
     }
 
     private DistanceHistogram histogram(Histogram which) {
@@ -350,7 +430,8 @@ public final class MrcEngine {
 
     /** Bytes held in memory by this engine's arrays (the per-VM state budget). */
     public long retainedBytes() {
-        long bytes = tracker.retainedBytes() + 3L * DistanceHistogram.RETAINED_BYTES;
+        long bytes = tracker.retainedBytes() + cumulative.retainedBytes() + window.retainedBytes()
+                + decayed.retainedBytes();
         if (heap != null) {
             bytes += heap.retainedBytes();
         }
@@ -418,7 +499,7 @@ public final class MrcEngine {
     }
 
     /**
-     * Rebuilds an engine from {@link #snapshot()} (format 4, or formats 1 to 3 of earlier releases);
+     * Rebuilds an engine from {@link #snapshot()} (format 5, or formats 1 to 4 of earlier releases);
      * its fast indexes are rebuilt here in linear time.
      *
      * @throws IllegalArgumentException naming what is wrong and where, for a corrupt snapshot
@@ -475,9 +556,10 @@ public final class MrcEngine {
         e.clock = clock;
         e.pendingReferences = pendingReferences;
         e.pendingCounted = pendingCounted;
-        readHistogram(in, e.cumulative, version);
-        readHistogram(in, e.window, version);
-        readHistogram(in, e.decayed, version);
+        int trackedPages = (int) Math.max(0, tracked);
+        readHistogram(in, e.cumulative, version, e, trackedPages);
+        readHistogram(in, e.window, version, e, trackedPages);
+        readHistogram(in, e.decayed, version, e, trackedPages);
         int n = version == 1 ? in.readInt("tracked pages") : (int) tracked;
         if (n < 0 || n > snapshot.length) {
             // Each page takes at least one byte: a larger count can only be corruption.
@@ -637,6 +719,73 @@ public final class MrcEngine {
         out.writeDouble(h.farReferences);
         out.writeDouble(h.farCold);
         writeBuckets(out, h.far);
+        writeExactDistances(out, h.exact);
+    }
+
+    /**
+     * Format 5: an exact engine's per-distance counts, non-zero ones as (distance gap, count);
+     * counts are whole numbers (varints) but in the decayed histogram (doubles): a kind byte says
+     * which, 0 when the engine has none.
+     */
+    private static void writeExactDistances(SnapshotOutput out, ExactDistances exact) {
+        if (exact == null || exact.max == 0) {
+            out.writeByte(0);
+            return;
+        }
+        boolean whole = true;
+        int nonZero = 0;
+        for (int d = 1; d <= exact.max; d++) {
+            double c = exact.counts[d];
+            if (c != 0) {
+                nonZero++;
+                whole &= c == Math.rint(c) && c > 0 && c < 0x1p53;
+            }
+        }
+        out.writeByte(whole ? 1 : 2);
+        out.writeVarLong(nonZero);
+        out.ensure(18 * nonZero);
+        int previous = 0;
+        for (int d = 1; d <= exact.max; d++) {
+            double c = exact.counts[d];
+            if (c != 0) {
+                out.writeVarLongUnchecked(d - previous - 1);
+                if (whole) {
+                    out.writeVarLongUnchecked((long) c);
+                } else {
+                    out.writeDouble(c);
+                }
+                previous = d;
+            }
+        }
+    }
+
+    /**
+     * {@code pages}: the pages first touched (the cumulative cold weight) or tracked, whichever is
+     * larger; no exact distance can exceed it, so a corrupt snapshot cannot make a huge array.
+     */
+    private static void readExactDistances(SnapshotInput in, DistanceHistogram h, long pages) {
+        int kind = in.readUnsignedByte("exact distances kind");
+        if (kind == 0) {
+            return;
+        }
+        if (kind > 2 || h.exact == null) {
+            throw new IllegalArgumentException("exact distances kind " + kind + " in MRC snapshot of a "
+                    + (h.exact == null ? "sampled" : "exact") + " engine");
+        }
+        long nonZero = in.readVarLong("exact distance count");
+        if (nonZero > pages) {
+            throw new IllegalArgumentException("exact distance count " + nonZero + " above the pages touched "
+                    + pages + " in MRC snapshot");
+        }
+        long d = 0;
+        for (long i = 0; i < nonZero; i++) {
+            d += 1 + in.readVarLong("exact distance gap");
+            if (d > pages) {
+                throw new IllegalArgumentException("exact distance " + d + " above the pages touched " + pages
+                        + " in MRC snapshot");
+            }
+            h.exact.set((int) d, kind == 1 ? in.readVarLong("exact distance count") : in.readDouble("exact distance count"));
+        }
     }
 
     private static void writeBuckets(SnapshotOutput out, double[] counts) {
@@ -656,7 +805,7 @@ public final class MrcEngine {
         }
     }
 
-    private static void readHistogram(SnapshotInput in, DistanceHistogram h, int version) {
+    private static void readHistogram(SnapshotInput in, DistanceHistogram h, int version, MrcEngine e, int tracked) {
         h.cold = in.readDouble("cold weight");
         h.samples = in.readDouble("samples");
         h.total = in.readDouble("total");
@@ -677,6 +826,11 @@ public final class MrcEngine {
             h.farReferences = in.readDouble("references beyond the head");
             h.farCold = in.readDouble("cold weight beyond the head");
             readBuckets(in, h.far, version);
+        }
+        if (version >= 5) {
+            // The cumulative histogram is read first: its cold weight is every page first touched.
+            long touched = (long) Math.min(Integer.MAX_VALUE - 16, Math.ceil(e.cumulative.cold));
+            readExactDistances(in, h, Math.max(tracked, touched));
         }
     }
 

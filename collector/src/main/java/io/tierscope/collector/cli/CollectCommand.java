@@ -1,5 +1,6 @@
 package io.tierscope.collector.cli;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierscope.cli.ClientSecurity;
 import io.tierscope.cli.ClusterCheck;
@@ -233,7 +234,8 @@ public final class CollectCommand implements Callable<Integer> {
             out.flush();
             PrometheusMeterRegistry registry = Metrics.newRegistry("collect");
             CollectorMeters.bind(registry, collector.metrics()::snapshot, collector::health);
-            try (Metrics.MetricsServer server = metrics.startIfEnabled(registry)) {
+            try (KafkaClientMetrics producerMeters = Metrics.bindKafkaProducer(registry, collector.producer());
+                 Metrics.MetricsServer server = metrics.startIfEnabled(registry)) {
                 if (server != null) {
                     out.println("collect: Prometheus metrics on port " + server.port() + " at /metrics");
                     out.flush();

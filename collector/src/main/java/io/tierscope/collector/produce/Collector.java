@@ -141,6 +141,11 @@ public final class Collector implements AutoCloseable {
         return this;
     }
 
+    /** The producer (after {@link #start()}), for its client metrics. */
+    public synchronized Producer<String, SpecificRecord> producer() {
+        return producer;
+    }
+
     public synchronized void start() {
         requireNotStarted();
         producer = producerFactory.get();

@@ -15,6 +15,10 @@ import io.tierscope.topics.Topic;
 import io.tierscope.workload.trace.BinaryTraceWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -146,6 +150,43 @@ class CollectCommandIT {
                 Topic.RAW_SAMPLES, Set.of(vm), got -> got.stream().mapToLong(SampleBatch::getSampleCount).sum() >= 3000,
                 Duration.ofSeconds(60));
         assertEquals(3000, batches.stream().mapToLong(SampleBatch::getSampleCount).sum(), "every sample, once");
+    }
+
+    @Test
+    void aPrometheusScrapeDuringTheRunShowsTheCollectorsAndTheProducersMeters(Platform platform) throws Exception {
+        String vm = PlatformExtension.uniqueTopic("scrape");
+        StringBuilder text = new StringBuilder("page,xwr\n");
+        for (int i = 0; i < 4000; i++) {
+            text.append(i % 300).append(",r\n");
+        }
+        Path trace = Files.writeString(dir.resolve("scrape.csv"), text);
+        int port = FreePorts.pick();
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> new CommandLine(new CollectCommand())
+                .setOut(new PrintWriter(new StringWriter(), true)).setErr(new PrintWriter(new StringWriter(), true))
+                .execute("--source", "trace", "--trace", trace.toString(), "--vm", vm, "--rate", "500",
+                        "--bootstrap-servers", platform.bootstrapServers(), "--schema-registry", platform.schemaRegistryUrl(),
+                        "--metrics-interval", "0", "--metrics-port", Integer.toString(port), "--metrics-bind", "127.0.0.1"));
+        HttpClient http = HttpClient.newHttpClient();
+        String scrape = "";
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && !(published(scrape) > 0 && scrape.contains("kafka_producer_record_send_total"))) {
+            Thread.sleep(200);
+            try {
+                scrape = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            } catch (java.io.IOException notYet) {
+                // the endpoint starts once the collector runs
+            }
+        }
+        assertTrue(published(scrape) > 0, "samples published while running: " + scrape);
+        assertTrue(scrape.contains("kafka_producer_record_send_total"), "the producer's own meters are bound: " + scrape);
+        assertEquals(0, run.get(120, TimeUnit.SECONDS));
+    }
+
+    /** tierscope_collector_samples_published_total in a scrape, or -1. */
+    private static double published(String scrape) {
+        Matcher m = Pattern.compile("(?m)^tierscope_collector_samples_published_total\\{[^}]*} (\\S+)$").matcher(scrape);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 
     private record Result(int code, String out, String err) {

@@ -36,6 +36,7 @@ public final class CurveRecords {
                 .setPoints(points)
                 .setWorkingSetPages(empty ? 0 : curve.workingSetPages())
                 .setLateBatches(lateBatches)
+                .setInterpolationError(empty || Double.isNaN(curve.interpolationError()) ? null : curve.interpolationError())
                 .build();
     }
 }

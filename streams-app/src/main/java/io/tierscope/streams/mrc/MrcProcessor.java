@@ -174,10 +174,10 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
         long end = windows.endOf(start);
         long late = state.late();
         MissRatioCurve window = CurveRecords.toAvro(vm, CurveKind.WINDOW, start, end, accessFilter,
-                engine.curve(MrcEngine.Histogram.WINDOW), engine.trackedPages(), late);
+                engine.curve(MrcEngine.Histogram.WINDOW, settings.maxPoints()), engine.trackedPages(), late);
         engine.closeWindow(); // the decayed histogram takes this window in here
         MissRatioCurve longCurve = CurveRecords.toAvro(vm, settings.longCurve(), start, end, accessFilter,
-                engine.curve(settings.longHistogram()), engine.trackedPages(), late);
+                engine.curve(settings.longHistogram(), settings.maxPoints()), engine.trackedPages(), late);
         context.forward(new Record<>(vm, window, end - 1), historyChild);
         context.forward(new Record<>(vm, longCurve, end - 1), historyChild);
         context.forward(new Record<>(vm, longCurve, end - 1), latestChild);

@@ -1,5 +1,6 @@
 package io.tierscope.streams.mrc;
 
+import io.tierscope.analytics.mrc.CurveKnots;
 import io.tierscope.analytics.mrc.MrcConfig;
 import io.tierscope.analytics.mrc.MrcEngine;
 import io.tierscope.avro.CurveKind;
@@ -15,11 +16,16 @@ import java.util.Locale;
  *                        is this far past the end of its last window; 0 keeps it forever
  * @param cachedEngines   most live engines a stream task keeps in memory (least recently used ones beyond are
  *                        dropped and read back from the engines store when their VM sends again)
+ * @param maxPoints       most points per published curve, the log grid included: the knots where the curve
+ *                        bends fill the rest (see {@link CurveKnots}); when they do not fit, the curve's
+ *                        interpolation error says the bound achieved
  */
-public record MrcSettings(MrcConfig engine, CurveKind longCurve, long idleRetentionMs, int cachedEngines) {
+public record MrcSettings(MrcConfig engine, CurveKind longCurve, long idleRetentionMs, int cachedEngines,
+                          int maxPoints) {
     public static final int DEFAULT_SAMPLE_PAGES = 8192;
     public static final long DEFAULT_IDLE_RETENTION_MS = 24 * 3600 * 1000L;
     public static final int DEFAULT_CACHED_ENGINES = 64;
+    public static final int DEFAULT_MAX_POINTS = CurveKnots.DEFAULT_MAX_POINTS;
 
     public MrcSettings {
         if (engine == null) {
@@ -34,6 +40,15 @@ public record MrcSettings(MrcConfig engine, CurveKind longCurve, long idleRetent
         if (cachedEngines < 1) {
             throw new IllegalArgumentException("cached MRC engines must be >= 1, got " + cachedEngines);
         }
+        if (maxPoints < CurveKnots.MIN_MAX_POINTS || maxPoints > CurveKnots.MAX_MAX_POINTS) {
+            throw new IllegalArgumentException("MRC max points must be in [" + CurveKnots.MIN_MAX_POINTS + ", "
+                    + CurveKnots.MAX_MAX_POINTS + "], got " + maxPoints);
+        }
+    }
+
+    /** With the default point cap. */
+    public MrcSettings(MrcConfig engine, CurveKind longCurve, long idleRetentionMs, int cachedEngines) {
+        this(engine, longCurve, idleRetentionMs, cachedEngines, DEFAULT_MAX_POINTS);
     }
 
     /** With the default engine cache bound. */
@@ -42,7 +57,11 @@ public record MrcSettings(MrcConfig engine, CurveKind longCurve, long idleRetent
     }
 
     public MrcSettings withCachedEngines(int max) {
-        return new MrcSettings(engine, longCurve, idleRetentionMs, max);
+        return new MrcSettings(engine, longCurve, idleRetentionMs, max, maxPoints);
+    }
+
+    public MrcSettings withMaxPoints(int max) {
+        return new MrcSettings(engine, longCurve, idleRetentionMs, cachedEngines, max);
     }
 
     /** With the default idle retention (24 h). */

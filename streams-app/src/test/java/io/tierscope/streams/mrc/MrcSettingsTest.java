@@ -29,7 +29,10 @@ class MrcSettingsTest {
         MrcSettings s = StreamsAppConfig.from(Map.of(StreamsAppConfig.MRC_SAMPLING, "rate:0.01",
                 StreamsAppConfig.MRC_TEMPORAL_PERIOD_MS, "100", StreamsAppConfig.MRC_CURVE, "Decayed",
                 StreamsAppConfig.MRC_DECAY, "0.8", StreamsAppConfig.PAGE_SIZE_BYTES, "2097152",
-                StreamsAppConfig.MRC_IDLE_RETENTION_MS, "0", StreamsAppConfig.MRC_HEAD_PAGES, "0")).mrc();
+                StreamsAppConfig.MRC_IDLE_RETENTION_MS, "0", StreamsAppConfig.MRC_HEAD_PAGES, "0",
+                StreamsAppConfig.MRC_MAX_POINTS, "2000")).mrc();
+        assertEquals(2000, s.maxPoints());
+        assertEquals(512, StreamsAppConfig.from(Map.of()).mrc().maxPoints());
         assertEquals(0, s.idleRetentionMs());
         assertEquals(0, s.engine().headPages());
         assertEquals(MrcConfig.Mode.FIXED_RATE, s.engine().mode());
@@ -55,6 +58,7 @@ class MrcSettingsTest {
         assertRejected(StreamsAppConfig.PAGE_SIZE_BYTES, "4000", "power of two");
         assertRejected(StreamsAppConfig.MRC_IDLE_RETENTION_MS, "-5", ">= 0");
         assertRejected(StreamsAppConfig.MRC_HEAD_PAGES, "65537", "[0, 65536]");
+        assertRejected(StreamsAppConfig.MRC_MAX_POINTS, "1", "[2, 65536]");
     }
 
     private static void assertRejected(String key, String value, String hint) {

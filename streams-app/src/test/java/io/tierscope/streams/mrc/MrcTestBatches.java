@@ -100,6 +100,7 @@ final class MrcTestBatches {
         assertEquals(Math.round(expected.footprintPages()), actual.getColdMisses(), "coldMisses");
         assertEquals(expected.samplingRate(), actual.getSamplingRate(), "samplingRate");
         assertEquals(expected.workingSetPages(), actual.getWorkingSetPages(), "workingSetPages");
+        assertEquals(expected.interpolationError(), actual.getInterpolationError(), "interpolationError");
         List<MrcPoint> points = actual.getPoints();
         assertEquals(expected.points(), points.size(), "points");
         for (int i = 0; i < points.size(); i++) {

@@ -91,17 +91,7 @@ class SchemaEvolutionIT {
     void currentReaderReadsPreviousScansAndPreviousReaderReadsCurrentOnes() throws IOException {
         Schema previous = SchemaVersionsTest.previous("AdScan-1.avsc");
         registry.setCompatibility(subject(), "FULL");
-        GenericRecord old = new GenericData.Record(previous);
-        old.put("vmId", "vm-old");
-        old.put("host", "h");
-        old.put("source", new GenericData.EnumSymbol(previous.getField("source").schema(), "SOFT_DIRTY"));
-        old.put("scanSeq", 1L);
-        old.put("timeMs", 1000L);
-        old.put("periodMs", 1000);
-        old.put("baseGfn", 0L);
-        old.put("pageCount", 8);
-        old.put("accessed", ByteBuffer.wrap(new byte[] {(byte) 0x81}));
-        old.put("dirty", null);
+        GenericRecord old = oldScan(previous, "SOFT_DIRTY");
         AdScan read = deserializer(AdScan.class).deserialize(topic, frame(registry.register(subject(), previous), previous, old));
         assertEquals(ByteBuffer.wrap(new byte[] {(byte) 0x81}), read.getAccessed());
         assertNull(read.getCollectorVersion());
@@ -112,6 +102,27 @@ class SchemaEvolutionIT {
         GenericRecord readByPrevious = readWith(previous, serializer().serialize(topic, current));
         assertEquals(2L, readByPrevious.get("scanSeq"));
         assertEquals(ByteBuffer.wrap(new byte[] {1}), readByPrevious.get("accessed"));
+    }
+
+    @Test
+    void scansBeforeRunsStillDecodeAndRunsAreInvisibleToAnOlderReader() throws IOException {
+        Schema previous = SchemaVersionsTest.previous("AdScan-2.avsc");
+        registry.setCompatibility(subject(), "FULL");
+        GenericRecord old = oldScan(previous, "IDLE_PAGE_TRACKING");
+        old.put("dirty", ByteBuffer.wrap(new byte[] {1}));
+        old.put("collectorVersion", "2.0.0");
+        AdScan read = deserializer(AdScan.class).deserialize(topic, frame(registry.register(subject(), previous), previous, old));
+        assertEquals(ByteBuffer.wrap(new byte[] {(byte) 0x81}), read.getAccessed());
+        assertNull(read.getAccessedRuns(), "a bitmap scan has no runs");
+        assertNull(read.getDirtyRuns());
+
+        // A collector sending runs: the registry accepts the schema under FULL; a reader of the previous
+        // version sees an empty bitmap, which its input checks refuse (dead letter): upgrade the streams app first.
+        AdScan current = AdScan.newBuilder().setVmId("vm-new").setHost("h").setSource(ScanSource.SYNTHETIC).setScanSeq(2)
+                .setTimeMs(2000).setPeriodMs(1000).setBaseGfn(0).setPageCount(8).setAccessed(ByteBuffer.allocate(0))
+                .setAccessedRuns(ByteBuffer.wrap(new byte[] {0, 1})).build();
+        GenericRecord readByPrevious = readWith(previous, serializer().serialize(topic, current));
+        assertEquals(ByteBuffer.allocate(0), readByPrevious.get("accessed"));
     }
 
     @Test
@@ -133,6 +144,22 @@ class SchemaEvolutionIT {
         SchemaRegistryException e = assertThrows(SchemaRegistryException.class, () -> registry.register(subject(), retyped));
         assertEquals(409, e.httpStatus());
         assertTrue(e.getMessage().contains("incompatible"), e.getMessage());
+    }
+
+    /** An 8-page scan with accessed bits 0 and 7, no dirty bits, in a previous schema. */
+    private static GenericRecord oldScan(Schema previous, String source) {
+        GenericRecord old = new GenericData.Record(previous);
+        old.put("vmId", "vm-old");
+        old.put("host", "h");
+        old.put("source", new GenericData.EnumSymbol(previous.getField("source").schema(), source));
+        old.put("scanSeq", 1L);
+        old.put("timeMs", 1000L);
+        old.put("periodMs", 1000);
+        old.put("baseGfn", 0L);
+        old.put("pageCount", 8);
+        old.put("accessed", ByteBuffer.wrap(new byte[] {(byte) 0x81}));
+        old.put("dirty", null);
+        return old;
     }
 
     private String subject() {

@@ -27,7 +27,7 @@ class SchemaVersionsTest {
 
     @Test
     void adScanIsFullyCompatibleWithEveryEarlierVersion() throws IOException {
-        assertFull(AdScan.getClassSchema(), List.of("AdScan-1.avsc"));
+        assertFull(AdScan.getClassSchema(), List.of("AdScan-1.avsc", "AdScan-2.avsc"));
     }
 
     /** The MRC topics promise BACKWARD (readers upgrade first); the added interpolation error keeps FULL. */

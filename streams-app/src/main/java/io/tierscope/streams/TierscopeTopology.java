@@ -4,6 +4,7 @@ import io.tierscope.avro.AdScan;
 import io.tierscope.avro.IngestStats;
 import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.SampleBatch;
+import io.tierscope.streams.decode.AdScanDeserializer;
 import io.tierscope.streams.decode.BoundedKafkaTimestamp;
 import io.tierscope.streams.decode.DecodeProcessor;
 import io.tierscope.streams.decode.InputChecks;
@@ -54,7 +55,8 @@ public final class TierscopeTopology {
         addIngestStats(topology, windows, config.mrc().idleRetentionMs(), serdes.value(IngestStats.class));
         MrcTopology.addMrc(topology, config, serdes.value(MissRatioCurve.class), DECODE_SAMPLES);
 
-        addDecoder(topology, config, serdes, Topic.AD_SCANS, SCANS_SOURCE, DECODE_SCANS, serdes.inputDeserializer(AdScan.class),
+        addDecoder(topology, config, serdes, Topic.AD_SCANS, SCANS_SOURCE, DECODE_SCANS,
+                new AdScanDeserializer(serdes.inputDeserializer(AdScan.class)),
                 new HeatScanChecks(config.heat().chunkPages()), AdScan::getTimeMs, HeatTopology.scanConsumers(config.heat()));
         HeatTopology.addHeat(topology, config.heat(), windows, serdes, DECODE_SCANS, DECODE_SAMPLES);
 

@@ -458,6 +458,20 @@ class PoisonFuzzIT {
             r.nextBytes(bytes);
             b.setDirty(ByteBuffer.wrap(bytes));
         }));
+        list.add(scan("runs reaching past pageCount", Expect.INVALID, (b, r) -> b.setAccessed(ByteBuffer.allocate(0))
+                .setAccessedRuns(ByteBuffer.wrap(new byte[] {0, (byte) 0xFF, (byte) 0xFF, 0x7F}))));
+        list.add(scan("runs beside a bitmap", Expect.INVALID, (b, r) -> b.setDirtyRuns(ByteBuffer.wrap(new byte[] {0, 1}))
+                .setDirty(ByteBuffer.wrap(new byte[SampleCodec.bitmapBytes(b.getPageCount())]))));
+        list.add(scan("any accessedRuns bytes", Expect.EITHER, (b, r) -> {
+            byte[] bytes = new byte[r.nextInt(60)];
+            r.nextBytes(bytes);
+            b.setAccessed(ByteBuffer.allocate(0)).setAccessedRuns(ByteBuffer.wrap(bytes));
+        }));
+        list.add(scan("any dirtyRuns bytes", Expect.EITHER, (b, r) -> {
+            byte[] bytes = new byte[r.nextInt(60)];
+            r.nextBytes(bytes);
+            b.setDirty(null).setDirtyRuns(ByteBuffer.wrap(bytes));
+        }));
         list.add(scan("any source", Expect.EITHER, (b, r) -> b.setSource(ScanSource.values()[r.nextInt(ScanSource.values().length)])));
         list.add(scan("any host", Expect.EITHER, (b, r) -> b.setHost(randomString(r))));
         list.addAll(byteMutations("scan"));

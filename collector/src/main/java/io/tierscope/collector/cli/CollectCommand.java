@@ -158,6 +158,16 @@ public final class CollectCommand implements Callable<Integer> {
                     + "full; replay and synthetic sources wait.")
     private Double bufferMb;
 
+    @Option(names = "--scan-buffer-share", paramLabel = "F",
+            description = "Share of the buffer A/D scans may hold, in (0,1] (default 0.25): samples always have the rest; "
+                    + "scans beyond it wait (counted deferred) or, from live sources, are dropped (counted).")
+    private Double scanBufferShare;
+
+    @Option(names = "--scan-encoding", paramLabel = "ENC",
+            description = "A/D bits as runs where smaller (runs, default) or always as bitmaps (bitmap: for streams apps "
+                    + "older than runs).")
+    private String scanEncoding;
+
     @Option(names = "--compression", paramLabel = "TYPE", description = "Producer compression: zstd (default), lz4, snappy, gzip, none.")
     private String compression;
 
@@ -300,6 +310,9 @@ public final class CollectCommand implements Callable<Integer> {
                 .compression(s.str("compression", compression) == null ? "zstd" : s.str("compression", compression))
                 .deliveryTimeoutMs((int) s.duration("delivery-timeout", deliveryTimeout, Duration.ofMinutes(5)).toMillis())
                 .prefilterRate(s.dbl("prefilter-rate", prefilterRate, 1.0))
+                .scanBufferShare(s.dbl("scan-buffer-share", scanBufferShare, CollectorSettings.DEFAULT_SCAN_BUFFER_SHARE))
+                .scanEncoding(s.str("scan-encoding", scanEncoding) == null ? CollectorSettings.DEFAULT_SCAN_ENCODING
+                        : s.str("scan-encoding", scanEncoding))
                 .metricsIntervalMs(s.duration("metrics-interval", metricsInterval, Duration.ofSeconds(10)).toMillis());
         String hostName = s.str("host", host);
         if (hostName != null) {

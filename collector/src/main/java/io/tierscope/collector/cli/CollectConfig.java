@@ -35,7 +35,7 @@ public final class CollectConfig {
     /** Settings a config file may give, by option name without "--". */
     public static final Set<String> SETTINGS = Set.of(
             "bootstrap-servers", "schema-registry", "client-config", "host", "batch-samples", "linger-ms", "buffer-mb", "compression",
-            "delivery-timeout", "prefilter-rate", "metrics-interval", "speed", "duration", "scan-period",
+            "delivery-timeout", "prefilter-rate", "scan-buffer-share", "scan-encoding", "metrics-interval", "speed", "duration", "scan-period",
             "chunk-pages", "ept-device", "idle-bitmap", "create-topics", "partitions", "replication-factor");
 
     private final Map<String, String> settings;

@@ -121,6 +121,7 @@ final class BatchSender implements Runnable {
             metrics.bytesPublished.add(Math.max(0, metadata.serializedKeySize()) + Math.max(0, metadata.serializedValueSize()));
             if (entry.isScan()) {
                 metrics.scansPublished.increment();
+                metrics.scanPagesPublished.add(entry.scanPages());
             } else {
                 metrics.samplesPublished.add(entry.sampleCount());
                 metrics.batchesPublished.increment();

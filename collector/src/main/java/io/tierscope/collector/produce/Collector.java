@@ -50,6 +50,8 @@ public final class Collector implements AutoCloseable {
     private final double prefilterRate;
     private final Map<String, SampleBatcher> sampleLanes = new HashMap<>();
     private final Map<String, ScanPump> scanLanes = new HashMap<>();
+    /** The scan pumps, for the metrics thread (scanLanes is guarded by this collector's lock). */
+    private final List<ScanPump> scanPumps = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<SamplePump> samplePumps = new ArrayList<>();
     private final List<Thread> sampleThreads = new ArrayList<>();
     private final List<Thread> scanThreads = new ArrayList<>();
@@ -66,9 +68,10 @@ public final class Collector implements AutoCloseable {
         this.settings = settings;
         this.producerFactory = producerFactory;
         this.clockMs = clockMs;
-        this.buffer = new SendBuffer(settings.bufferBytes());
+        this.buffer = new SendBuffer(settings.bufferBytes(), settings.scanBufferBytes());
         this.prefilterRate = settings.prefilterRate();
-        metrics.bufferGauge(buffer::reservedBytes);
+        metrics.bufferGauge(buffer::reservedBytes, buffer::scansDeferred);
+        metrics.scanPeriodsMissedGauge(this::scanPeriodsMissed);
         this.health = new DeliveryHealth(settings.bootstrapServers(), settings.schemaRegistryUrl(), buffer::reservedBytes,
                 System::nanoTime, line -> reportSink.accept(line));
     }
@@ -134,8 +137,9 @@ public final class Collector implements AutoCloseable {
             throw new IllegalArgumentException("VM " + vmId + " already has a scan source on this collector");
         }
         ScanPump pump = new ScanPump(settings.host(), new VmLane(vmId), source, kind, buffer,
-                live ? Admission.DROP : Admission.BLOCK, metrics, clockMs);
+                live ? Admission.DROP : Admission.BLOCK, metrics, clockMs, settings.scanRunEncoding());
         scanLanes.put(vmId, pump);
+        scanPumps.add(pump);
         scanThreads.add(daemon(pump, "collector-scans-" + vmId));
         scanSources.add(source);
         return this;
@@ -262,6 +266,14 @@ public final class Collector implements AutoCloseable {
     @Override
     public void close() {
         stop(Duration.ofMillis(settings.deliveryTimeoutMs()));
+    }
+
+    private long scanPeriodsMissed() {
+        long sum = 0;
+        for (ScanPump p : scanPumps) {
+            sum += p.periodsMissed();
+        }
+        return sum;
     }
 
     private SampleBatcher openSampleLane(String vmId, io.tierscope.avro.SampleSource kind, int samplingHz,

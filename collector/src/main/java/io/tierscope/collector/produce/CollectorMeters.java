@@ -31,6 +31,12 @@ public final class CollectorMeters {
                 MetricsSnapshot::scansPublished);
         counter(registry, "tierscope.collector.scans.lost", "A/D scan records dropped or failed", snapshot,
                 s -> s.scansDropped() + s.scansFailed());
+        counter(registry, "tierscope.collector.scan.pages.published", "pages covered by the A/D scan records acknowledged",
+                snapshot, MetricsSnapshot::scanPagesPublished);
+        counter(registry, "tierscope.collector.scans.deferred", "A/D scan records that waited for the scans' share of the buffer",
+                snapshot, MetricsSnapshot::scansDeferred);
+        counter(registry, "tierscope.collector.scan.periods.missed", "A/D scan periods merged into the next one (collector behind)",
+                snapshot, MetricsSnapshot::scanPeriodsMissed);
         counter(registry, "tierscope.collector.bytes.published", "serialized bytes the broker acknowledged", snapshot,
                 MetricsSnapshot::bytesPublished);
         Gauge.builder("tierscope.collector.buffer.bytes", snapshot, s -> s.get().bufferedBytes())

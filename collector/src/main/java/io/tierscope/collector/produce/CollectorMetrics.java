@@ -28,15 +28,27 @@ public final class CollectorMetrics {
     final LongAdder scansDropped = new LongAdder();
     final LongAdder scansFailed = new LongAdder();
     final LongAdder bytesPublished = new LongAdder();
+    final LongAdder scanPages = new LongAdder();
+    final LongAdder scanPagesPublished = new LongAdder();
+    final LongAdder scanBitmapBytes = new LongAdder();
+    final LongAdder scanPayloadBytes = new LongAdder();
 
     // Send latency (producer.send() -> broker ack) in microseconds; recording is wait-free.
     private final Recorder sendLatency = new Recorder(MAX_LATENCY_MICROS, 3);
     private final Histogram latencyTotal = new Histogram(MAX_LATENCY_MICROS, 3);
     private final long startNanos = System.nanoTime();
     private volatile LongSupplier bufferedBytes = () -> 0;
+    private volatile LongSupplier scanPeriodsMissed = () -> 0;
+    private volatile LongSupplier scansDeferred = () -> 0;
 
-    void bufferGauge(LongSupplier reservedBytes) {
+    void bufferGauge(LongSupplier reservedBytes, LongSupplier scansDeferred) {
         this.bufferedBytes = reservedBytes;
+        this.scansDeferred = scansDeferred;
+    }
+
+    /** Periods the scan sources could not hand over on time (merged into later ones), summed. */
+    void scanPeriodsMissedGauge(LongSupplier missed) {
+        this.scanPeriodsMissed = missed;
     }
 
     void recordSendLatency(long nanos) {
@@ -56,6 +68,8 @@ public final class CollectorMetrics {
                 latencyTotal.getTotalCount(),
                 latencyTotal.getValueAtPercentile(50) / 1000.0,
                 latencyTotal.getValueAtPercentile(99) / 1000.0,
-                latencyTotal.getMaxValue() / 1000.0);
+                latencyTotal.getMaxValue() / 1000.0,
+                scanPagesPublished.sum(), scansDeferred.getAsLong(), scanPeriodsMissed.getAsLong(),
+                scanBitmapBytes.sum(), scanPayloadBytes.sum());
     }
 }

@@ -18,6 +18,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@link #builder()}.
  */
 public final class CollectorSettings {
+    /** Share of the send buffer A/D scans may hold at most; samples always have the rest. */
+    public static final double DEFAULT_SCAN_BUFFER_SHARE = 0.25;
+    /** Scan bitmaps as runs where smaller ({@link io.tierscope.schemas.ScanRuns}); "bitmap" for streams apps before it. */
+    public static final String DEFAULT_SCAN_ENCODING = "runs";
 
     private final String bootstrapServers;
     private final String schemaRegistryUrl;
@@ -29,9 +33,14 @@ public final class CollectorSettings {
     private final int deliveryTimeoutMs;
     private final int requestTimeoutMs;
     private final double prefilterRate;
+    private final double scanBufferShare;
+    private final String scanEncoding;
     private final long metricsIntervalMs;
     private final Map<String, String> producerOverrides;
     private final ClientSecurity security;
+
+    /** Largest scan record a source sends: a 32,768-page chunk's two bitmaps, plus overhead. */
+    static final int MAX_SCAN_RECORD_BYTES = 2 * 4096 + Outgoing.RECORD_OVERHEAD_BYTES;
 
     private CollectorSettings(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -44,6 +53,8 @@ public final class CollectorSettings {
         this.deliveryTimeoutMs = b.deliveryTimeoutMs;
         this.requestTimeoutMs = b.requestTimeoutMs;
         this.prefilterRate = b.prefilterRate;
+        this.scanBufferShare = b.scanBufferShare;
+        this.scanEncoding = b.scanEncoding;
         this.metricsIntervalMs = b.metricsIntervalMs;
         this.producerOverrides = Map.copyOf(b.producerOverrides);
         this.security = b.security;
@@ -66,6 +77,8 @@ public final class CollectorSettings {
         b.deliveryTimeoutMs = deliveryTimeoutMs;
         b.requestTimeoutMs = requestTimeoutMs;
         b.prefilterRate = prefilterRate;
+        b.scanBufferShare = scanBufferShare;
+        b.scanEncoding = scanEncoding;
         b.metricsIntervalMs = metricsIntervalMs;
         b.producerOverrides.putAll(producerOverrides);
         b.security = security;
@@ -86,6 +99,10 @@ public final class CollectorSettings {
                 "delivery timeout (" + deliveryTimeoutMs + " ms) must exceed the request timeout ("
                         + requestTimeoutMs + " ms) by at least 1000 ms");
         require(prefilterRate > 0 && prefilterRate <= 1, "pre-filter rate must be in (0, 1], got " + prefilterRate);
+        require(scanBufferShare > 0 && scanBufferShare <= 1,
+                "--scan-buffer-share must be in (0, 1], got " + scanBufferShare);
+        require(scanEncoding.equals("runs") || scanEncoding.equals("bitmap"),
+                "--scan-encoding must be runs or bitmap, got '" + scanEncoding + "'");
         require(metricsIntervalMs >= 0, "metrics interval must be >= 0 ms, got " + metricsIntervalMs);
     }
 
@@ -183,6 +200,21 @@ public final class CollectorSettings {
         return prefilterRate;
     }
 
+    /** Share of the send buffer scans may hold (the rest is the samples'). */
+    public double scanBufferShare() {
+        return scanBufferShare;
+    }
+
+    /** Bytes of the send buffer scans may hold at most: their share, but at least one scan record. */
+    public long scanBufferBytes() {
+        return Math.max((long) (bufferBytes * scanBufferShare), Math.min(bufferBytes, MAX_SCAN_RECORD_BYTES));
+    }
+
+    /** Whether scans are sent as runs where smaller ("runs") or always as bitmaps ("bitmap"). */
+    public boolean scanRunEncoding() {
+        return scanEncoding.equals("runs");
+    }
+
     public long metricsIntervalMs() {
         return metricsIntervalMs;
     }
@@ -198,6 +230,8 @@ public final class CollectorSettings {
         private int deliveryTimeoutMs = 300_000;
         private int requestTimeoutMs = 30_000;
         private double prefilterRate = 1.0;
+        private double scanBufferShare = DEFAULT_SCAN_BUFFER_SHARE;
+        private String scanEncoding = DEFAULT_SCAN_ENCODING;
         private long metricsIntervalMs = 10_000;
         private final Map<String, String> producerOverrides = new LinkedHashMap<>();
         private ClientSecurity security = ClientSecurity.NONE;
@@ -259,6 +293,18 @@ public final class CollectorSettings {
         /** Fraction of each VM's pages kept by the spatial pre-filter (default 1 = off). */
         public Builder prefilterRate(double rate) {
             this.prefilterRate = rate;
+            return this;
+        }
+
+        /** Share of the send buffer A/D scans may hold, in (0, 1] (default {@link CollectorSettings#DEFAULT_SCAN_BUFFER_SHARE}). */
+        public Builder scanBufferShare(double share) {
+            this.scanBufferShare = share;
+            return this;
+        }
+
+        /** "runs" (default: runs where smaller than the bitmap) or "bitmap" (what streams apps before runs read). */
+        public Builder scanEncoding(String encoding) {
+            this.scanEncoding = encoding.toLowerCase(Locale.ROOT);
             return this;
         }
 

@@ -14,6 +14,13 @@ import java.util.Locale;
  * @param bytesPublished     serialized key + value bytes the broker acknowledged
  * @param bufferedBytes      weight admitted to the send buffer and not yet acknowledged
  * @param sends              acknowledged or failed sends measured for latency
+ * @param scanPagesPublished pages covered by the scan records the broker acknowledged
+ * @param scansDeferred      scan records that waited for the scans' share of the send buffer
+ *                           (held back so that samples keep flowing; sent later, not lost)
+ * @param scanPeriodsMissed  scan periods a source merged into its next one because the collector
+ *                           had not taken them yet (the next scan covers both, as late A/D bits do)
+ * @param scanBitmapBytes    bytes the scans' bitmaps would take
+ * @param scanPayloadBytes   bytes they took, as bitmaps or runs ({@link io.tierscope.schemas.ScanRuns})
  */
 public record MetricsSnapshot(
         long uptimeMs,
@@ -22,7 +29,9 @@ public record MetricsSnapshot(
         long batchesPublished, long batchesDropped, long batchesFailed,
         long scansPublished, long scansDropped, long scansFailed,
         long bytesPublished, long bufferedBytes,
-        long sends, double sendLatencyP50Ms, double sendLatencyP99Ms, double sendLatencyMaxMs) {
+        long sends, double sendLatencyP50Ms, double sendLatencyP99Ms, double sendLatencyMaxMs,
+        long scanPagesPublished, long scansDeferred, long scanPeriodsMissed, long scanBitmapBytes,
+        long scanPayloadBytes) {
 
     /** Samples the collector lost after reading them (buffer overflow + failed delivery). */
     public long samplesLost() {
@@ -39,10 +48,13 @@ public record MetricsSnapshot(
         return String.format(Locale.ROOT,
                 "up %.1fs samples read=%d published=%d filtered=%d dropped=%d failed=%d source-lost=%d pending=%d"
                         + " | batches=%d (dropped %d, failed %d) scans=%d (dropped %d, failed %d)"
+                        + " | scan pages=%d deferred=%d missed-periods=%d, %.1f MB as runs/bitmaps of %.1f MB bitmaps"
                         + " | %.1f MB sent, buffer %.1f MB | send latency p50=%.1fms p99=%.1fms max=%.1fms",
                 uptimeMs / 1000.0, samplesRead, samplesPublished, samplesFiltered, samplesDropped, samplesFailed,
                 samplesLostAtSource, samplesPending(), batchesPublished, batchesDropped, batchesFailed,
-                scansPublished, scansDropped, scansFailed, bytesPublished / 1e6, bufferedBytes / 1e6,
+                scansPublished, scansDropped, scansFailed,
+                scanPagesPublished, scansDeferred, scanPeriodsMissed, scanPayloadBytes / 1e6, scanBitmapBytes / 1e6,
+                bytesPublished / 1e6, bufferedBytes / 1e6,
                 sendLatencyP50Ms, sendLatencyP99Ms, sendLatencyMaxMs);
     }
 }

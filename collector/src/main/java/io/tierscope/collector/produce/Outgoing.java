@@ -16,7 +16,7 @@ final class Outgoing {
     private final VmLane lane;
     private final SpecificRecord value;
     private final long eventTimeMs;
-    private final int sampleCount;
+    private final int sampleCount; // samples of a batch, pages of a scan
     private final boolean scan;
     private final int weightBytes;
     private final boolean endOfInput;
@@ -43,8 +43,9 @@ final class Outgoing {
         return new Outgoing(topic, lane, batch, batch.getEndTimeMs(), sampleCount, false, payloadBytes, endOfInput);
     }
 
-    static Outgoing scan(String topic, VmLane lane, AdScan scan, int payloadBytes) {
-        return new Outgoing(topic, lane, scan, scan.getTimeMs(), 0, true, payloadBytes, false);
+    /** One scan chunk: {@code pageCount} pages, {@code payloadBytes} of bitmaps or runs. */
+    static Outgoing scan(String topic, VmLane lane, AdScan scan, int payloadBytes, int pageCount) {
+        return new Outgoing(topic, lane, scan, scan.getTimeMs(), pageCount, true, payloadBytes, false);
     }
 
     /** Whether the record carries the end-of-input header. */
@@ -77,8 +78,14 @@ final class Outgoing {
         return eventTimeMs;
     }
 
+    /** Samples of a batch; 0 for a scan. */
     int sampleCount() {
-        return sampleCount;
+        return scan ? 0 : sampleCount;
+    }
+
+    /** Pages a scan chunk covers; 0 for a sample batch. */
+    int scanPages() {
+        return scan ? sampleCount : 0;
     }
 
     boolean isScan() {

@@ -4,6 +4,7 @@ import io.tierscope.avro.AdScan;
 import io.tierscope.collector.source.ScanSink;
 import io.tierscope.collector.source.ScanSource;
 import io.tierscope.schemas.SampleCodec;
+import io.tierscope.schemas.ScanRuns;
 import io.tierscope.schemas.ScanSequence;
 import io.tierscope.topics.Topic;
 import java.nio.ByteBuffer;
@@ -31,6 +32,7 @@ final class ScanPump implements Runnable, ScanSink {
     private final Admission admission;
     private final CollectorMetrics metrics;
     private final LongSupplier clockMs;
+    private final boolean runEncoding;
     private volatile boolean stopRequested;
     private volatile boolean ended;
     private volatile Exception failure;
@@ -39,7 +41,7 @@ final class ScanPump implements Runnable, ScanSink {
     private long scanTimeMs = -1;
 
     ScanPump(String host, VmLane lane, ScanSource source, io.tierscope.avro.ScanSource kind, SendBuffer buffer,
-             Admission admission, CollectorMetrics metrics, LongSupplier clockMs) {
+             Admission admission, CollectorMetrics metrics, LongSupplier clockMs, boolean runEncoding) {
         this.host = host;
         this.lane = lane;
         this.source = source;
@@ -48,6 +50,7 @@ final class ScanPump implements Runnable, ScanSink {
         this.admission = admission;
         this.metrics = metrics;
         this.clockMs = clockMs;
+        this.runEncoding = runEncoding;
     }
 
     void requestStop() {
@@ -60,6 +63,11 @@ final class ScanPump implements Runnable, ScanSink {
 
     Exception failure() {
         return failure;
+    }
+
+    /** Periods the source merged into later ones because this pump was behind. */
+    long periodsMissed() {
+        return source.periodsMissed();
     }
 
     String vmId() {
@@ -109,7 +117,7 @@ final class ScanPump implements Runnable, ScanSink {
         if (scanTimeMs < 0) {
             scanTimeMs = clockMs.getAsLong();
         }
-        AdScan scan = AdScan.newBuilder()
+        AdScan.Builder scan = AdScan.newBuilder()
                 .setVmId(lane.vmId())
                 .setHost(host)
                 .setSource(kind)
@@ -118,12 +126,27 @@ final class ScanPump implements Runnable, ScanSink {
                 .setPeriodMs(source.periodMs())
                 .setBaseGfn(baseGfn)
                 .setPageCount(pageCount)
-                .setAccessed(ByteBuffer.wrap(Arrays.copyOf(accessed, bytes)))
-                .setDirty(dirty == null ? null : ByteBuffer.wrap(Arrays.copyOf(dirty, bytes)))
-                .setCollectorVersion(CollectorVersion.CURRENT)
-                .build();
-        int payload = bytes * (dirty == null ? 1 : 2);
-        if (!admission.admit(buffer, Outgoing.scan(TOPIC, lane, scan, payload))) {
+                .setCollectorVersion(CollectorVersion.CURRENT);
+        // Runs where smaller (a period touches few or clustered pages): the buffer, the producer's
+        // compression and the broker all see that many fewer bytes.
+        byte[] accessedRuns = runEncoding ? ScanRuns.encodeIfSmaller(accessed, pageCount) : null;
+        byte[] dirtyRuns = runEncoding && dirty != null ? ScanRuns.encodeIfSmaller(dirty, pageCount) : null;
+        if (accessedRuns != null) {
+            scan.setAccessed(ByteBuffer.allocate(0)).setAccessedRuns(ByteBuffer.wrap(accessedRuns));
+        } else {
+            scan.setAccessed(ByteBuffer.wrap(Arrays.copyOf(accessed, bytes)));
+        }
+        if (dirtyRuns != null) {
+            scan.setDirty(null).setDirtyRuns(ByteBuffer.wrap(dirtyRuns));
+        } else {
+            scan.setDirty(dirty == null ? null : ByteBuffer.wrap(Arrays.copyOf(dirty, bytes)));
+        }
+        int payload = (accessedRuns != null ? accessedRuns.length : bytes)
+                + (dirty == null ? 0 : dirtyRuns != null ? dirtyRuns.length : bytes);
+        metrics.scanPages.add(pageCount);
+        metrics.scanBitmapBytes.add((long) bytes * (dirty == null ? 1 : 2));
+        metrics.scanPayloadBytes.add(payload);
+        if (!admission.admit(buffer, Outgoing.scan(TOPIC, lane, scan.build(), payload, pageCount))) {
             metrics.scansDropped.increment();
         }
     }

@@ -13,21 +13,37 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Replay and synthetic pumps {@link #put} (they block: backpressure); live kernel pumps
  * {@link #tryPut} (they must keep draining the kernel queue, so a full buffer is a counted drop).
  * The sender {@link #poll}s entries and {@link #release}s their weight once the broker answered.
+ *
+ * <p>A/D scans may hold at most {@code scanCapacityBytes} of it: one round of a large fleet's scans
+ * can outweigh the whole buffer, and samples must not wait behind it. A scan that finds the scans'
+ * share full waits (counted as deferred) or, from a live source, is dropped (counted by the pump);
+ * samples always have the rest. With the broker the bottleneck, both kinds queue and each gets
+ * throughput in proportion to its share of the unacknowledged bytes.
  */
 final class SendBuffer {
     private final long capacityBytes;
+    private final long scanCapacityBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition spaceFreed = lock.newCondition();
     private final Condition entryAdded = lock.newCondition();
     private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
     private long reservedBytes;
+    private long scanReservedBytes;
+    private long scansDeferred;
     private boolean closed;
 
+    /** A buffer whose whole capacity scans may use too (tests of the sample path). */
     SendBuffer(long capacityBytes) {
-        if (capacityBytes <= 0) {
-            throw new IllegalArgumentException("buffer capacity must be positive, got " + capacityBytes + " bytes");
+        this(capacityBytes, capacityBytes);
+    }
+
+    SendBuffer(long capacityBytes, long scanCapacityBytes) {
+        if (capacityBytes <= 0 || scanCapacityBytes <= 0 || scanCapacityBytes > capacityBytes) {
+            throw new IllegalArgumentException("buffer capacity must be positive and the scans' share within it, got "
+                    + capacityBytes + " and " + scanCapacityBytes + " bytes");
         }
         this.capacityBytes = capacityBytes;
+        this.scanCapacityBytes = scanCapacityBytes;
     }
 
     long capacityBytes() {
@@ -39,7 +55,7 @@ final class SendBuffer {
         checkWeight(entry);
         lock.lock();
         try {
-            if (closed || reservedBytes + entry.weightBytes() > capacityBytes) {
+            if (closed || !fits(entry)) {
                 return false;
             }
             enqueue(entry);
@@ -57,8 +73,13 @@ final class SendBuffer {
         checkWeight(entry);
         lock.lockInterruptibly();
         try {
-            while (!closed && reservedBytes + entry.weightBytes() > capacityBytes) {
+            boolean deferred = false;
+            while (!closed && !fits(entry)) {
+                deferred |= entry.isScan() && scanReservedBytes + entry.weightBytes() > scanCapacityBytes;
                 spaceFreed.await();
+            }
+            if (deferred) {
+                scansDeferred++;
             }
             if (closed) {
                 return false;
@@ -108,7 +129,10 @@ final class SendBuffer {
         lock.lock();
         try {
             reservedBytes -= entry.weightBytes();
-            if (reservedBytes < 0) {
+            if (entry.isScan()) {
+                scanReservedBytes -= entry.weightBytes();
+            }
+            if (reservedBytes < 0 || scanReservedBytes < 0) {
                 throw new IllegalStateException("released more than was reserved: " + reservedBytes + " bytes");
             }
             spaceFreed.signalAll();
@@ -137,6 +161,25 @@ final class SendBuffer {
         }
     }
 
+    /** Scan records that had to wait for the scans' share (they were admitted later). */
+    long scansDeferred() {
+        lock.lock();
+        try {
+            return scansDeferred;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long scanReservedBytes() {
+        lock.lock();
+        try {
+            return scanReservedBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     int queuedEntries() {
         lock.lock();
         try {
@@ -146,17 +189,27 @@ final class SendBuffer {
         }
     }
 
+    private boolean fits(Outgoing entry) {
+        return reservedBytes + entry.weightBytes() <= capacityBytes
+                && (!entry.isScan() || scanReservedBytes + entry.weightBytes() <= scanCapacityBytes);
+    }
+
     private void enqueue(Outgoing entry) {
         reservedBytes += entry.weightBytes();
+        if (entry.isScan()) {
+            scanReservedBytes += entry.weightBytes();
+        }
         queue.addLast(entry);
         entryAdded.signal();
     }
 
     private void checkWeight(Outgoing entry) {
         // A record heavier than the whole buffer could never be admitted: a configuration error.
-        if (entry.weightBytes() > capacityBytes) {
+        long room = entry.isScan() ? scanCapacityBytes : capacityBytes;
+        if (entry.weightBytes() > room) {
             throw new IllegalArgumentException("record of " + entry.weightBytes() + " bytes can never fit the "
-                    + capacityBytes + "-byte send buffer: raise the buffer size or lower the batch size");
+                    + room + "-byte send buffer" + (entry.isScan() ? " share of scans" : "")
+                    + ": raise the buffer size or lower the batch size");
         }
     }
 }

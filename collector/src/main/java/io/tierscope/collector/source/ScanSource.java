@@ -20,4 +20,13 @@ public interface ScanSource extends Closeable {
      * @return false when the source is exhausted (no chunks were emitted), true otherwise
      */
     boolean scan(ScanSink sink) throws IOException, InterruptedException;
+
+    /**
+     * Periods this source could not hand over because the collector had not taken the earlier
+     * ones yet, merged into a later scan (that scan covers them all, as A/D bits read late do).
+     * Read from another thread: implementations keep it in a volatile or atomic field.
+     */
+    default long periodsMissed() {
+        return 0;
+    }
 }

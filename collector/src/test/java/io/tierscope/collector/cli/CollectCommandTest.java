@@ -106,11 +106,17 @@ class CollectCommandTest {
             {"--speed", "0"},
             {"--source", "synthetic", "--shape", "zapf"},
             {"--prefilter-rate", "2"},
+            {"--scan-buffer-share", "0"},
+            {"--scan-buffer-share", "1.5"},
+            {"--scan-encoding", "zip"},
         };
         for (String[] c : cases) {
             err.getBuffer().setLength(0);
             assertEquals(2, runWithCluster(c), String.join(" ", c) + " -> " + err);
             assertEquals(1, err.toString().strip().lines().count(), "one line for " + String.join(" ", c) + ": " + err);
+            if (c[0].startsWith("--scan-")) {
+                assertTrue(err.toString().contains(c[0]), "the message names " + c[0] + ": " + err);
+            }
         }
     }
 

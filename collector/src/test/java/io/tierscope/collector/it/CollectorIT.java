@@ -13,6 +13,7 @@ import io.tierscope.collector.produce.SyntheticFleet;
 import io.tierscope.platform.Platform;
 import io.tierscope.platform.testing.PlatformExtension;
 import io.tierscope.schemas.SampleCodec;
+import io.tierscope.schemas.ScanRuns;
 import io.tierscope.schemas.ScanSequence;
 import io.tierscope.topics.Topic;
 import io.tierscope.topics.TopicProvisioner;
@@ -96,8 +97,8 @@ class CollectorIT {
             for (AdScan s : scans) {
                 if (s.getVmId().equals(spec.vmId())) {
                     assertEquals(0, ScanSequence.counter(s.getScanSeq()));
-                    or(gotA, s.getBaseGfn(), s.getPageCount(), s.getAccessed());
-                    or(gotD, s.getBaseGfn(), s.getPageCount(), s.getDirty());
+                    or(gotA, s.getBaseGfn(), s.getPageCount(), ScanRuns.accessedBitmap(s));
+                    or(gotD, s.getBaseGfn(), s.getPageCount(), ScanRuns.dirtyBitmap(s));
                 }
             }
             assertEquals(accessed, gotA, "accessed bitmap of " + spec.vmId());
@@ -120,9 +121,9 @@ class CollectorIT {
         return out;
     }
 
-    private static void or(BitSet into, long base, int pages, ByteBuffer bitmap) {
+    private static void or(BitSet into, long base, int pages, byte[] bitmap) {
         for (int i = 0; i < pages; i++) {
-            if ((bitmap.get(bitmap.position() + (i >>> 3)) >> (i & 7) & 1) != 0) {
+            if ((bitmap[i >>> 3] >> (i & 7) & 1) != 0) {
                 into.set((int) (base + i));
             }
         }

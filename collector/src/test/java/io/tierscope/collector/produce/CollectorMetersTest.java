@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class CollectorMetersTest {
     private static MetricsSnapshot snapshot(long read, long published, long dropped) {
-        return new MetricsSnapshot(1000, read, 0, published, dropped, 0, 0, 3, 0, 0, 7, 1, 1, 4096, 512, 3, 1.0, 2.5, 3.0);
+        return new MetricsSnapshot(1000, read, 0, published, dropped, 0, 0, 3, 0, 0, 7, 1, 1, 4096, 512, 3, 1.0, 2.5, 3.0, 0, 0, 0, 0, 0);
     }
 
     @Test

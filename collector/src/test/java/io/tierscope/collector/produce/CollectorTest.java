@@ -11,6 +11,7 @@ import io.tierscope.avro.SampleSource;
 import io.tierscope.collector.source.ScanSink;
 import io.tierscope.collector.source.ScanSource;
 import io.tierscope.schemas.SampleCodec;
+import io.tierscope.schemas.ScanRuns;
 import io.tierscope.schemas.ScanSequence;
 import io.tierscope.topics.EndOfInput;
 import io.tierscope.topics.Topic;
@@ -295,15 +296,29 @@ class CollectorTest {
             assertEquals(16, s.getPageCount());
             assertEquals(250, s.getPeriodMs());
             assertEquals(scans.get(period * 2).getTimeMs(), s.getTimeMs(), "chunks of a period share its time");
-            assertArrayEquals(new byte[] {(byte) period, (byte) i}, bytes(s.getAccessed()));
-            assertArrayEquals(i % 2 == 0 ? null : new byte[] {(byte) 0x80, 1}, s.getDirty() == null ? null : bytes(s.getDirty()));
+            assertArrayEquals(new byte[] {(byte) period, (byte) i}, ScanRuns.accessedBitmap(s));
+            assertArrayEquals(i % 2 == 0 ? null : new byte[] {(byte) 0x80, 1}, ScanRuns.dirtyBitmap(s));
         }
     }
 
-    private static byte[] bytes(java.nio.ByteBuffer b) {
-        byte[] out = new byte[b.remaining()];
-        b.duplicate().get(out);
-        return out;
+    @Test
+    void scansGoAsRunsOnlyWhereSmallerAndAsBitmapsWhenAskedTo() throws InterruptedException {
+        for (String encoding : List.of("runs", "bitmap")) {
+            MockProducer<String, SpecificRecord> producer = TestRecords.mockProducer(true);
+            Collector collector = Collector.create(TestRecords.settings().scanEncoding(encoding).build(), producer)
+                    .addScans("vm-s", new ThreePeriods(), io.tierscope.avro.ScanSource.SYNTHETIC, false);
+            collector.start();
+            assertTrue(collector.awaitSourcesEnded(Duration.ofSeconds(30)));
+            MetricsSnapshot m = collector.stop(Duration.ofSeconds(30));
+            assertEquals(6 * 16, m.scanPagesPublished());
+            for (ProducerRecord<String, SpecificRecord> r : producer.history()) {
+                AdScan s = (AdScan) r.value();
+                // A 2-byte bitmap with one or two set bits: 2 runs bytes are not smaller, 0 bits (period 0, chunk 0) are.
+                boolean runs = encoding.equals("runs") && ScanRuns.accessedBitmap(s)[0] == 0 && ScanRuns.accessedBitmap(s)[1] == 0;
+                assertEquals(runs, s.getAccessedRuns() != null, encoding + " " + s);
+                assertEquals(runs ? 0 : 2, s.getAccessed().remaining());
+            }
+        }
     }
 
     /** Emits two 16-page chunks per period for three periods, reusing its arrays as sources may. */

@@ -79,6 +79,48 @@ class SendBufferTest {
         assertEquals(1, buffer.queuedEntries(), "entries admitted before close stay to be sent");
     }
 
+    private static Outgoing scan(int payloadBytes) {
+        return Outgoing.scan("s", LANE, new io.tierscope.avro.AdScan(), payloadBytes, payloadBytes * 8);
+    }
+
+    @Test
+    void scansHoldAtMostTheirShareAndSamplesKeepTheRest() throws Exception {
+        SendBuffer buffer = new SendBuffer(10 * 128, 2 * 128);
+        assertTrue(buffer.tryPut(scan(64)));
+        assertTrue(buffer.tryPut(scan(64)));
+        assertFalse(buffer.tryPut(scan(64)), "a live source's third scan is refused: the scans' share is full");
+        for (int i = 0; i < 8; i++) {
+            assertTrue(buffer.tryPut(entry(64)), "samples still have the other 8 slots, sample " + i);
+        }
+        assertEquals(2 * 128, buffer.scanReservedBytes());
+
+        AtomicBoolean admitted = new AtomicBoolean();
+        Thread scanPump = new Thread(() -> {
+            try {
+                admitted.set(buffer.put(scan(64)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        scanPump.start();
+        awaitState(scanPump, Thread.State.WAITING);
+        Outgoing firstScan = buffer.poll(0, TimeUnit.MILLISECONDS);
+        assertTrue(firstScan.isScan());
+        buffer.release(buffer.poll(0, TimeUnit.MILLISECONDS)); // the second scan, acknowledged
+        scanPump.join(10_000);
+        assertTrue(admitted.get(), "a freed scan slot admits the waiting scan");
+        assertEquals(1, buffer.scansDeferred(), "the wait is counted");
+        buffer.release(firstScan);
+        assertEquals(128 * 9, buffer.reservedBytes());
+    }
+
+    @Test
+    void aScanLargerThanTheScansShareIsAConfigurationError() {
+        SendBuffer buffer = new SendBuffer(1000, 100);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> buffer.tryPut(scan(64)));
+        assertTrue(e.getMessage().contains("share of scans"), e.getMessage());
+    }
+
     @Test
     void pollReturnsNullWhenNothingArrives() throws InterruptedException {
         assertNull(new SendBuffer(1000).poll(1, TimeUnit.MILLISECONDS));

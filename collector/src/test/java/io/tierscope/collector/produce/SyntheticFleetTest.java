@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tierscope.avro.AdScan;
 import io.tierscope.avro.SampleSource;
 import io.tierscope.schemas.SampleCodec;
+import io.tierscope.schemas.ScanRuns;
 import io.tierscope.schemas.ScanSequence;
 import io.tierscope.workload.synthetic.SyntheticWorkload;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
@@ -64,8 +64,8 @@ class SyntheticFleetTest {
                     chunks++;
                     assertEquals(0, ScanSequence.counter(s.getScanSeq()));
                     assertEquals(1000, s.getPeriodMs());
-                    or(gotAccessed, s.getBaseGfn(), s.getPageCount(), s.getAccessed());
-                    or(gotDirty, s.getBaseGfn(), s.getPageCount(), s.getDirty());
+                    or(gotAccessed, s.getBaseGfn(), s.getPageCount(), ScanRuns.accessedBitmap(s));
+                    or(gotDirty, s.getBaseGfn(), s.getPageCount(), ScanRuns.dirtyBitmap(s));
                 }
             }
             assertEquals((spec.shape().pages() + 32_767) / 32_768, chunks, "one record per 32768-page chunk");
@@ -88,9 +88,9 @@ class SyntheticFleetTest {
         assertEquals(1, SyntheticFleet.samplesPerScan(1, 10));
     }
 
-    private static void or(BitSet into, long base, int pages, ByteBuffer bitmap) {
+    private static void or(BitSet into, long base, int pages, byte[] bitmap) {
         for (int i = 0; i < pages; i++) {
-            if ((bitmap.get(bitmap.position() + (i >>> 3)) >> (i & 7) & 1) != 0) {
+            if ((bitmap[i >>> 3] >> (i & 7) & 1) != 0) {
                 into.set((int) (base + i));
             }
         }

@@ -122,6 +122,38 @@ class SyntheticVmTest {
     }
 
     @Test
+    void anEndlessVmMergesLatePeriodsInsteadOfWaitingForItsScanner() throws Exception {
+        SyntheticVm vm = new SyntheticVm("vm", new LoopWorkload(0, 64), 64, -1, 100, 10, 64,
+                SyntheticVm.LatePeriods.MERGE);
+        AccessBatch block = new AccessBatch(100);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(100, vm.read(block), "samples keep flowing with no scan taken, read " + i);
+        }
+        assertEquals(8, vm.scans().periodsMissed(), "two periods closed, the other eight merged into the open one");
+        assertTrue(vm.scans().scan(new Period()));
+        assertTrue(vm.scans().scan(new Period()));
+        vm.read(block); // closes the open period, which covers the merged ones
+        Period merged = new Period();
+        assertTrue(vm.scans().scan(merged));
+        assertEquals(64, merged.accessed.cardinality());
+        assertEquals(8, vm.scans().periodsMissed());
+    }
+
+    @Test
+    void aFiniteVmHandsOutItsMergedLastPeriodAtTheEnd() throws Exception {
+        SyntheticVm vm = new SyntheticVm("vm", new LoopWorkload(0, 64), 64, 1000, 100, 10, 64,
+                SyntheticVm.LatePeriods.MERGE);
+        drainSamples(vm, 100);
+        assertEquals(1000, vm.samplesGenerated());
+        int scans = 0;
+        while (vm.scans().scan(new Period())) {
+            scans++;
+        }
+        assertEquals(3, scans, "two periods and the last one with the merged rest");
+        assertEquals(7, vm.scans().periodsMissed());
+    }
+
+    @Test
     void aLoopTouchesEveryPageOfItsSpanInEveryFullPeriod() throws Exception {
         SyntheticVm vm = new SyntheticVm("vm", new LoopWorkload(0, 1000), 1003, 2000, 1000, 10, 512);
         drainSamples(vm, 4096);

@@ -3,19 +3,22 @@ package io.tierscope.app;
 import io.tierscope.avro.MigrationResult;
 import java.util.stream.Collectors;
 
-/** One text line per executor result (one VM of one plan): pages moved, and failed by reason. */
+/** The demo's row per executor result (one VM of one plan): pages moved, and not moved by reason. */
 final class ExecuteLine {
     private ExecuteLine() {
     }
 
-    static String format(MigrationResult r, long periodMs) {
+    /** The start of the plan's period (plan id {@code host#periodStartMs}): the window the row belongs to. */
+    static long windowStart(MigrationResult r) {
         String planId = r.getPlanId();
-        long start = Long.parseLong(planId.substring(planId.lastIndexOf('#') + 1));
-        String failures = r.getFailuresByErrno().entrySet().stream()
-                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
-        return WindowLabel.of(start, start + periodMs, r.getVmId()) + " execute moved " + r.getMovedPages() + " of "
-                + r.getRequestedPages() + (r.getFailedPages() > 0 ? ", not moved " + r.getFailedPages() + " (" + failures + ")" : "")
-                + (r.getError() != null ? ", error: " + r.getError() : "") + (r.getDryRun() ? " (dry run)" : " (simulated memory)");
+        return Long.parseLong(planId.substring(planId.lastIndexOf('#') + 1));
     }
 
+    static String text(MigrationResult r) {
+        String failures = r.getFailuresByErrno().entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+        return "execute moved " + r.getMovedPages() + " of " + r.getRequestedPages()
+                + (r.getFailedPages() > 0 ? ", not moved " + r.getFailedPages() + " (" + failures + ")" : "")
+                + (r.getError() != null ? ", error: " + r.getError() : "") + (r.getDryRun() ? " (dry run)" : " (simulated memory)");
+    }
 }

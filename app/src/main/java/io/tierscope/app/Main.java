@@ -117,7 +117,8 @@ public final class Main implements Runnable {
         return m.lines().findFirst().orElse(m);
     }
 
-    private static boolean verbose(ParseResult parseResult) {
+    /** Whether --verbose was given anywhere on the command line (or $TIERSCOPE_DEBUG is set). */
+    static boolean verbose(ParseResult parseResult) {
         if (System.getenv(DEBUG_ENV) != null) {
             return true;
         }

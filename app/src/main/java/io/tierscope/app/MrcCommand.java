@@ -5,9 +5,11 @@ import io.tierscope.analytics.mrc.CurveKnots;
 import io.tierscope.analytics.mrc.MissRatioCurve;
 import io.tierscope.analytics.mrc.MrcConfig;
 import io.tierscope.analytics.mrc.MrcEngine;
+import io.tierscope.cli.StatusLine;
 import io.tierscope.workload.AccessBatch;
 import io.tierscope.workload.AccessReader;
 import io.tierscope.workload.trace.TraceFormat;
+import io.tierscope.workload.trace.ReadProgress;
 import io.tierscope.workload.trace.TraceFormatException;
 import java.io.BufferedWriter;
 import java.io.FilterOutputStream;
@@ -56,7 +58,6 @@ import picocli.CommandLine.Spec;
 public final class MrcCommand implements Callable<Integer> {
     static final int EXIT_INPUT = 1;
     private static final int BATCH = 1 << 14;
-    private static final long PROGRESS_NANOS = 500_000_000L;
 
     @Spec
     CommandSpec spec;
@@ -136,8 +137,11 @@ public final class MrcCommand implements Callable<Integer> {
         List<String> names = new ArrayList<>();
         List<MrcEngine> engines = new ArrayList<>();
         long references;
-        try (AccessReader reader = fmt.open(trace)) {
-            references = run(reader, config, names, engines);
+        try {
+            ReadProgress progress = ReadProgress.forFile(trace);
+            try (AccessReader reader = fmt.open(trace, progress)) {
+                references = run(reader, progress, config, names, engines);
+            }
         } catch (TraceFormatException e) {
             return inputError(e.getMessage());
         } catch (NoSuchFileException | AccessDeniedException e) {
@@ -181,14 +185,13 @@ public final class MrcCommand implements Callable<Integer> {
         return config.withPageSize(pageSize);
     }
 
-    private long run(AccessReader reader, MrcConfig config, List<String> names, List<MrcEngine> engines)
-            throws IOException {
-        // Progress only for a person watching a terminal, never into redirected output.
-        boolean progress = System.console() != null;
+    private long run(AccessReader reader, ReadProgress progress, MrcConfig config, List<String> names,
+                     List<MrcEngine> engines) throws IOException {
+        // Live on a terminal, a plain line now and then when standard error is redirected.
+        StatusLine status = StatusLine.onStandardError(spec.commandLine().getErr());
         AccessBatch batch = new AccessBatch(BATCH);
         long references = 0;
         long start = System.nanoTime();
-        long lastReport = start;
         int n;
         while ((n = reader.read(batch)) > 0) {
             while (engines.size() < reader.vmCount()) {
@@ -202,15 +205,14 @@ public final class MrcCommand implements Callable<Integer> {
                 engines.get(vm[i]).accept(gfn[i]);
             }
             references += n;
-            if (progress && System.nanoTime() - lastReport > PROGRESS_NANOS) {
-                lastReport = System.nanoTime();
-                double seconds = (lastReport - start) / 1e9;
-                spec.commandLine().getErr().printf(Locale.ROOT, "\r%,d references, %.1f M/s", references, references / seconds / 1e6);
+            if (status.due()) {
+                long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+                status.update(String.format(Locale.ROOT, "mrc: %s, %,d references (%,.0f/s)", StatusLine.fileProgress(
+                        progress.bytesRead(), progress.totalBytes(), elapsedMs), references,
+                        references * 1000.0 / Math.max(1, elapsedMs)));
             }
         }
-        if (progress && lastReport != start) {
-            spec.commandLine().getErr().println();
-        }
+        status.finish();
         return references;
     }
 

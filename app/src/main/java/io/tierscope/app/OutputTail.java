@@ -4,14 +4,13 @@ import io.tierscope.cli.ClientSecurity;
 import io.tierscope.schemas.serde.SpecificAvroDeserializer;
 import io.tierscope.schemas.serde.SchemaRegistryClient;
 import io.tierscope.topics.Topic;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Function;
+import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,37 +22,52 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Follows output topics from their current end (committed records only) and prints one line
- * per record through a formatter per topic: what the demo shows.
+ * Follows output topics from their current end (committed records only) and hands each record,
+ * decoded, to its topic's consumer, on one thread: what the demo shows. A record that cannot be
+ * decoded is counted ({@link #unreadable}).
  */
 final class OutputTail implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
-    private final Map<String, Function<byte[], String>> formatters = new LinkedHashMap<>();
+    private final Map<String, Consumer<byte[]>> consumers = new LinkedHashMap<>();
     private final SchemaRegistryClient registry;
-    private final PrintStream out;
+    private final Runnable afterPoll;
     private final Thread thread;
-    private volatile long printed;
+    private volatile long received;
+    private volatile long unreadable;
+    private volatile long lastReceivedNanos = System.nanoTime();
 
-    OutputTail(ClientSecurity security, String bootstrapServers, String registryUrl, PrintStream out) {
+    /** {@code afterPoll} runs on the tail's thread after every poll (at least every half second). */
+    OutputTail(ClientSecurity security, String bootstrapServers, String registryUrl, Runnable afterPoll) {
         Properties p = security.kafkaClientProps(bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
         this.registry = security.registryClient(registryUrl, 10_000);
-        this.out = out;
+        this.afterPoll = afterPoll;
         this.thread = new Thread(this::run, "tierscope-output-tail");
         thread.setDaemon(true);
     }
 
-    <T extends SpecificRecord> OutputTail follow(Topic topic, Class<T> type, Function<T, String> format) {
+    /** Hands {@code topic}'s records to {@code consumer} (null for a tombstone). */
+    <T extends SpecificRecord> OutputTail follow(Topic topic, Class<T> type, Consumer<T> consumer) {
         SpecificAvroDeserializer<T> de = new SpecificAvroDeserializer<>(type, registry);
-        formatters.put(topic.topicName(), bytes -> format.apply(de.deserialize(topic.topicName(), bytes)));
+        consumers.put(topic.topicName(), bytes -> {
+            T value;
+            try {
+                value = de.deserialize(topic.topicName(), bytes);
+            } catch (RuntimeException e) {
+                unreadable++;
+                return;
+            }
+            received++;
+            consumer.accept(value);
+        });
         return this;
     }
 
     OutputTail start() {
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : formatters.keySet()) {
+        for (String topic : consumers.keySet()) {
             for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
                 partitions.add(new TopicPartition(topic, info.partition()));
             }
@@ -65,23 +79,29 @@ final class OutputTail implements AutoCloseable {
         return this;
     }
 
-    long printed() {
-        return printed;
+    /** Records handed over so far. */
+    long received() {
+        return received;
+    }
+
+    /** Records that could not be decoded. */
+    long unreadable() {
+        return unreadable;
+    }
+
+    /** How long since the last record arrived (or the tail was made). */
+    Duration quietFor() {
+        return Duration.ofNanos(System.nanoTime() - lastReceivedNanos);
     }
 
     private void run() {
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    String line;
-                    try {
-                        line = formatters.get(r.topic()).apply(r.value());
-                    } catch (RuntimeException e) {
-                        line = "(cannot read " + r.topic() + " record at offset " + r.offset() + ": " + e.getMessage() + ")";
-                    }
-                    out.println(line);
-                    printed++;
+                    consumers.get(r.topic()).accept(r.value());
+                    lastReceivedNanos = System.nanoTime();
                 }
+                afterPoll.run();
             }
         } catch (WakeupException stopping) {
             // close() asked us to stop.

@@ -86,6 +86,7 @@ class CliContractTest {
                 Arguments.of(2, "--duration must be >= 0, got -1", new String[] {"demo", "--duration", "-1"}),
                 Arguments.of(2, "--vms must be 1..10000, got 0", new String[] {"demo", "--vms", "0"}),
                 Arguments.of(2, "--rate must be a number >= 0, got -1", new String[] {"demo", "--rate", "-1"}),
+                Arguments.of(2, "--dashboard-port must be 1..65535, got 0", new String[] {"demo", "--dashboard-port", "0"}),
                 Arguments.of(2, "--kafka-port must be 0..65535, got 70000", new String[] {"platform", "--kafka-port", "70000"}),
                 Arguments.of(2, "--partitions must be >= 1, got 0", new String[] {"platform", "--partitions", "0"}),
                 Arguments.of(2, "--period-seconds must be 1..3600, got 0", cluster("plan", "--period-seconds", "0")),

@@ -1,12 +1,16 @@
 package io.tierscope.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -14,28 +18,58 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's first command, end to end in this JVM: embedded broker and registry, topology,
- * synthetic fleet; per-VM results must be printed and the run must end cleanly, twice on the same
- * data dir (the second run reuses broker data, registry ids and stream state).
+ * planner, query service, synthetic fleet. Standard output must be the table (header with units,
+ * one row per VM per window, windows in order, no log lines) and the summary, twice on the same
+ * data dir; the second run shows only its own windows, not the first run's replayed from state.
  */
 class DemoIT {
-    /** e.g. "[12:00:00-12:00:10] vm-1     mrc  ws 12.3k pages  4K:1.00 64K:0.93 1M:0.67". */
-    private static final Pattern MRC = Pattern.compile("\\] (vm-\\d+)\\s+mrc\\s+ws \\S+ pages ((?:\\s+\\d+[KMGT]?:\\d\\.\\d\\d)+)");
+    /** "12:00:00-12:00:10  vm-1        155.4k     105.9      16.1     0.66 ...". */
+    private static final Pattern VM_ROW = Pattern.compile("(?m)^(\\d\\d:\\d\\d:\\d\\d)-\\d\\d:\\d\\d:\\d\\d  (vm-\\d+) +\\S+ +\\S+ +\\S+((?: +(?:\\d\\.\\d\\d|-))+)$");
 
     @Test
-    void printsPerVmResultsAndStopsCleanlyTwice(@TempDir Path dataDir) {
+    void printsTheTableInWindowOrderAndOnlyThisRunsWindows(@TempDir Path dataDir) {
+        String lastWindowOfFirstRun = null;
         for (int run = 1; run <= 2; run++) {
             String out = runDemo(dataDir);
             assertTrue(out.contains("tierscope demo: stopped cleanly"), "run " + run + ":\n" + out);
-            Matcher m = MRC.matcher(out);
-            java.util.Set<String> vms = new java.util.HashSet<>();
+            assertTrue(out.contains("logs in " + dataDir.resolve("embedded").resolve("demo.log").toAbsolutePath()), out);
+            assertFalse(out.contains(" INFO ") || out.contains(" WARN "), "no log lines on standard output:\n" + out);
+            assertTrue(Pattern.compile("(?m)^WINDOW +VM +REFS +WS MiB +HOT MiB +1MiB +4MiB +16MiB +64MiB +256MiB +1GiB$").matcher(out).find(),
+                    "the header names the units and the curve sizes (up to the largest VM, 1 GiB):\n" + out);
+            Matcher m = VM_ROW.matcher(out);
+            List<String> windows = new ArrayList<>();
+            List<String> vms = new ArrayList<>();
             while (m.find()) {
-                vms.add(m.group(1));
-                assertTrue(m.group(2).trim().startsWith("4K:"), "run " + run + ": curve from one page up\n" + out);
+                windows.add(m.group(1));
+                vms.add(m.group(2));
+                assertEquals(6, m.group(3).trim().split(" +").length, "a ratio per size column:\n" + out);
             }
-            assertEquals(java.util.Set.of("vm-1", "vm-2"), vms, "run " + run + ": an MRC line per VM\n" + out);
-            // The executor (over the demo's simulated memory) reports on the plans: a result line per VM and plan.
-            assertTrue(Pattern.compile("\\] vm-\\d+\\s+execute moved \\d+ of \\d+").matcher(out).find(),
-                    "run " + run + ": an executor line\n" + out);
+            assertFalse(windows.isEmpty(), "run " + run + ": result rows\n" + out);
+            // The executor (over the demo's simulated memory) reports on the plans: a row per VM and plan.
+            assertTrue(Pattern.compile("(?m)^\\d\\d:\\d\\d:\\d\\d-\\d\\d:\\d\\d:\\d\\d  vm-\\d+ +execute moved \\d+ of \\d+")
+                    .matcher(out).find(), "run " + run + ": an executor row\n" + out);
+            for (int i = 0; i < windows.size(); i++) {
+                assertEquals(i % 2 == 0 ? "vm-1" : "vm-2", vms.get(i), "a row per VM per window, in fleet order:\n" + out);
+                assertEquals(windows.get(i - i % 2), windows.get(i), "both VMs' rows of a window together:\n" + out);
+                if (i > 0) {
+                    assertTrue(windows.get(i).compareTo(windows.get(i - 1)) >= 0, "windows in order:\n" + out);
+                }
+            }
+            if (lastWindowOfFirstRun != null) {
+                assertTrue(windows.get(0).compareTo(lastWindowOfFirstRun) > 0, "the second run shows none of the first run's windows:\n" + out);
+            }
+            lastWindowOfFirstRun = windows.get(windows.size() - 1);
+            assertTrue(Pattern.compile("(?m)^summary: ran 30 s; [\\d,]+ samples from 2 VMs").matcher(out).find(), out);
+            assertTrue(Pattern.compile("(?m)^vm-1 +\\d+ +\\d+\\.\\d +\\d+\\.\\d").matcher(out).find(), "per-VM summary:\n" + out);
+        }
+        assertTrue(Files.exists(dataDir.resolve("embedded").resolve("demo.log")));
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -46,7 +80,8 @@ class DemoIT {
         try (PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
             System.setOut(capture);
             exit = Main.commandLine().execute("demo", "--duration", "30", "--vms", "2", "--rate", "5000",
-                    "--window-seconds", "10", "--data-dir", dataDir.toString());
+                    "--window-seconds", "10", "--dashboard-port", Integer.toString(freePort()),
+                    "--data-dir", dataDir.toString());
         } finally {
             System.setOut(original);
         }

@@ -6,6 +6,7 @@ import io.tierscope.cli.ClientSecurity;
 import io.tierscope.cli.ClusterCheck;
 import io.tierscope.cli.ClusterOptions;
 import io.tierscope.cli.ShutdownSignal;
+import io.tierscope.cli.StatusLine;
 import io.tierscope.collector.produce.Collector;
 import io.tierscope.collector.produce.CollectorSettings;
 import io.tierscope.collector.produce.CollectorMeters;
@@ -14,11 +15,15 @@ import io.tierscope.metrics.Metrics;
 import io.tierscope.metrics.MetricsOptions;
 import io.tierscope.topics.Topic;
 import io.tierscope.topics.TopicProvisioner;
+import io.tierscope.workload.trace.ReadProgress;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -203,10 +208,15 @@ public final class CollectCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        Collector collector = collectorFactory.apply(plan.settings).reportTo(line -> err.println("collect: " + line));
+        // Live on a terminal; otherwise the collector's periodic counter lines are the progress.
+        StatusLine status = StatusLine.onStandardError(err);
+        Map<String, ReadProgress> traces = new LinkedHashMap<>();
+        long startedMs = System.currentTimeMillis();
+        Collector collector = collectorFactory.apply(plan.settings).reportTo(line -> status.println("collect: " + line
+                + traceProgress(traces.values(), System.currentTimeMillis() - startedMs)));
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(45))) {
             try {
-                SourceWiring.wire(collector, plan.sources, plan.defaults);
+                traces.putAll(SourceWiring.wire(collector, plan.sources, plan.defaults));
             } catch (RuntimeException | java.io.IOException e) {
                 collector.stop(Duration.ofSeconds(5));
                 if (e instanceof IllegalArgumentException) {
@@ -250,8 +260,13 @@ public final class CollectCommand implements Callable<Integer> {
                     out.println("collect: Prometheus metrics on port " + server.port() + " at /metrics");
                     out.flush();
                 }
-                waitForEnd(collector, signal, plan.duration);
+                waitForEnd(collector, signal, plan.duration, () -> {
+                    if (status.terminal() && status.due()) {
+                        status.update(statusText(collector.metrics().snapshot(), traces.values()));
+                    }
+                });
             }
+            status.finish();
             MetricsSnapshot last = collector.stop(Duration.ofSeconds(30));
             out.println("collect: done: " + last.samplesPublished() + " samples published, " + last.samplesLost()
                     + " lost (" + last.samplesDropped() + " dropped on a full buffer, " + last.samplesFailed()
@@ -270,14 +285,38 @@ public final class CollectCommand implements Callable<Integer> {
         }
     }
 
-    private static void waitForEnd(Collector collector, ShutdownSignal signal, Duration duration) throws InterruptedException {
+    private static void waitForEnd(Collector collector, ShutdownSignal signal, Duration duration, Runnable tick)
+            throws InterruptedException {
         long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
         while (!signal.requested() && System.nanoTime() < deadline) {
+            tick.run();
             long left = Math.min(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(200));
             if (collector.awaitSourcesEnded(Duration.ofNanos(Math.max(1_000_000, left)))) {
                 return;
             }
         }
+    }
+
+    /** The live status line: uptime, samples read (and their rate), published, lost, buffered; trace progress. */
+    static String statusText(MetricsSnapshot m, Collection<ReadProgress> traces) {
+        return String.format(Locale.ROOT, "collect: %s  read %,d (%,.0f/s)  published %,d  lost %,d  buffer %.1f MB%s",
+                StatusLine.clock(m.uptimeMs()), m.samplesRead(), m.samplesRead() * 1000.0 / Math.max(1, m.uptimeMs()),
+                m.samplesPublished(), m.samplesLost(), m.bufferedBytes() / 1e6, traceProgress(traces, m.uptimeMs()));
+    }
+
+    /** "; trace 45% of 27.1 MB, ETA 0:51" over all replayed files together; "" without any. */
+    static String traceProgress(Collection<ReadProgress> traces, long elapsedMs) {
+        if (traces.isEmpty()) {
+            return "";
+        }
+        long read = 0;
+        long total = 0;
+        for (ReadProgress p : traces) {
+            read += p.bytesRead();
+            total += p.totalBytes();
+        }
+        return (traces.size() == 1 ? "; trace " : "; " + traces.size() + " traces ")
+                + StatusLine.fileProgress(read, total, elapsedMs).strip();
     }
 
     /** Everything a run needs, validated. */

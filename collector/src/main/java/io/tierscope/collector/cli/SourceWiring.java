@@ -14,6 +14,7 @@ import io.tierscope.collector.source.SyntheticVm;
 import io.tierscope.collector.source.TraceReplaySource;
 import io.tierscope.nativeaccess.EptSampleAbi;
 import io.tierscope.nativeaccess.LibC;
+import io.tierscope.workload.trace.ReadProgress;
 import io.tierscope.workload.trace.TraceFormat;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -40,17 +41,19 @@ final class SourceWiring {
 
     /**
      * Opens every source and adds it to {@code collector} (which closes them on stop, also when
-     * this method fails half-way and the caller stops it).
+     * this method fails half-way and the caller stops it). Returns the trace files' read progress,
+     * by VM id, for the status line.
      */
-    static void wire(Collector collector, List<VmSource> sources, Defaults d) throws IOException {
+    static Map<String, ReadProgress> wire(Collector collector, List<VmSource> sources, Defaults d) throws IOException {
         CollectConfig.checkOneSampleSourcePerVm(sources);
         Map<String, EptSampleSource> ept = new HashMap<>();
         Map<String, List<VmSource>> scans = new LinkedHashMap<>();
+        Map<String, ReadProgress> traces = new LinkedHashMap<>();
         int synthetic = 0;
         for (VmSource s : sources) {
             switch (s.kind()) {
                 case SYNTHETIC -> synthetic(collector, s, synthetic++, d);
-                case TRACE -> trace(collector, s, d);
+                case TRACE -> traces.put(s.vmId(), trace(collector, s, d));
                 case EPT -> ept.put(s.vmId(), ept(collector, s, d));
                 case IDLE, SOFT_DIRTY -> scans.computeIfAbsent(s.vmId(), k -> new ArrayList<>()).add(s);
             }
@@ -58,6 +61,7 @@ final class SourceWiring {
         for (List<VmSource> vmScans : scans.values()) {
             adBits(collector, vmScans, ept.get(vmScans.get(0).vmId()), d);
         }
+        return traces;
     }
 
     private static void synthetic(Collector collector, VmSource s, int index, Defaults d) {
@@ -80,7 +84,7 @@ final class SourceWiring {
         }
     }
 
-    private static void trace(Collector collector, VmSource s, Defaults d) throws IOException {
+    private static ReadProgress trace(Collector collector, VmSource s, Defaults d) throws IOException {
         String format = s.param("format", null);
         TraceFormat f;
         try {
@@ -91,6 +95,7 @@ final class SourceWiring {
         TraceReplaySource feed = TraceReplaySource.open(Path.of(s.required("file")), f, s.vmId());
         double rate = positiveOrZero(s, s.doubleParam("rate", d.rate() != null ? d.rate() : 0), "rate");
         collector.addSamples(feed, SampleSource.TRACE, 0, rate * d.speed());
+        return feed.progress();
     }
 
     private static EptSampleSource ept(Collector collector, VmSource s, Defaults d) throws IOException {

@@ -2,6 +2,7 @@ package io.tierscope.collector.source;
 
 import io.tierscope.workload.AccessBatch;
 import io.tierscope.workload.AccessReader;
+import io.tierscope.workload.trace.ReadProgress;
 import io.tierscope.workload.trace.TraceFormat;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ public final class TraceReplaySource implements SampleFeed {
     private final AccessReader reader;
     private final String vmId;
     private final String source;
+    private final ReadProgress progress;
     private AccessBatch batch;
 
     /**
@@ -27,9 +29,14 @@ public final class TraceReplaySource implements SampleFeed {
      * @param source what to call the trace in messages (its path)
      */
     public TraceReplaySource(AccessReader reader, String vmId, String source) {
+        this(reader, vmId, source, null);
+    }
+
+    private TraceReplaySource(AccessReader reader, String vmId, String source, ReadProgress progress) {
         this.reader = reader;
         this.vmId = SampleFeeds.requireVmId(vmId);
         this.source = source;
+        this.progress = progress;
     }
 
     /**
@@ -42,7 +49,14 @@ public final class TraceReplaySource implements SampleFeed {
             throw new NoSuchFileException(trace.toString(), null, "trace file not found or not a regular file");
         }
         TraceFormat f = format != null ? format : TraceFormat.detect(trace);
-        return new TraceReplaySource(f.open(trace), vmId != null ? vmId : defaultVmId(trace), trace.toString());
+        ReadProgress progress = ReadProgress.forFile(trace);
+        return new TraceReplaySource(f.open(trace, progress), vmId != null ? vmId : defaultVmId(trace), trace.toString(),
+                progress);
+    }
+
+    /** How far the replay is through its file; null for a feed over a reader rather than a file. */
+    public ReadProgress progress() {
+        return progress;
     }
 
     /** The file name up to its first dot: the VM id of a trace given without one. */

@@ -63,6 +63,11 @@ public enum TraceFormat {
         return open(TraceInput.open(path), path.toString());
     }
 
+    /** {@link #open(Path)}, counting the file's bytes as read into {@code progress} (see {@link ReadProgress#forFile}). */
+    public AccessReader open(Path path, ReadProgress progress) throws IOException {
+        return open(TraceInput.open(path, progress), path.toString());
+    }
+
     /** Reads decompressed {@code content}; {@code source} names it in error messages. */
     public AccessReader open(InputStream content, String source) throws IOException {
         return switch (this) {

@@ -21,6 +21,11 @@ public final class TraceInput {
         return decompressIfGzip(Files.newInputStream(path));
     }
 
+    /** {@link #open(Path)}, counting the file's bytes as read into {@code progress}. */
+    public static InputStream open(Path path, ReadProgress progress) throws IOException {
+        return decompressIfGzip(progress.counting(Files.newInputStream(path)));
+    }
+
     /** Wraps {@code raw} into a gunzipping stream when its first two bytes are the gzip magic. */
     public static InputStream decompressIfGzip(InputStream raw) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, BUFFER);

@@ -197,7 +197,7 @@ public final class DemoCommand implements Callable<Integer> {
                          .follow(Topic.MRC_HISTORY, MissRatioCurve.class, c -> printer.curve(c, System.currentTimeMillis()))
                          .follow(Topic.HEAT_SUMMARY, HeatSummary.class, h -> printer.heat(h, System.currentTimeMillis()))
                          .follow(Topic.TIERING_PLANS, TieringPlan.class, p -> printer.plan(p, System.currentTimeMillis()))
-                         .follow(Topic.MIGRATION_RESULTS, MigrationResult.class, r -> printer.row(ExecuteLine.windowStart(r),
+                         .follow(Topic.MIGRATION_RESULTS, MigrationResult.class, r -> printer.row(ExecuteLine.windowStart(r) + windowMs,
                                  r.getVmId(), ExecuteLine.text(r), System.currentTimeMillis()))
                          .start();
                      SyntheticFleet fleet = SyntheticFleet.start(collectorSecurity, platform.bootstrapServers(),

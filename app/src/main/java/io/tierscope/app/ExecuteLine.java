@@ -8,7 +8,10 @@ final class ExecuteLine {
     private ExecuteLine() {
     }
 
-    /** The start of the plan's period (plan id {@code host#periodStartMs}): the window the row belongs to. */
+    /**
+     * The start of the plan's period (plan id {@code host#periodStartMs}); the plan is made once that
+     * window closes and executed in the next one, which is where the demo prints the row.
+     */
     static long windowStart(MigrationResult r) {
         String planId = r.getPlanId();
         return Long.parseLong(planId.substring(planId.lastIndexOf('#') + 1));
@@ -17,7 +20,7 @@ final class ExecuteLine {
     static String text(MigrationResult r) {
         String failures = r.getFailuresByErrno().entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
-        return "execute moved " + r.getMovedPages() + " of " + r.getRequestedPages()
+        return "execute (previous window's plan) moved " + r.getMovedPages() + " of " + r.getRequestedPages()
                 + (r.getFailedPages() > 0 ? ", not moved " + r.getFailedPages() + " (" + failures + ")" : "")
                 + (r.getError() != null ? ", error: " + r.getError() : "") + (r.getDryRun() ? " (dry run)" : " (simulated memory)");
     }

@@ -55,6 +55,7 @@ topic tierscope.scans.ad cleanup.policy=delete
 topic tierscope.ingest.stats cleanup.policy=delete
 topic tierscope.mrc.history cleanup.policy=delete
 topic tierscope.mrc.latest cleanup.policy=compact,min.compaction.lag.ms=0,segment.ms=600000
+topic tierscope.mrc.audit cleanup.policy=delete
 topic tierscope.heat.pages cleanup.policy=compact,min.compaction.lag.ms=0,segment.ms=600000
 topic tierscope.heat.changes cleanup.policy=delete
 topic tierscope.heat.summary cleanup.policy=delete
@@ -74,6 +75,7 @@ acl streams READ TOPIC tierscope.scans.ad LITERAL
 acl streams WRITE TOPIC tierscope.ingest.stats LITERAL
 acl streams WRITE TOPIC tierscope.mrc.history LITERAL
 acl streams WRITE TOPIC tierscope.mrc.latest LITERAL
+acl streams WRITE TOPIC tierscope.mrc.audit LITERAL
 acl streams WRITE TOPIC tierscope.heat.pages LITERAL
 acl streams WRITE TOPIC tierscope.heat.changes LITERAL
 acl streams WRITE TOPIC tierscope.heat.summary LITERAL

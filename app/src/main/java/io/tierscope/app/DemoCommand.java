@@ -7,6 +7,7 @@ import io.tierscope.topics.TopicProvisioner;
 import org.apache.kafka.clients.admin.Admin;
 import io.tierscope.cli.ClientSecurity;
 import io.tierscope.avro.HeatSummary;
+import io.tierscope.avro.MigrationResult;
 import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.MrcAudit;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -184,7 +185,7 @@ public final class DemoCommand implements Callable<Integer> {
             List<SyntheticFleet.VmSpec> fleetVms = SyntheticFleet.defaultVms(vms);
             // The live accuracy self-check on one VM: an exact engine beside its sampled one.
             appConfig = appConfig.withMrc(appConfig.mrc().withAudit(MrcAuditSettings.of(fleetVms.get(0).vmId())));
-            putDemoInventory(security, platform, fleetVms);
+            long budgetPagesPerSec = putDemoInventory(security, platform, fleetVms);
             PlannerConfig plannerConfig = PlannerConfig.from(Map.of(PlannerConfig.PERIOD_MS, Long.toString(windowSeconds * 1000)));
             var plannerProps = StreamsRunner.streamsProperties(plannerSecurity, platform.bootstrapServers(), PLANNER_APP,
                     stateDir.resolve("planner"), Map.of());
@@ -193,6 +194,9 @@ public final class DemoCommand implements Callable<Integer> {
                     4, (short) 1, Duration.ofMinutes(2));
                  PlannerRunner planner = PlannerRunner.start(plannerProps, plannerConfig, plannerSecurity, platform.schemaRegistryUrl(),
                          4, (short) 1, Duration.ofMinutes(2));
+                 DemoExecutor executor = DemoExecutor.start(security, platform.bootstrapServers(), platform.schemaRegistryUrl(),
+                         DEMO_HOST, fleetVms.stream().map(vm -> vm.shape().pages()).toList(), budgetPagesPerSec,
+                         plannerConfig.chunkPages());
                  QueryService query = QueryService.start(new QueryService.Settings(querySecurity, platform.bootstrapServers(),
                          platform.schemaRegistryUrl(), QUERY_APP, stateDir.resolve("query"), "127.0.0.1",
                          dashboardPort, new HostInfo("127.0.0.1", dashboardPort), null, Duration.ofHours(24), 4, (short) 1,
@@ -209,6 +213,8 @@ public final class DemoCommand implements Callable<Integer> {
                          .follow(Topic.TIERING_PLANS, TieringPlan.class, p -> printer.plan(p, System.currentTimeMillis()))
                          .follow(Topic.MRC_AUDIT, MrcAudit.class, a -> printer.row(a.getWindowStartMs(), a.getVmId().toString(),
                                  AuditLine.format(a), System.currentTimeMillis()))
+                         .follow(Topic.MIGRATION_RESULTS, MigrationResult.class, r -> printer.row(ExecuteLine.windowStart(r) + windowMs,
+                                 r.getVmId(), ExecuteLine.text(r), System.currentTimeMillis()))
                          .start();
                      SyntheticFleet fleet = SyntheticFleet.start(collectorSecurity, platform.bootstrapServers(),
                              platform.schemaRegistryUrl(), fleetVms, rate, scanPeriodMs)) {
@@ -267,18 +273,21 @@ public final class DemoCommand implements Callable<Integer> {
      * The demo host's inventory: every synthetic VM on it, the fast tier a quarter of their memory
      * (so the planner has to choose), a budget of a tenth of the fast tier per second.
      */
-    private static void putDemoInventory(ClientSecurity security, Platform platform, List<SyntheticFleet.VmSpec> fleet) throws InterruptedException {
+    private static long putDemoInventory(ClientSecurity security, Platform platform, List<SyntheticFleet.VmSpec> fleet) throws InterruptedException {
         List<VmInventory> vmInventory = new ArrayList<>();
         long memory = 0;
-        for (SyntheticFleet.VmSpec vm : fleet) {
-            vmInventory.add(InventorySpec.vm(vm.vmId(), "memory=" + vm.shape().pages()));
+        for (int i = 0; i < fleet.size(); i++) {
+            SyntheticFleet.VmSpec vm = fleet.get(i);
+            vmInventory.add(InventorySpec.vm(vm.vmId(), "memory=" + vm.shape().pages() + ",pid=" + DemoExecutor.pidOf(i)));
             memory += vm.shape().pages();
         }
         long fast = Math.max(1, memory / 4);
         InventoryTopic inventory = new InventoryTopic(security, platform.bootstrapServers(), platform.schemaRegistryUrl());
         inventory.ensureTopic(4, (short) 1);
-        inventory.put(InventorySpec.build(DEMO_HOST, 0, 1, fast, Math.max(1, fast / 10), 4096, vmInventory,
+        long budgetPagesPerSec = Math.max(1, fast / 10);
+        inventory.put(InventorySpec.build(DEMO_HOST, 0, 1, fast, budgetPagesPerSec, 4096, vmInventory,
                 System.currentTimeMillis()));
+        return budgetPagesPerSec;
     }
 
     private static final String DEMO_HOST = "demo-host";

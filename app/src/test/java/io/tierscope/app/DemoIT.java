@@ -45,6 +45,9 @@ class DemoIT {
                 assertEquals(6, m.group(3).trim().split(" +").length, "a ratio per size column:\n" + out);
             }
             assertFalse(windows.isEmpty(), "run " + run + ": result rows\n" + out);
+            // The executor (over the demo's simulated memory) reports on the plans: a row per VM and plan.
+            assertTrue(Pattern.compile("(?m)^\\d\\d:\\d\\d:\\d\\d-\\d\\d:\\d\\d:\\d\\d  vm-\\d+ +execute \\(previous window's plan\\) moved \\d+ of \\d+")
+                    .matcher(out).find(), "run " + run + ": an executor row\n" + out);
             for (int i = 0; i < windows.size(); i++) {
                 assertEquals(i % 2 == 0 ? "vm-1" : "vm-2", vms.get(i), "a row per VM per window, in fleet order:\n" + out);
                 assertEquals(windows.get(i - i % 2), windows.get(i), "both VMs' rows of a window together:\n" + out);

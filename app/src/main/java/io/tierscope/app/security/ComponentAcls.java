@@ -1,6 +1,6 @@
 package io.tierscope.app.security;
 
-import io.tierscope.executor.cli.ExecuteCommand;
+import io.tierscope.executor.PlanConsumer;
 import io.tierscope.topics.Topic;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +88,7 @@ public final class ComponentAcls {
             acls.add(allow(user, ResourceType.TOPIC, topic.topicName(), PatternType.LITERAL, AclOperation.WRITE));
         }
         acls.add(allow(user, ResourceType.TOPIC, TOPIC_PREFIX, PatternType.PREFIXED, AclOperation.DESCRIBE));
-        acls.add(allow(user, ResourceType.GROUP, ExecuteCommand.GROUP_PREFIX + host, PatternType.LITERAL, AclOperation.READ));
+        acls.add(allow(user, ResourceType.GROUP, PlanConsumer.GROUP_PREFIX + host, PatternType.LITERAL, AclOperation.READ));
         return acls;
     }
 

@@ -24,6 +24,10 @@ public final class FakeEptKernel implements LibC {
     public int maxSamplesPerRead = 100;
     /** When non-zero, read fails with this errno. */
     public int readErrno;
+    /** When non-zero, INIT fails with this errno (EIO: another reader, the collector, holds the VM). */
+    public int initErrno;
+    /** The path open accepts (tests of code that checks the device file exists point it at a real file). */
+    public String device = DEVICE;
     private final List<Integer> queue = new ArrayList<>();
     private boolean inited;
     private boolean open;
@@ -43,7 +47,7 @@ public final class FakeEptKernel implements LibC {
     @Override
     public int open(String path, int flags) {
         calls.add("open " + path);
-        if (!DEVICE.equals(path)) {
+        if (!device.equals(path)) {
             throw new LastErrorException(Errno.ENOENT);
         }
         open = true;
@@ -82,6 +86,9 @@ public final class FakeEptKernel implements LibC {
             }
             if (arg != vmPid) {
                 throw new LastErrorException(Errno.ESRCH);
+            }
+            if (initErrno != 0) {
+                throw new LastErrorException(initErrno);
             }
             inited = true;
             return 0;

@@ -15,10 +15,20 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import io.tierscope.schemas.serde.SpecificAvroDeserializer;
+import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
@@ -47,7 +57,10 @@ import org.slf4j.LoggerFactory;
  * plan is superseded), and a plan older than the maximum age is skipped: after an outage the
  * executor does not replay stale moves.
  */
-public final class PlanConsumer {
+public final class PlanConsumer implements AutoCloseable {
+    /** The plan consumer's group is this plus the host name: one group per host (its ACL names it). */
+    public static final String GROUP_PREFIX = "tierscope-executor-";
+
     private static final Logger LOG = LoggerFactory.getLogger(PlanConsumer.class);
     static final String REJECTED_BY = "executor";
 
@@ -60,11 +73,15 @@ public final class PlanConsumer {
     private final PlanExecutor executor;
     private final Duration maxPlanAge;
     private final LongSupplier clockMs;
+    private final ExecuteMeters meters;
+    /** Clients and serdes {@link #connect} made, closed with this; empty when the caller owns them. */
+    private final List<AutoCloseable> owned = new ArrayList<>();
     private long plansExecuted;
 
     public PlanConsumer(String host, Consumer<String, byte[]> consumer, Producer<String, byte[]> producer,
                         Deserializer<TieringPlan> plans, Serializer<MigrationResult> results,
-                        Serializer<PagePlacement> placements, PlanExecutor executor, Duration maxPlanAge, LongSupplier clockMs) {
+                        Serializer<PagePlacement> placements, PlanExecutor executor, Duration maxPlanAge, LongSupplier clockMs,
+                        ExecuteMeters meters) {
         this.host = host;
         this.consumer = consumer;
         this.producer = producer;
@@ -74,6 +91,68 @@ public final class PlanConsumer {
         this.executor = executor;
         this.maxPlanAge = maxPlanAge;
         this.clockMs = clockMs;
+        this.meters = meters;
+    }
+
+    /**
+     * A consumer of {@code host}'s plans with its own Kafka clients ({@code client}: bootstrap servers and
+     * security) and Avro serdes ({@code serde}: the registry settings); closing it closes them.
+     */
+    public static PlanConsumer connect(String host, Map<String, Object> client, Map<String, Object> serde,
+                                       PlanExecutor executor, Duration maxPlanAge, LongSupplier clockMs, ExecuteMeters meters) {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(client, host),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(client),
+                new StringSerializer(), new ByteArraySerializer());
+        SpecificAvroDeserializer<TieringPlan> plans = new SpecificAvroDeserializer<>(TieringPlan.class);
+        SpecificAvroSerializer<MigrationResult> results = new SpecificAvroSerializer<>();
+        SpecificAvroSerializer<PagePlacement> placements = new SpecificAvroSerializer<>();
+        plans.configure(serde, false);
+        results.configure(serde, false);
+        placements.configure(serde, false);
+        PlanConsumer loop = new PlanConsumer(host, consumer, producer, plans, results, placements, executor, maxPlanAge,
+                clockMs, meters);
+        loop.owned.addAll(List.of(placements, results, plans, producer, consumer));
+        return loop;
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : owned) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", c.getClass().getSimpleName(), e.getMessage());
+            }
+        }
+        owned.clear();
+    }
+
+    /** {@code client} (bootstrap servers and security) with the plan consumer's settings. */
+    public static Map<String, Object> consumerConfig(Map<String, Object> client, String hostName) {
+        return with(client, ConsumerConfig.GROUP_ID_CONFIG, GROUP_PREFIX + hostName,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                // A plan can take minutes to move at the rate limit; the assignment is manual, so no rebalance waits on it.
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "3600000");
+    }
+
+    /** {@code client} (bootstrap servers and security) with the result and placement producer's settings. */
+    public static Map<String, Object> producerConfig(Map<String, Object> client) {
+        return with(client, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd",
+                // Placement records are chunk-sized (32 KiB at the default chunk).
+                ProducerConfig.LINGER_MS_CONFIG, "20");
+    }
+
+    private static Map<String, Object> with(Map<String, Object> client, Object... keysAndValues) {
+        Map<String, Object> config = new java.util.HashMap<>(client);
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            config.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return config;
     }
 
     /** The partition of the plans topic that records keyed {@code host} go to. */
@@ -138,6 +217,7 @@ public final class PlanConsumer {
             }
             if (newest != null) {
                 superseded++;
+                meters.planSkipped("superseded");
                 LOG.info("plan {} superseded by a newer one before it ran", newest.getPlanId());
             }
             newest = plan;
@@ -148,6 +228,7 @@ public final class PlanConsumer {
             if (age > maxPlanAge.toMillis()) {
                 LOG.warn("plan {} is {} s old (more than {} s): skipped, the next plan will reflect the present",
                         newest.getPlanId(), age / 1000, maxPlanAge.toSeconds());
+                meters.planSkipped("stale");
             } else {
                 sent.addAll(publish(executor.execute(newest), newest));
             }
@@ -177,6 +258,7 @@ public final class PlanConsumer {
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         String resultsTopic = Topic.MIGRATION_RESULTS.topicName();
         String placementTopic = Topic.PLACEMENT.topicName();
+        meters.planExecuted(outcome.results());
         long moved = 0;
         long failed = 0;
         for (MigrationResult r : outcome.results()) {

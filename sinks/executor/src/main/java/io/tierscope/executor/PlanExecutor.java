@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Carries out one host's tiering plan: every VM's demotions to the slow node first (so the fast
  * node has room), then every VM's promotions to the fast node, at most the rate limit's pages per
- * second; then reads where the touched chunks' pages are. Without a {@link PageMover} (the
+ * second and at most the plan's {@code migrationBudgetPages} pages in all (whichever binds first: the rate
+ * spaces the moves, the budget caps the plan; demotions are taken first, so a promotion never runs before
+ * every demotion, and the fast tier never fills past capacity when the budget cuts a plan short); then
+ * reads where the touched chunks' pages are. Without a {@link PageMover} (the
  * default, a dry run) it only reads where the pages are and reports what would move.
  *
  * <p>Nothing here throws for a VM's trouble: a missing pid, a process that is gone, a node the
@@ -32,6 +35,11 @@ import org.slf4j.LoggerFactory;
 public final class PlanExecutor {
     /** failuresByErrno key for pages the kernel counted as not migrated (a transient failure: busy, locked). */
     public static final String NOT_MIGRATED = "NOT_MIGRATED";
+    /**
+     * failuresByErrno key for pages left alone because the plan's migrationBudgetPages was spent; they are not
+     * in the result's gfns (nothing was asked of the kernel), the next plan asks for them again if still wanted.
+     */
+    public static final String OVER_BUDGET = "OVER_BUDGET";
 
     private static final Logger LOG = LoggerFactory.getLogger(PlanExecutor.class);
 
@@ -94,11 +102,12 @@ public final class PlanExecutor {
             }
             runs.add(run);
         }
+        long[] budgetLeft = {Math.max(0, plan.getMigrationBudgetPages())};
         for (VmRun run : runs) {
-            run.apply(run.vm.getDemote(), plan.getSlowNode());
+            run.apply(run.vm.getDemote(), plan.getSlowNode(), budgetLeft);
         }
         for (VmRun run : runs) {
-            run.apply(run.vm.getPromote(), plan.getFastNode());
+            run.apply(run.vm.getPromote(), plan.getFastNode(), budgetLeft);
         }
         List<MigrationResult> results = new ArrayList<>();
         List<PagePlacement> placements = new ArrayList<>();
@@ -120,6 +129,7 @@ public final class PlanExecutor {
         long durationNanos;
         long moved;
         long failed;
+        long overBudget;
         final Map<String, Long> failures = new TreeMap<>();
         final LongList gfns = new LongList();
         final IntList status = new IntList();
@@ -153,13 +163,27 @@ public final class PlanExecutor {
             }
         }
 
-        void apply(List<Long> pages, int node) throws InterruptedException {
-            if (pages.isEmpty()) {
+        /** Moves the first pages of {@code all} that {@code budgetLeft[0]} allows, and spends it. */
+        void apply(List<Long> all, int node, long[] budgetLeft) throws InterruptedException {
+            if (all.isEmpty()) {
                 return;
+            }
+            List<Long> pages = all;
+            if (error == null && all.size() > budgetLeft[0]) {
+                pages = all.subList(0, (int) budgetLeft[0]);
+                long cut = all.size() - pages.size();
+                overBudget += cut;
+                failed += cut;
+                failures.merge(OVER_BUDGET, cut, Long::sum);
+                if (pages.isEmpty()) {
+                    return;
+                }
             }
             long started = System.nanoTime();
             int n = pages.size();
-            if (error != null) {
+            if (error == null) {
+                budgetLeft[0] -= n;
+            } else {
                 for (long gfn : pages) {
                     record(gfn, -errorErrno, node);
                 }

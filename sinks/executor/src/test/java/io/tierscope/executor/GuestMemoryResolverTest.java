@@ -47,4 +47,33 @@ class GuestMemoryResolverTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GuestMemoryResolver.Mode.parse("slots"));
         assertTrue(e.getMessage().contains("use auto, memslots, qemu or host-pages"), e.getMessage());
     }
+
+    @Test
+    void autoFallsBackToTheMapsWhenTheCollectorHoldsTheVm(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path device = java.nio.file.Files.createFile(dir.resolve("kvm_ept_sample"));
+        FakeEptKernel kernel = new FakeEptKernel(SELF, new long[] {0, 0x7f0000000000L, 512});
+        kernel.device = device.toString();
+        GuestMemoryResolver auto = GuestMemoryResolver.forHost(GuestMemoryResolver.Mode.AUTO, kernel, device.toString(),
+                null, QemuGuestRam.Machine.Q35);
+        // The device is free: the memslots.
+        assertTrue(auto.resolve(SELF) instanceof MemslotTable);
+
+        // One reader per VM: while the collector samples it, INIT fails with EIO and auto reads /proc/SELF/maps instead.
+        kernel.initErrno = io.tierscope.nativeaccess.Errno.EIO;
+        kernel.calls.clear();
+        GuestMemoryMap map = auto.resolve(SELF);
+        assertTrue(map instanceof QemuGuestRam, map.describe());
+        // (The JVM's largest anonymous mapping moves as it runs, so only its kind and use are checked.)
+        assertEquals(((QemuGuestRam) map).mapping().start(), map.hvaOf(0), "gfn 0 is the start of an anonymous mapping");
+        assertEquals(List.of("open " + device, "ioctl " + EptSampleAbi.CMD_INIT + " " + SELF, "close"), kernel.calls,
+                "the device is released after the refusal");
+
+        // memslots mode has no fallback: the refusal is the answer.
+        GuestMemoryResolver memslots = GuestMemoryResolver.forHost(GuestMemoryResolver.Mode.MEMSLOTS, kernel, device.toString(),
+                null, QemuGuestRam.Machine.Q35);
+        io.tierscope.nativeaccess.NativeIOException e = assertThrows(io.tierscope.nativeaccess.NativeIOException.class,
+                () -> memslots.resolve(SELF));
+        assertEquals(io.tierscope.nativeaccess.Errno.EIO, e.errno());
+    }
 }

@@ -222,4 +222,63 @@ class PlanExecutorTest {
                 GuestMemoryResolver.forHost(GuestMemoryResolver.Mode.QEMU, libc, "/nonexistent", null, QemuGuestRam.Machine.Q35), false)
                 .placementOf("vm-1", 0x3ffffff0));
     }
+
+    @Test
+    void thePlansBudgetCapsThePagesAcrossVmsAndEveryDemotionGoesFirst() throws Exception {
+        try (Toucher child = Toucher.start(toucher, PAGES, 0, 1, 2, 3, 4, 5, 6, 7)) {
+            VmPlan a = VmPlan.newBuilder().setVmId("vm-a").setPid(child.pid).setFastPages(4)
+                    .setDemote(List.of(0L, 1L)).setPromote(List.of(2L, 3L)).setDeferredPages(0).build();
+            VmPlan b = VmPlan.newBuilder().setVmId("vm-b").setPid(child.pid).setFastPages(4)
+                    .setDemote(List.of(4L, 5L)).setPromote(List.of(6L)).setDeferredPages(0).build();
+            TieringPlan budget3 = TieringPlan.newBuilder(plan(child.pid, 0, 0)).setMigrationBudgetPages(3)
+                    .setVms(List.of(a, b)).build();
+            List<MigrationResult> rs = executor(thisMachine(), childRegion(child), true).execute(budget3).results();
+            MigrationResult ra = rs.get(0);
+            MigrationResult rb = rs.get(1);
+            // Demotions of both VMs come first: 0, 1 of vm-a and 4 of vm-b spend the 3 pages; no promotion runs.
+            assertEquals(List.of(0L, 1L), ra.getGfns());
+            assertEquals(List.of(4L), rb.getGfns());
+            assertEquals(2, ra.getMovedPages());
+            assertEquals(1, rb.getMovedPages());
+            assertEquals(Map.of(PlanExecutor.OVER_BUDGET, 2L), ra.getFailuresByErrno());
+            assertEquals(Map.of(PlanExecutor.OVER_BUDGET, 2L), rb.getFailuresByErrno());
+            assertEquals(ra.getRequestedPages(), ra.getMovedPages() + ra.getFailedPages());
+            assertEquals(rb.getRequestedPages(), rb.getMovedPages() + rb.getFailedPages());
+
+            // A budget that covers the demotions leaves the rest to promotions, hottest (first) first.
+            TieringPlan budget5 = TieringPlan.newBuilder(budget3).setMigrationBudgetPages(5).build();
+            rs = executor(thisMachine(), childRegion(child), true).execute(budget5).results();
+            assertEquals(List.of(0L, 1L, 2L), rs.get(0).getGfns());
+            assertEquals(List.of(4L, 5L), rs.get(1).getGfns());
+            assertEquals(Map.of(PlanExecutor.OVER_BUDGET, 1L), rs.get(0).getFailuresByErrno());
+            assertEquals(Map.of(PlanExecutor.OVER_BUDGET, 1L), rs.get(1).getFailuresByErrno());
+
+            // A dry run obeys the same budget: it reports what this plan would do.
+            TieringPlan none = TieringPlan.newBuilder(budget3).setMigrationBudgetPages(0).build();
+            int queries = libc.queryCalls;
+            rs = executor(thisMachine(), childRegion(child), false).execute(none).results();
+            assertTrue(rs.get(0).getGfns().isEmpty() && rs.get(1).getGfns().isEmpty());
+            assertEquals(Map.of(PlanExecutor.OVER_BUDGET, 4L), rs.get(0).getFailuresByErrno());
+            assertEquals(queries, libc.queryCalls, "a zero budget asks nothing of the kernel");
+        }
+    }
+
+    @Test
+    void metersCountPlansPagesByErrnoAndTheBudgetsCut() throws Exception {
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = io.tierscope.metrics.Metrics.newRegistry("execute");
+        ExecuteMeters meters = new ExecuteMeters(registry, false);
+        try (Toucher child = Toucher.start(toucher, PAGES, 0, 1, 2, 3, 4, 5, 6, 7)) {
+            // Demote 0, 1; promote 2, 20 (not present: ENOENT), 100 (outside: EFAULT); budget 4 cuts 100.
+            TieringPlan p = TieringPlan.newBuilder(plan(child.pid, 0, 0)).setMigrationBudgetPages(4).build();
+            meters.planExecuted(executor(thisMachine(), childRegion(child), true).execute(p).results());
+        }
+        meters.planSkipped("stale");
+        String text = io.tierscope.metrics.Metrics.scrape(registry);
+        assertTrue(text.contains("tierscope_execute_plans_total{app=\"execute\",dry_run=\"false\"} 1.0"), text);
+        assertTrue(text.contains("tierscope_execute_pages_moved_total{app=\"execute\",dry_run=\"false\"} 3.0"), text);
+        assertTrue(text.contains("tierscope_execute_pages_failed_total{app=\"execute\",dry_run=\"false\",errno=\"ENOENT\"} 1.0"), text);
+        assertFalse(text.contains("errno=\"EFAULT\""), "page 100 was over budget, never tried: " + text);
+        assertTrue(text.contains("tierscope_execute_pages_over_budget_total{app=\"execute\",dry_run=\"false\"} 1.0"), text);
+        assertTrue(text.contains("tierscope_execute_plans_skipped_total{app=\"execute\",reason=\"stale\"} 1.0"), text);
+    }
 }

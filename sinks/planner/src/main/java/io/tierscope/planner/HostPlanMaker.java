@@ -7,6 +7,7 @@ import io.tierscope.analytics.tiering.allocation.MissCurve;
 import io.tierscope.analytics.tiering.allocation.VmDemand;
 import io.tierscope.analytics.tiering.allocation.VmGrant;
 import io.tierscope.analytics.tiering.placement.HeatMemoryScore;
+import io.tierscope.analytics.tiering.placement.HeatRanking;
 import io.tierscope.analytics.tiering.placement.HostPlacement;
 import io.tierscope.analytics.tiering.placement.PageGuard;
 import io.tierscope.analytics.tiering.placement.PlacementPlanner;
@@ -100,7 +101,8 @@ public final class HostPlanMaker {
             targets.add(new PlacementPlanner.VmTarget(pages.get(i), grant.vms().get(i).fastPages()));
         }
         long budget = migrationBudgetPages(inventory);
-        HostPlacement placement = new PlacementPlanner(config.toleranceRatio(), config.minScoreGap())
+        HostPlacement placement = new PlacementPlanner(config.toleranceRatio(), config.minScoreGap(), heatScore::variance,
+                HeatMemoryScore.DEFAULT_NOISE_SIGMAS)
                 .plan(inventory.getFastCapacityPages(), budget, targets);
 
         List<VmAllocation> allocations = new ArrayList<>();
@@ -171,9 +173,8 @@ public final class HostPlanMaker {
 
     /**
      * Scores, guards and the fast bitmap of a VM's pages; heat or placement past its memory size is
-     * ignored. A page's score is its heat score, plus its state's heat rank as a fraction below 1:
-     * among equal long memories the page hotter now goes first (hysteresis gaps of 1 and more still
-     * compare the long memories).
+     * ignored. A page's score and guard are {@link HeatRanking}'s (the simulator's tierscope-fsm row runs
+     * the same code): its heat score plus its state's heat rank as a fraction below 1.
      */
     private VmPageState pageState(VmInventory vm, VmInputs in, byte[][] heatScores, int fastNode) {
         VmPageState state = new VmPageState(vm.getVmId(), vm.getMemoryPages(), config.chunkPages());
@@ -185,17 +186,20 @@ public final class HostPlanMaker {
             }
         }
         long pageCount = vm.getMemoryPages();
+        int chunkPages = config.chunkPages();
         for (PageHeatChunk chunk : in.heat()) {
             byte[] states = bytes(chunk.getAccessStates());
             HeatTable table = HeatTable.byName(chunk.getClassifier());
-            float rankScale = 1f / table.rankCount();
-            byte[] guards = new byte[states.length];
-            PageGuard.fromHeat(table, states, guards);
+            HeatRanking ranking = new HeatRanking(table);
             long base = chunk.getBaseGfn();
-            for (int i = 0; i < states.length && base + i < pageCount; i++) {
-                long gfn = base + i;
-                state.setScore(gfn, state.score(gfn) + table.rank(states[i] & 0xff) * rankScale);
-                state.setGuard(gfn, guards[i]);
+            int done = 0;
+            while (done < states.length && base + done < pageCount) {
+                long gfn = base + done;
+                int c = (int) (gfn / chunkPages);
+                int offset = (int) (gfn % chunkPages);
+                int length = Math.min(states.length - done, state.pagesIn(c) - offset);
+                ranking.rank(heatScores[c], offset, states, done, state.scores(c), state.guards(c), offset, length);
+                done += length;
             }
         }
         for (PagePlacement chunk : in.placement()) {

@@ -12,6 +12,7 @@ import io.tierscope.analytics.tiering.allocation.HostGrant;
 import io.tierscope.analytics.tiering.allocation.MissCurve;
 import io.tierscope.analytics.tiering.allocation.VmDemand;
 import io.tierscope.analytics.tiering.placement.HeatMemoryScore;
+import io.tierscope.analytics.tiering.placement.HeatRanking;
 import io.tierscope.analytics.tiering.placement.PageGuard;
 import io.tierscope.analytics.tiering.placement.PlacementPlanner;
 import io.tierscope.analytics.tiering.placement.VmPageState;
@@ -202,6 +203,8 @@ final class Policies {
     static final class Tierscope extends Policy {
         private final TemperatureModel model;
         private final HeatTable table = HeatTable.fsm5();
+        /** The planner's ranking from heat (the same code as the planner's). */
+        private final HeatRanking ranking = new HeatRanking(table);
         private final boolean guards;
         private final PlacementPlanner planner;
         private final FastMemoryAllocator allocator;
@@ -243,7 +246,8 @@ final class Policies {
             this.heatScore = heatScore;
             this.byStateCode = byStateCode;
             this.guards = guards;
-            this.planner = new PlacementPlanner(toleranceRatio, minScoreGap);
+            this.planner = heatScore == null ? new PlacementPlanner(toleranceRatio, minScoreGap)
+                    : new PlacementPlanner(toleranceRatio, minScoreGap, heatScore::variance, HeatMemoryScore.DEFAULT_NOISE_SIGMAS);
             this.allocator = new FastMemoryAllocator(Math.max(1, fleet.capacityPages() / 512));
             int n = fleet.vmCount();
             temps = new ChunkTemperature[n][];
@@ -324,11 +328,10 @@ final class Policies {
                     } else {
                         // Once per period, from the heat states the last period left (as the planner does).
                         byte[] scores = heatScores[v][c];
-                        heatScore.update(table, heat[v][c].accessStates(), scores, 0, scores.length);
-                        float[] ranked = s.scores(c);
-                        for (int i = 0; i < scores.length; i++) {
-                            ranked[i] = scores[i] & 0xff;
-                        }
+                        byte[] states = heat[v][c].accessStates();
+                        heatScore.update(table, states, scores, 0, scores.length);
+                        ranking.rank(scores, 0, states, 0, s.scores(c), guards ? s.guards(c) : null, 0, scores.length);
+                        continue;
                     }
                     if (guards) {
                         PageGuard.fromHeat(table, heat[v][c].accessStates(), s.guards(c));

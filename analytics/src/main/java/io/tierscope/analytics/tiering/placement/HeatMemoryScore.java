@@ -29,6 +29,12 @@ public final class HeatMemoryScore {
     /** ... and by at least this much, in score units (chosen in the simulator among 4, 12, 24). */
     public static final double DEFAULT_MIN_GAP = 12;
     public static final int MAX = 255;
+    /**
+     * Hysteresis against sampling noise: a slow page replaces a fast one only when their scores differ by
+     * this many standard deviations of the difference ({@link #variance}). Two, as a plain significance
+     * level, not tuned on the simulator's workloads.
+     */
+    public static final double DEFAULT_NOISE_SIGMAS = 2;
 
     private final double halfLifePeriods;
     private final byte[] decayed = new byte[MAX + 1];
@@ -53,6 +59,17 @@ public final class HeatMemoryScore {
 
     public double halfLifePeriods() {
         return halfLifePeriods;
+    }
+
+    /**
+     * Variance of a score from sampling alone: a page accessed in a fraction p = score / 255 of the
+     * periods, each period independently, has a score (255 x an exponential moving average of the
+     * 0/1 signal with factor a = 2^(-1/h)) of variance {@code 255^2 x p(1 - p) x (1 - a) / (1 + a)}.
+     */
+    public double variance(double score) {
+        double p = Math.min(1, Math.max(0, score / MAX));
+        double a = Math.pow(0.5, 1 / halfLifePeriods);
+        return (double) MAX * MAX * p * (1 - p) * (1 - a) / (1 + a);
     }
 
     /** What one accessed period adds (after the decay). */

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * Chooses the pages each VM of a host holds in fast memory for one period, as moves from the
@@ -33,6 +34,8 @@ import java.util.PriorityQueue;
 public final class PlacementPlanner {
     private final double toleranceRatio;
     private final double minScoreGap;
+    private final DoubleUnaryOperator scoreVariance;
+    private final double noiseSigmas;
 
     /**
      * @param toleranceRatio relative margin a slow page's score must beat a fast page's by to swap, >= 0
@@ -47,6 +50,24 @@ public final class PlacementPlanner {
         }
         this.toleranceRatio = toleranceRatio;
         this.minScoreGap = minScoreGap;
+        this.scoreVariance = s -> 0;
+        this.noiseSigmas = 0;
+    }
+
+    /**
+     * With a noise-aware margin as well: a swap also needs {@code hot - cold >= noiseSigmas x
+     * sqrt(scoreVariance(hot) + scoreVariance(cold))}, so two pages whose scores differ by sampling noise
+     * (e.g. {@link HeatMemoryScore#variance}) do not swap, whatever the fixed gap says.
+     */
+    public PlacementPlanner(double toleranceRatio, double minScoreGap, DoubleUnaryOperator scoreVariance, double noiseSigmas) {
+        if (!(noiseSigmas >= 0) || Double.isInfinite(noiseSigmas)) {
+            throw new IllegalArgumentException("noiseSigmas must be a finite number >= 0, got " + noiseSigmas);
+        }
+        PlacementPlanner base = new PlacementPlanner(toleranceRatio, minScoreGap);
+        this.toleranceRatio = base.toleranceRatio;
+        this.minScoreGap = base.minScoreGap;
+        this.scoreVariance = Objects.requireNonNull(scoreVariance, "scoreVariance");
+        this.noiseSigmas = noiseSigmas;
     }
 
     /** One VM of the host and the fast pages it may hold this period (its allocation). */
@@ -179,7 +200,9 @@ public final class PlacementPlanner {
         }
         double hot = s.hotScores[promoted];
         double cold = PageSelection.scoreOf(s.coldKeys[demoted]);
-        if (hot > cold * (1 + toleranceRatio) && hot - cold >= minScoreGap) {
+        if (hot > cold * (1 + toleranceRatio) && hot - cold >= minScoreGap
+                && (noiseSigmas == 0 || hot - cold >= noiseSigmas * Math.sqrt(scoreVariance.applyAsDouble(hot)
+                        + scoreVariance.applyAsDouble(cold)))) {
             return new Swap(v, hot - cold);
         }
         return null;

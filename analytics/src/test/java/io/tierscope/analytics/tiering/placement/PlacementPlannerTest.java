@@ -197,4 +197,30 @@ class PlacementPlannerTest {
         assertEquals(30, plan.vms().get(0).demote().length);
         assertEquals(30, plan.vms().get(0).deferredPages());
     }
+
+    @org.junit.jupiter.api.Test
+    void aNoiseAwareMarginKeepsPagesWhoseScoresDifferBySamplingNoise() {
+        HeatMemoryScore memory = new HeatMemoryScore(16);
+        PlacementPlanner fixedGap = new PlacementPlanner(0.1, 12);
+        PlacementPlanner noiseAware = new PlacementPlanner(0.1, 12, memory::variance, 2);
+        // Scores 40 (fast) and 70 (slow): 30 apart, past the fixed gap, but within two standard deviations
+        // of the difference (2 x sqrt(var(40) + var(70)) = 43.2 at a half-life of 16 periods).
+        assertEquals(1, swaps(fixedGap, 40, 70));
+        assertEquals(0, swaps(noiseAware, 40, 70));
+        // 40 and 100: 60 apart, past 2 x sqrt(var(40) + var(100)) = 45.6: they swap.
+        assertEquals(1, swaps(noiseAware, 40, 100));
+        // No sampling noise at the ends: a page never accessed against one accessed every period.
+        assertEquals(0.0, memory.variance(0));
+        assertEquals(0.0, memory.variance(255));
+    }
+
+    /** Swaps planned for one fast page scored {@code cold} and one slow page scored {@code hot}. */
+    private static int swaps(PlacementPlanner planner, float cold, float hot) {
+        VmPageState s = new VmPageState("vm", 64, 64);
+        s.setFast(0, true);
+        s.setScore(0, cold);
+        s.setScore(1, hot);
+        HostPlacement plan = planner.plan(1, 10, List.of(new PlacementPlanner.VmTarget(s, 1)));
+        return plan.vms().get(0).promote().length;
+    }
 }

@@ -1,12 +1,12 @@
 package io.tierscope.executor.cli;
 
-import io.tierscope.avro.MigrationResult;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierscope.avro.PagePlacement;
-import io.tierscope.avro.TieringPlan;
 import io.tierscope.cli.ClientSecurity;
 import io.tierscope.cli.ClusterOptions;
 import io.tierscope.cli.OptionRange;
 import io.tierscope.cli.ShutdownSignal;
+import io.tierscope.executor.ExecuteMeters;
 import io.tierscope.executor.GuestMemoryResolver;
 import io.tierscope.executor.NumaTopology;
 import io.tierscope.executor.PageLocator;
@@ -16,9 +16,10 @@ import io.tierscope.executor.PlanConsumer;
 import io.tierscope.executor.PlanExecutor;
 import io.tierscope.executor.RateLimiter;
 import io.tierscope.guestmap.QemuGuestRam;
+import io.tierscope.metrics.Metrics;
+import io.tierscope.metrics.MetricsOptions;
 import io.tierscope.nativeaccess.EptSampleAbi;
 import io.tierscope.nativeaccess.LibC;
-import io.tierscope.schemas.serde.SpecificAvroDeserializer;
 import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import io.tierscope.topics.Topic;
 import io.tierscope.topics.TopicProvisioner;
@@ -32,13 +33,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,9 +56,6 @@ import picocli.CommandLine.Model.CommandSpec;
             "  execute --host hv-17 --apply --rate-limit 25600",
             "  execute --host hv-17 --placement-only --vm web-1=4242 --placement-interval 60"})
 public final class ExecuteCommand implements Callable<Integer> {
-    /** The plan consumer's group is this plus the host name: one group per host (its ACL names it). */
-    public static final String GROUP_PREFIX = "tierscope-executor-";
-
     @Spec
     private CommandSpec spec;
 
@@ -134,6 +127,9 @@ public final class ExecuteCommand implements Callable<Integer> {
             description = "Exit after N placement rounds (default 0: run until Ctrl-C).")
     private long rounds;
 
+    @Mixin
+    private MetricsOptions metrics = new MetricsOptions();
+
     @Option(names = "--create-topics", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Create the plan, result, placement and dead-letter topics if missing (default true).")
     private boolean createTopics;
@@ -169,6 +165,7 @@ public final class ExecuteCommand implements Callable<Integer> {
             }
             OptionRange.atLeast("--placement-interval", placementIntervalSeconds, 1);
             OptionRange.atLeast("--rounds", rounds, 0);
+            metrics.validate();
             if (hostName.isEmpty()) {
                 throw new IllegalArgumentException("--host must not be empty");
             }
@@ -199,19 +196,14 @@ public final class ExecuteCommand implements Callable<Integer> {
         if (placementOnly) {
             return placementRounds(out, executor, client, serde);
         }
+        PrometheusMeterRegistry meterRegistry = Metrics.newRegistry("execute");
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(30));
-             KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(client, hostName),
-                     new StringDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(client),
-                     new StringSerializer(), new ByteArraySerializer());
-             SpecificAvroDeserializer<TieringPlan> plans = new SpecificAvroDeserializer<>(TieringPlan.class);
-             SpecificAvroSerializer<MigrationResult> results = new SpecificAvroSerializer<>();
-             SpecificAvroSerializer<PagePlacement> placements = new SpecificAvroSerializer<>()) {
-            plans.configure(serde, false);
-            results.configure(serde, false);
-            placements.configure(serde, false);
-            PlanConsumer loop = new PlanConsumer(hostName, consumer, producer, plans, results, placements, executor,
-                    Duration.ofSeconds(maxPlanAgeSeconds), System::currentTimeMillis);
+             Metrics.MetricsServer server = metrics.startIfEnabled(meterRegistry);
+             PlanConsumer loop = PlanConsumer.connect(hostName, client, serde, executor, Duration.ofSeconds(maxPlanAgeSeconds),
+                     System::currentTimeMillis, new ExecuteMeters(meterRegistry, !apply))) {
+            if (server != null) {
+                out.println("tierscope execute: Prometheus metrics on port " + server.port() + " at /metrics");
+            }
             loop.assign(Duration.ofSeconds(60));
             out.println("execute: host " + hostName + ", " + (apply ? "applying moves at most " + rateLimit + " pages/s"
                     : "dry run (pass --apply to move pages)") + ", nodes with memory " + executorNodes
@@ -226,7 +218,7 @@ public final class ExecuteCommand implements Callable<Integer> {
     private int placementRounds(PrintWriter out, PlanExecutor executor, Map<String, Object> client, Map<String, Object> serde)
             throws InterruptedException {
         try (ShutdownSignal signal = new ShutdownSignal(Duration.ofSeconds(30));
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(client),
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(PlanConsumer.producerConfig(client),
                      new StringSerializer(), new ByteArraySerializer());
              SpecificAvroSerializer<PagePlacement> placements = new SpecificAvroSerializer<>()) {
             placements.configure(serde, false);
@@ -243,33 +235,6 @@ public final class ExecuteCommand implements Callable<Integer> {
             }
             return 0;
         }
-    }
-
-    /** {@code client} (bootstrap servers and security) with the plan consumer's settings. */
-    private static Map<String, Object> consumerConfig(Map<String, Object> client, String hostName) {
-        return with(client, ConsumerConfig.GROUP_ID_CONFIG, GROUP_PREFIX + hostName,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                // A plan can take minutes to move at the rate limit; the assignment is manual, so no rebalance waits on it.
-                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "3600000");
-    }
-
-    /** {@code client} (bootstrap servers and security) with the result and placement producer's settings. */
-    private static Map<String, Object> producerConfig(Map<String, Object> client) {
-        return with(client, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd",
-                // Placement records are chunk-sized (32 KiB at the default chunk).
-                ProducerConfig.LINGER_MS_CONFIG, "20");
-    }
-
-    private static Map<String, Object> with(Map<String, Object> client, Object... keysAndValues) {
-        Map<String, Object> config = new java.util.HashMap<>(client);
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            config.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return config;
     }
 
     /** This machine's host name, the default --host. */

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import io.tierscope.cli.ClientSecurity;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -37,6 +39,9 @@ public final class StreamsRunner implements AutoCloseable {
         this.healthServer = healthServer;
     }
 
+    /** Largest state-store record (a VM's MRC snapshot) the changelogs take; below the producer's 32 MiB buffer. */
+    public static final int MAX_STATE_RECORD_BYTES = 16 << 20;
+
     /**
      * Kafka Streams settings Tierscope runs with: exactly-once v2 (a restart after a crash gives
      * the outputs of an uninterrupted run), state under {@code stateDir}; {@code overrides} win.
@@ -56,6 +61,11 @@ public final class StreamsRunner implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "0");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // A VM's MRC state is one store record, and an exact engine's snapshot grows with the VM's distinct pages
+        // (an audited VM's up to its page budget: ~6-10 MB at 1M pages), past the 1 MiB a producer request and a
+        // topic take by default. Refused, such a changelog write would abort every transaction of its task.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Integer.toString(MAX_STATE_RECORD_BYTES));
+        p.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), Integer.toString(MAX_STATE_RECORD_BYTES));
         // A record that makes a processor throw, or whose output the broker refuses, is dead-lettered
         // instead of killing the stream thread (which would restore, re-read it and die again).
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class.getName());

@@ -200,7 +200,7 @@ public final class DemoCommand implements Callable<Integer> {
                  QueryService query = QueryService.start(new QueryService.Settings(querySecurity, platform.bootstrapServers(),
                          platform.schemaRegistryUrl(), QUERY_APP, stateDir.resolve("query"), "127.0.0.1",
                          dashboardPort, new HostInfo("127.0.0.1", dashboardPort), null, Duration.ofHours(24), 4, (short) 1,
-                         Map.of()), auditedRegistry())) {
+                         Map.of()), auditedRegistry(), List.of(STREAMS_APP, PLANNER_APP))) {
                 // Everything is up: from here on it is the fleet's time. Results of windows that ended
                 // before now are an earlier run's, replayed from state, and are not shown.
                 DemoPrinter printer = new DemoPrinter(out, fleetVms.stream().map(SyntheticFleet.VmSpec::vmId).toList(),

@@ -36,8 +36,8 @@
   // Consumer lag of the pipeline's groups (streams app, planner): records they have yet to read.
   function lagText(lag) {
     if (!lag || !lag.groups.length) return '–';
-    return lag.groups.map(g => g.lag < 0 ? '? (' + escapeHtml(g.group) + ')' : fmt.n(g.lag) +
-      (lag.groups.length > 1 ? ' (' + escapeHtml(g.group) + ')' : '')).join(' · ') + ' records';
+    const named = (g) => lag.groups.length > 1 ? ' <span class="hint">' + escapeHtml(g.group) + '</span>' : '';
+    return lag.groups.map(g => (g.lag < 0 ? 'unknown' : fmt.n(g.lag) + ' records') + named(g)).join('<br>');
   }
 
   function tiles(fleet, lag) {

@@ -2,11 +2,12 @@ package io.tierscope.collector.cli;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.tierscope.cli.ClientSecurity;
 import io.tierscope.cli.ClusterCheck;
 import io.tierscope.cli.ClusterOptions;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.cli.StatusLine;
+import io.tierscope.collector.CollectConfigTable;
+import io.tierscope.collector.DurationConverter;
 import io.tierscope.collector.produce.Collector;
 import io.tierscope.collector.produce.CollectorSettings;
 import io.tierscope.collector.produce.CollectorMeters;
@@ -47,6 +48,7 @@ import picocli.CommandLine.Spec;
  * says how many and why, see {@link CollectVerdict}); 2 on bad arguments.
  */
 @Command(name = "collect", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        defaultValueProvider = CollectDefaults.class,
         description = {
             "Collect guest page-access samples and A/D-bit scans and publish them to Kafka.",
             "Samples go to the raw-samples topic, scans to the A/D-scans topic, keyed by VM id.",
@@ -56,7 +58,7 @@ import picocli.CommandLine.Spec;
             "  collect --source ept,idle --pid 4242 --vm prod-7 --scan-period 1000",
             "  collect --config /etc/tierscope/collect.conf"},
         footer = {"",
-            "Config file (--config): one setting or VM per line, '#' comments:",
+            "Config file (--config): one setting or VM per line, '#' comments; an option given wins:",
             "  OPTION = VALUE                    (long option without --) e.g. buffer-mb = 256,",
             "                                    client-config = /etc/tierscope/client.properties",
             "  vm <ID> <SOURCE> [key=value ...]  e.g. vm web-1 synthetic rate=5000",
@@ -105,11 +107,11 @@ public final class CollectCommand implements Callable<Integer> {
     private Double rate;
 
     @Option(names = "--speed", paramLabel = "X",
-            description = "Replay speed factor on --rate for trace and synthetic sources (real time x X; default 1).")
-    private Double speed;
+            description = "Replay speed factor on --rate for trace and synthetic sources (real time x X; default ${DEFAULT-VALUE}).")
+    private double speed;
 
     @Option(names = "--duration", paramLabel = "D", converter = DurationConverter.class,
-            description = "Stop after D (250ms, 90s, 5m, 1h). Default: when every source has ended, or Ctrl-C.")
+            description = "Stop after D (250ms, 90s, 5m, 1h; 0 = no limit). Default: when every source has ended, or Ctrl-C.")
     private Duration duration;
 
     @Option(names = "--samples", paramLabel = "N", description = "Synthetic: samples per VM before it ends (default endless).")
@@ -119,11 +121,11 @@ public final class CollectCommand implements Callable<Integer> {
     private Long seed;
 
     @Option(names = "--scan-period", paramLabel = "MS",
-            description = "A/D scan period in ms for synthetic VMs and idle/soft-dirty (default 1000; 0 = no synthetic scans).")
-    private Integer scanPeriodMs;
+            description = "A/D scan period in ms for synthetic VMs and idle/soft-dirty (default ${DEFAULT-VALUE}; 0 = no synthetic scans).")
+    private int scanPeriodMs;
 
-    @Option(names = "--chunk-pages", paramLabel = "N", description = "Pages per A/D scan record for idle/soft-dirty (default 32768).")
-    private Integer chunkPages;
+    @Option(names = "--chunk-pages", paramLabel = "N", description = "Pages per A/D scan record for idle/soft-dirty (default ${DEFAULT-VALUE}).")
+    private int chunkPages;
 
     @Option(names = "--guest-ram", paramLabel = "NAME",
             description = "idle/soft-dirty without ept: the /proc/PID/maps mapping holding guest RAM whose path contains "
@@ -133,18 +135,18 @@ public final class CollectCommand implements Callable<Integer> {
     @Option(names = "--xwr", paramLabel = "LETTERS", description = "ept: access types to sample, letters of xwr (default rwx).")
     private String xwr;
 
-    @Option(names = "--ept-device", paramLabel = "PATH", description = "kvm-ept-sample device (default /proc/kvm_ept_sample).")
+    @Option(names = "--ept-device", paramLabel = "PATH", description = "kvm-ept-sample device (default ${DEFAULT-VALUE}).")
     private String eptDevice;
 
-    @Option(names = "--idle-bitmap", paramLabel = "PATH", description = "Idle page bitmap (default /sys/kernel/mm/page_idle/bitmap).")
+    @Option(names = "--idle-bitmap", paramLabel = "PATH", description = "Idle page bitmap (default ${DEFAULT-VALUE}).")
     private String idleBitmap;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Many VMs per host: settings and 'vm' lines (format below).")
     private Path configFile;
 
     @Option(names = "--prefilter-rate", paramLabel = "R",
-            description = "Keep only the pages the streams app's spatial hash samples at rate R in (0,1] (default 1 = all).")
-    private Double prefilterRate;
+            description = "Keep only the pages the streams app's spatial hash samples at rate R in (0,1] (default ${DEFAULT-VALUE} = all).")
+    private double prefilterRate;
 
     @Mixin
     private ClusterOptions cluster;
@@ -152,47 +154,48 @@ public final class CollectCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "NAME", description = "Host name written into every record (default: this host's name).")
     private String host;
 
-    @Option(names = "--batch-samples", paramLabel = "N", description = "Samples per SampleBatch record at most (default 4096).")
-    private Integer batchSamples;
+    @Option(names = "--batch-samples", paramLabel = "N", description = "Samples per SampleBatch record at most (default ${DEFAULT-VALUE}).")
+    private int batchSamples;
 
-    @Option(names = "--linger-ms", paramLabel = "MS", description = "How long a batch waits to fill before it is sent (default 200).")
-    private Long lingerMs;
+    @Option(names = "--linger-ms", paramLabel = "MS", description = "How long a batch waits to fill before it is sent (default ${DEFAULT-VALUE}).")
+    private long lingerMs;
 
     @Option(names = "--buffer-mb", paramLabel = "MB",
-            description = "Bound on unacknowledged data held for Kafka (default 64). Live sources drop, counted, when it is "
-                    + "full; replay and synthetic sources wait.")
-    private Double bufferMb;
+            description = "Bound on unacknowledged data held for Kafka (default ${DEFAULT-VALUE}). Live sources drop, counted, "
+                    + "when it is full; replay and synthetic sources wait.")
+    private double bufferMb;
 
     @Option(names = "--scan-buffer-share", paramLabel = "F",
-            description = "Share of the buffer A/D scans may hold, in (0,1] (default 0.25): samples always have the rest; "
-                    + "scans beyond it wait (counted deferred) or, from live sources, are dropped (counted).")
-    private Double scanBufferShare;
+            description = "Share of the buffer A/D scans may hold, in (0,1] (default ${DEFAULT-VALUE}): samples always have "
+                    + "the rest; scans beyond it wait (counted deferred) or, from live sources, are dropped (counted).")
+    private double scanBufferShare;
 
     @Option(names = "--scan-encoding", paramLabel = "ENC",
-            description = "A/D bits as runs where smaller (runs, default) or always as bitmaps (bitmap: for streams apps "
-                    + "older than runs).")
+            description = "A/D bits as runs where smaller (runs) or always as bitmaps (bitmap: for streams apps "
+                    + "older than runs; default ${DEFAULT-VALUE}).")
     private String scanEncoding;
 
-    @Option(names = "--compression", paramLabel = "TYPE", description = "Producer compression: zstd (default), lz4, snappy, gzip, none.")
+    @Option(names = "--compression", paramLabel = "TYPE", description = "Producer compression: zstd, lz4, snappy, gzip, none (default ${DEFAULT-VALUE}).")
     private String compression;
 
     @Option(names = "--delivery-timeout", paramLabel = "D", converter = DurationConverter.class,
-            description = "How long the producer retries a record, e.g. through a broker outage (default 5m).")
+            description = "How long the producer retries a record, e.g. through a broker outage (default ${DEFAULT-VALUE}).")
     private Duration deliveryTimeout;
 
     @Option(names = "--metrics-interval", paramLabel = "D", converter = DurationConverter.class,
-            description = "How often to print the counters (default 10s; 0 = only at exit).")
+            description = "How often to print the counters (default ${DEFAULT-VALUE}; 0 = only at exit).")
     private Duration metricsInterval;
 
     @Option(names = "--create-topics", negatable = true, fallbackValue = "true",
-            description = "Create the samples and scans topics if missing (default true).")
-    private Boolean createTopics;
+            description = "Create the samples and scans topics if missing (default ${DEFAULT-VALUE}).")
+    private boolean createTopics;
 
-    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of topics this command creates (default 6).")
-    private Integer partitions;
+    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of topics this command creates (default ${DEFAULT-VALUE}).")
+    private int partitions;
 
-    @Option(names = "--replication-factor", paramLabel = "N", description = "Replication factor of topics it creates (default 1).")
-    private Short replicationFactor;
+    @Option(names = "--replication-factor", paramLabel = "N",
+            description = "Replication factor of topics it creates (default ${DEFAULT-VALUE}).")
+    private short replicationFactor;
 
     @Mixin
     private MetricsOptions metrics = new MetricsOptions();
@@ -325,8 +328,7 @@ public final class CollectCommand implements Callable<Integer> {
     }
 
     Plan plan() throws java.io.IOException {
-        CollectConfig config = configFile == null ? null : CollectConfig.read(configFile);
-        Settings s = new Settings(config == null ? Map.of() : config.settings());
+        CollectConfig config = ((CollectDefaults) spec.defaultValueProvider()).config(configFile);
         List<VmSource> sources = new ArrayList<>();
         if (config != null) {
             sources.addAll(config.vms());
@@ -338,39 +340,32 @@ public final class CollectCommand implements Callable<Integer> {
             throw new IllegalArgumentException("nothing to collect: give --source and its VMs, or --config with vm lines");
         }
         CollectConfig.checkOneSampleSourcePerVm(sources);
+        // The checks of the settings the collector does not check itself (CollectorSettings does its own).
+        CollectConfigTable.check(CollectConfigTable.BUFFER_MB, bufferMb);
+        CollectConfigTable.check(CollectConfigTable.SPEED, speed);
+        CollectConfigTable.check(CollectConfigTable.SCAN_PERIOD, scanPeriodMs);
+        CollectConfigTable.check(CollectConfigTable.CHUNK_PAGES, chunkPages);
+        CollectConfigTable.check(CollectConfigTable.PARTITIONS, partitions);
+        CollectConfigTable.check(CollectConfigTable.REPLICATION_FACTOR, replicationFactor);
         CollectorSettings.Builder b = CollectorSettings.builder()
-                .bootstrapServers(orFromFile(cluster::bootstrapServers, s, "bootstrap-servers"))
-                .schemaRegistryUrl(orFromFile(cluster::schemaRegistryUrl, s, "schema-registry"))
-                .security(cluster.clientConfigFile() == null && s.str("client-config", null) != null
-                        ? ClientSecurity.load(Path.of(s.str("client-config", null))) : cluster.security())
-                .maxBatchSamples(s.integer("batch-samples", batchSamples, 4096))
-                .lingerMs(s.lng("linger-ms", lingerMs, 200))
-                .bufferBytes((long) (s.dbl("buffer-mb", bufferMb, 64) * 1024 * 1024))
-                .compression(s.str("compression", compression) == null ? "zstd" : s.str("compression", compression))
-                .deliveryTimeoutMs((int) s.duration("delivery-timeout", deliveryTimeout, Duration.ofMinutes(5)).toMillis())
-                .prefilterRate(s.dbl("prefilter-rate", prefilterRate, 1.0))
-                .scanBufferShare(s.dbl("scan-buffer-share", scanBufferShare, CollectorSettings.DEFAULT_SCAN_BUFFER_SHARE))
-                .scanEncoding(s.str("scan-encoding", scanEncoding) == null ? CollectorSettings.DEFAULT_SCAN_ENCODING
-                        : s.str("scan-encoding", scanEncoding))
-                .metricsIntervalMs(s.duration("metrics-interval", metricsInterval, Duration.ofSeconds(10)).toMillis());
-        String hostName = s.str("host", host);
-        if (hostName != null) {
-            b.host(hostName);
+                .bootstrapServers(cluster.bootstrapServers())
+                .schemaRegistryUrl(cluster.schemaRegistryUrl())
+                .security(cluster.security())
+                .maxBatchSamples(batchSamples)
+                .lingerMs(lingerMs)
+                .bufferBytes(CollectorSettings.bytesOfMb(bufferMb))
+                .compression(compression)
+                .deliveryTimeoutMs((int) deliveryTimeout.toMillis())
+                .prefilterRate(prefilterRate)
+                .scanBufferShare(scanBufferShare)
+                .scanEncoding(scanEncoding)
+                .metricsIntervalMs(metricsInterval.toMillis());
+        if (host != null) {
+            b.host(host);
         }
-        double spd = s.dbl("speed", speed, 1.0);
-        if (!(spd > 0) || Double.isInfinite(spd)) {
-            throw new IllegalArgumentException("--speed must be a positive factor, got " + spd);
-        }
-        SourceWiring.Defaults defaults = SourceWiring.defaults(rate, spd,
-                s.integer("scan-period", scanPeriodMs, 1000), s.integer("chunk-pages", chunkPages, 32_768),
-                s.str("ept-device", eptDevice), s.str("idle-bitmap", idleBitmap));
-        Duration runFor = s.duration("duration", duration, null);
-        if (runFor != null && runFor.isZero()) {
-            runFor = null;
-        }
-        return new Plan(b.build(), List.copyOf(sources), defaults, runFor, s.bool("create-topics", createTopics, true),
-                s.integer("partitions", partitions, 6), (short) s.integer("replication-factor",
-                replicationFactor == null ? null : replicationFactor.intValue(), 1));
+        SourceWiring.Defaults defaults = new SourceWiring.Defaults(rate, speed, scanPeriodMs, chunkPages, eptDevice, idleBitmap);
+        Duration runFor = duration == null || duration.isZero() ? null : duration;
+        return new Plan(b.build(), List.copyOf(sources), defaults, runFor, createTopics, partitions, replicationFactor);
     }
 
     /** The VM sources the command-line options describe. */
@@ -463,19 +458,6 @@ public final class CollectCommand implements Callable<Integer> {
         }
     }
 
-    /** The option (or its environment default); else the config file's setting; else the option's error. */
-    private static String orFromFile(java.util.function.Supplier<String> option, Settings s, String key) {
-        try {
-            return option.get();
-        } catch (IllegalArgumentException missing) {
-            String v = s.str(key, null);
-            if (v == null || v.isBlank()) {
-                throw missing;
-            }
-            return v.strip();
-        }
-    }
-
     private static void createTopics(CollectorSettings settings, int partitions, short replicationFactor)
             throws InterruptedException {
         Map<String, Object> adminConfig = settings.security().kafkaClientProperties(settings.bootstrapServers());
@@ -485,73 +467,6 @@ public final class CollectCommand implements Callable<Integer> {
         } catch (KafkaException | IllegalStateException e) {
             throw new IllegalStateException("cannot create the topics on Kafka at " + settings.bootstrapServers() + ": "
                     + e.getMessage() + " (set --bootstrap-servers or KAFKA_BOOTSTRAP_SERVERS, or --no-create-topics)", e);
-        }
-    }
-
-    /** Command-line values win over config-file settings, which win over defaults. */
-    private static final class Settings {
-        private final Map<String, String> file;
-
-        Settings(Map<String, String> file) {
-            this.file = file;
-        }
-
-        String str(String key, String option) {
-            return option != null ? option : file.get(key);
-        }
-
-        int integer(String key, Integer option, int dflt) {
-            return (int) lng(key, option == null ? null : option.longValue(), dflt);
-        }
-
-        long lng(String key, Long option, long dflt) {
-            if (option != null) {
-                return option;
-            }
-            String v = file.get(key);
-            try {
-                return v == null ? dflt : Long.parseLong(v.replace("_", ""));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("config setting " + key + " must be an integer, got '" + v + "'");
-            }
-        }
-
-        double dbl(String key, Double option, double dflt) {
-            if (option != null) {
-                return option;
-            }
-            String v = file.get(key);
-            try {
-                return v == null ? dflt : Double.parseDouble(v.replace("_", ""));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("config setting " + key + " must be a number, got '" + v + "'");
-            }
-        }
-
-        boolean bool(String key, Boolean option, boolean dflt) {
-            if (option != null) {
-                return option;
-            }
-            String v = file.get(key);
-            if (v == null) {
-                return dflt;
-            }
-            if (!v.equals("true") && !v.equals("false")) {
-                throw new IllegalArgumentException("config setting " + key + " must be true or false, got '" + v + "'");
-            }
-            return Boolean.parseBoolean(v);
-        }
-
-        Duration duration(String key, Duration option, Duration dflt) {
-            if (option != null) {
-                return option;
-            }
-            String v = file.get(key);
-            try {
-                return v == null ? dflt : DurationConverter.parse(v);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("config setting " + key + ": " + e.getMessage());
-            }
         }
     }
 }

@@ -1,10 +1,10 @@
 package io.tierscope.collector;
 
+import io.tierscope.cli.ConfigCheck;
 import io.tierscope.cli.NearestKey;
 import io.tierscope.collector.linux.IdlePageTracker;
 import io.tierscope.nativeaccess.EptSampleAbi;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 import org.apache.kafka.common.config.ConfigDef;
@@ -118,15 +118,7 @@ public final class CollectConfigTable {
      * @throws IllegalArgumentException one line naming the option: "--KEY must be RANGE, got VALUE"
      */
     public static <T> T check(String key, T value) {
-        ConfigDef.ConfigKey def = keyOf(key);
-        if (def.validator != null) {
-            try {
-                def.validator.ensureValid(key, value);
-            } catch (ConfigException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-            }
-        }
-        return value;
+        return ConfigCheck.ensure(DEFINITION, key, value);
     }
 
     /**
@@ -183,36 +175,11 @@ public final class CollectConfigTable {
 
     /** A range check whose message names the option, as every other numeric option's does. */
     private static ConfigDef.Validator check(Predicate<Object> ok, String range) {
-        return new ConfigDef.Validator() {
-            @Override
-            public void ensureValid(String name, Object value) {
-                if (value != null && !ok.test(value)) {
-                    throw new ConfigException("--" + name + " must be " + range + ", got " + value);
-                }
-            }
-
-            @Override
-            public String toString() {
-                return range;
-            }
-        };
+        return ConfigCheck.that("--", ok, range);
     }
 
     private static ConfigDef.Validator oneOf(String... values) {
-        List<String> allowed = List.of(values);
-        return new ConfigDef.Validator() {
-            @Override
-            public void ensureValid(String name, Object value) {
-                if (value != null && !allowed.contains(value.toString())) {
-                    throw new ConfigException("--" + name + " must be " + String.join(" or ", allowed) + ", got '" + value + "'");
-                }
-            }
-
-            @Override
-            public String toString() {
-                return String.join(", ", allowed);
-            }
-        };
+        return ConfigCheck.oneOf("--", values);
     }
 
     private static ConfigDef.Validator duration() {

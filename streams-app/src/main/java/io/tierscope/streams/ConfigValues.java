@@ -56,4 +56,18 @@ public final class ConfigValues {
         table.configKeys().forEach((key, def) -> out.put(key, String.valueOf(def.defaultValue)));
         return out;
     }
+
+    /** A table as markdown: key, default, meaning; every line starts with {@code indent} (a list item's, or ""). */
+    public static String markdown(ConfigDef table, String indent) {
+        StringBuilder out = new StringBuilder(indent + "| key | default | meaning |\n" + indent + "|---|---|---|\n");
+        table.configKeys().forEach((key, def) -> {
+            Object value = def.defaultValue;
+            String text = value instanceof Double d && d == Math.rint(d) && !d.isInfinite() ? Long.toString(d.longValue())
+                    : String.valueOf(value);
+            out.append(indent).append("| `").append(key).append("` | ")
+                    .append(def.type == ConfigDef.Type.STRING ? "`" + text + "`" : text)
+                    .append(" | ").append(def.documentation).append(" |\n");
+        });
+        return out.toString();
+    }
 }

@@ -4,7 +4,6 @@ import io.tierscope.streams.heat.HeatConfig;
 import io.tierscope.streams.mrc.MrcSettings;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
  * The streams app's {@code tierscope.*} settings as one Kafka {@link ConfigDef}: key, type, default,
@@ -34,14 +33,7 @@ public final class StreamsConfigTable {
 
     /** The README's table (two-space indented, inside its list item). */
     public static String markdown() {
-        StringBuilder out = new StringBuilder("  | key | default | meaning |\n  |---|---|---|\n");
-        DEFINITION.configKeys().forEach((key, def) -> {
-            String value = String.valueOf(def.defaultValue);
-            out.append("  | `").append(key).append("` | ")
-                    .append(def.type == Type.STRING ? "`" + value + "`" : value)
-                    .append(" | ").append(def.documentation).append(" |\n");
-        });
-        return out.toString();
+        return ConfigValues.markdown(DEFINITION, "  ");
     }
 
     /** Prints {@link #markdown()}: paste it between the README's streams-config markers. */

@@ -1,23 +1,25 @@
 package io.tierscope.streams.heat;
 
-import io.tierscope.analytics.heat.HeatBitmaps;
-import io.tierscope.schemas.SampleCodec;
+import io.tierscope.analytics.heat.SampledPeriod;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.Arrays;
 
 /**
- * The open sampling period of one VM when samples drive heat ("heat-sample-periods" store): the
- * distinct pages sampled so far, each as {@code gfn << 1 | written}, sorted. When the period
- * closes they become each chunk's accessed and dirty bitmaps for that period (US 9,063,866 B1
- * runs its FSM on one bit per page per period; a sampled page counts as accessed, a sample with
- * the write bit as written, kvm-ept-sample's xwr layout).
+ * The open sampling period of one VM when samples drive heat, as the "heat-sample-periods" store
+ * keeps it: the period's index and its distinct sampled pages ({@link SampledPeriod#entries}, each
+ * {@code gfn << 1 | written}, sorted). When the period closes they become each chunk's accessed and
+ * dirty bitmaps for that period (US 9,063,866 B1 runs its FSM on one bit per page per period; a
+ * sampled page counts as accessed, a sample with the write bit as written, kvm-ept-sample's xwr
+ * layout); {@link SampledPeriod} does that, as it does for the simulator.
  */
 final class SamplePeriod {
     private static final byte VERSION = 1;
+    /** The entries carry no chunk size; bitmaps are cut with the caller's. */
+    private static final int ANY_CHUNK = 1;
 
     final long index;
     private final long[] pages;
+    /** The pages cut into chunks of the size last asked for (one per period close, not one per chunk). */
+    private SampledPeriod chunked;
 
     private SamplePeriod(long index, long[] pages) {
         this.index = index;
@@ -30,25 +32,9 @@ final class SamplePeriod {
 
     /** This period with the samples of {@code batch} (packed, SampleCodec layout) added. */
     SamplePeriod with(ByteBuffer packedSamples, int count) {
-        ByteBuffer in = packedSamples.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        long[] merged = Arrays.copyOf(pages, pages.length + count);
-        for (int i = 0; i < count; i++) {
-            long packed = in.getLong();
-            int written = (SampleCodec.xwr(packed) & SampleCodec.WRITE) != 0 ? 1 : 0;
-            merged[pages.length + i] = SampleCodec.gfn(packed) << 1 | written;
-        }
-        Arrays.sort(merged);
-        int distinct = 0;
-        for (int i = 0; i < merged.length; i++) {
-            if (distinct == 0 || merged[distinct - 1] != merged[i]) {
-                merged[distinct++] = merged[i];
-            }
-        }
-        return new SamplePeriod(index, Arrays.copyOf(merged, distinct));
-    }
-
-    int distinctEntries() {
-        return pages.length;
+        SampledPeriod period = SampledPeriod.ofEntries(ANY_CHUNK, pages);
+        period.addPacked(packedSamples, count);
+        return new SamplePeriod(index, period.entries());
     }
 
     /**
@@ -56,44 +42,19 @@ final class SamplePeriod {
      * {@code chunkPages} pages each; all zero when nothing was sampled there.
      */
     byte[][] bitmaps(long chunkIndex, int chunkPages) {
-        byte[][] out = {new byte[HeatBitmaps.bytesFor(chunkPages)], new byte[HeatBitmaps.bytesFor(chunkPages)]};
-        long first = chunkIndex * chunkPages;
-        int at = lowerBound(first << 1);
-        for (int i = at; i < pages.length && (pages[i] >>> 1) < first + chunkPages; i++) {
-            int page = (int) ((pages[i] >>> 1) - first);
-            HeatBitmaps.set(out[0], page);
-            if ((pages[i] & 1) != 0) {
-                HeatBitmaps.set(out[1], page);
-            }
-        }
-        return out;
+        return chunked(chunkPages).bitmaps(chunkIndex);
     }
 
     /** Chunk indexes with at least one sampled page, ascending. */
     long[] sampledChunks(int chunkPages) {
-        long[] out = new long[pages.length];
-        int n = 0;
-        for (long entry : pages) {
-            long chunk = (entry >>> 1) / chunkPages;
-            if (n == 0 || out[n - 1] != chunk) {
-                out[n++] = chunk;
-            }
-        }
-        return Arrays.copyOf(out, n);
+        return chunked(chunkPages).sampledChunks();
     }
 
-    private int lowerBound(long key) {
-        int lo = 0;
-        int hi = pages.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (pages[mid] < key) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
+    private SampledPeriod chunked(int chunkPages) {
+        if (chunked == null || chunked.pagesIn(0) != chunkPages) {
+            chunked = SampledPeriod.ofEntries(chunkPages, pages);
         }
-        return lo;
+        return chunked;
     }
 
     byte[] toBytes() {

@@ -26,17 +26,23 @@ public final class SampledPeriod {
     private int size;
     private boolean sorted = true;
     private long samples;
+    /**
+     * For a VM of known size, samples set bits here ({@code gfn << 1 | written}) and the entries are
+     * read off in order when needed: no sort, and repeats cost nothing (a period may hold millions).
+     */
+    private long[] seen;
 
     /**
      * @param chunkPages pages per chunk as the topology splits the VM (the last chunk may be shorter)
      * @param vmPages    pages of the VM; samples at or past this gfn are rejected
      */
     public SampledPeriod(int chunkPages, long vmPages) {
-        this(chunkPages, vmPages, new long[16], 0);
+        this(chunkPages, vmPages, new long[0], 0);
         long chunks = (vmPages + chunkPages - 1) / chunkPages;
-        if (chunks > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException(vmPages + " pages in chunks of " + chunkPages + " are too many chunks");
+        if (chunks > Integer.MAX_VALUE - 8 || vmPages > (long) Integer.MAX_VALUE * 32) {
+            throw new IllegalArgumentException(vmPages + " pages in chunks of " + chunkPages + " are too many");
         }
+        this.seen = new long[(int) ((2 * vmPages + 63) / 64)];
     }
 
     private SampledPeriod(int chunkPages, long vmPages, long[] entries, int size) {
@@ -77,18 +83,27 @@ public final class SampledPeriod {
             throw new IllegalArgumentException("sample gfn " + gfn + " (xwr " + xwr + ") is outside the VM's "
                     + vmPages + " pages");
         }
+        long entry = gfn << 1 | ((xwr & WRITE) != 0 ? 1 : 0);
+        samples++;
+        if (seen != null) {
+            if ((seen[(int) (entry >>> 6)] & 1L << entry) == 0) {
+                seen[(int) (entry >>> 6)] |= 1L << entry;
+                sorted = false;
+            }
+            return;
+        }
         if (size == entries.length) {
-            normalize(); // duplicates go first: the array grows with distinct pages, not with samples
+            if (size >= 1 << 16) {
+                normalize(); // past 64 Ki entries, repeats go first: the array grows with distinct pages
+            }
             if (size >= entries.length / 2) {
                 entries = Arrays.copyOf(entries, Math.max(16, entries.length * 2));
             }
         }
-        long entry = gfn << 1 | ((xwr & WRITE) != 0 ? 1 : 0);
         if (size > 0 && entries[size - 1] >= entry) {
             sorted = false;
         }
         entries[size++] = entry;
-        samples++;
     }
 
     /** Records {@code count} samples from parallel arrays. */
@@ -159,7 +174,7 @@ public final class SampledPeriod {
 
     /** Accessed bitmap of the chunk for this period (all zero when nothing was sampled there). */
     public byte[] accessed(long chunkIndex) {
-        return bitmaps(chunkIndex)[0];
+        return bitmap(chunkIndex, false);
     }
 
     /**
@@ -168,20 +183,22 @@ public final class SampledPeriod {
      * {@link ChunkHeat#apply} then instead of this.
      */
     public byte[] dirty(long chunkIndex) {
-        return bitmaps(chunkIndex)[1];
+        return bitmap(chunkIndex, true);
     }
 
     /** Accessed (row 0) and dirty (row 1) bitmaps of chunk {@code chunkIndex} for this period; all zero when unsampled. */
     public byte[][] bitmaps(long chunkIndex) {
+        return new byte[][] {bitmap(chunkIndex, false), bitmap(chunkIndex, true)};
+    }
+
+    private byte[] bitmap(long chunkIndex, boolean written) {
         normalize();
         int pages = pagesIn(chunkIndex);
-        byte[][] out = {new byte[HeatBitmaps.bytesFor(pages)], new byte[HeatBitmaps.bytesFor(pages)]};
+        byte[] out = new byte[HeatBitmaps.bytesFor(pages)];
         long first = baseGfn(chunkIndex);
         for (int i = lowerBound(first << 1); i < size && (entries[i] >>> 1) < first + pages; i++) {
-            int page = (int) ((entries[i] >>> 1) - first);
-            HeatBitmaps.set(out[0], page);
-            if ((entries[i] & 1) != 0) {
-                HeatBitmaps.set(out[1], page);
+            if (!written || (entries[i] & 1) != 0) {
+                HeatBitmaps.set(out, (int) ((entries[i] >>> 1) - first));
             }
         }
         return out;
@@ -221,6 +238,19 @@ public final class SampledPeriod {
     /** Sorts the entries and drops repeats. */
     private void normalize() {
         if (sorted) {
+            return;
+        }
+        sorted = true;
+        if (seen != null) {
+            size = 0;
+            for (int w = 0; w < seen.length; w++) {
+                for (long bits = seen[w]; bits != 0; bits &= bits - 1) {
+                    if (size == entries.length) {
+                        entries = Arrays.copyOf(entries, Math.max(16, entries.length * 2));
+                    }
+                    entries[size++] = (long) w << 6 | Long.numberOfTrailingZeros(bits);
+                }
+            }
             return;
         }
         Arrays.sort(entries, 0, size);

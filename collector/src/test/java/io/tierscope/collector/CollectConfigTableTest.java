@@ -20,6 +20,7 @@ class CollectConfigTableTest {
     void fileValuesAreParsedToTheirTypeAndCheckedNamingTheOption() {
         assertEquals(1024.0, CollectConfigTable.parse(CollectConfigTable.BUFFER_MB, " 1_024 "));
         assertEquals(false, CollectConfigTable.parse(CollectConfigTable.CREATE_TOPICS, "false"));
+        assertEquals("LZ4", CollectConfigTable.parse(CollectConfigTable.COMPRESSION, "LZ4"), "as the option, any case");
         assertMessage("buffer-mb must be a number, got 'lots'", CollectConfigTable.BUFFER_MB, "lots");
         assertMessage("partitions must be an integer, got '1.5'", CollectConfigTable.PARTITIONS, "1.5");
         assertMessage("create-topics must be true or false, got 'yes'", CollectConfigTable.CREATE_TOPICS, "yes");

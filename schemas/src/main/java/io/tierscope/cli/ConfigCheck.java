@@ -1,6 +1,7 @@
 package io.tierscope.cli;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Predicate;
 import org.apache.kafka.common.config.ConfigDef;
@@ -35,13 +36,13 @@ public final class ConfigCheck {
         };
     }
 
-    /** One of {@code values} (exactly as written). */
+    /** One of {@code values}, in any case (the settings lower-case what they are given). */
     public static ConfigDef.Validator oneOf(String name, String... values) {
         List<String> allowed = List.of(values);
         return new ConfigDef.Validator() {
             @Override
             public void ensureValid(String key, Object value) {
-                if (value != null && !allowed.contains(value.toString())) {
+                if (value != null && !allowed.contains(value.toString().toLowerCase(Locale.ROOT))) {
                     throw new ConfigException(name + key + " must be " + String.join(" or ", allowed) + ", got '" + value + "'");
                 }
             }

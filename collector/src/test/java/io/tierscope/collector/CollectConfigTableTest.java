@@ -1,6 +1,7 @@
 package io.tierscope.collector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.tierscope.cli.GeneratedDocs;
@@ -28,6 +29,15 @@ class CollectConfigTableTest {
         assertMessage("--compression must be zstd or lz4 or snappy or gzip or none, got 'zip'", CollectConfigTable.COMPRESSION, "zip");
         assertMessage("--delivery-timeout: 'soon' is not a duration (e.g. 250ms, 90s, 5m, 1h)",
                 CollectConfigTable.DELIVERY_TIMEOUT, "soon");
+    }
+
+    @Test
+    void everySettingIsAnOptionOfCollectThatDefaultsFromTheTable() {
+        picocli.CommandLine.Model.CommandSpec spec =
+                new picocli.CommandLine(new io.tierscope.collector.cli.CollectCommand()).getCommandSpec();
+        for (String key : CollectConfigTable.DEFINITION.names()) {
+            assertNotNull(spec.findOption("--" + key), "collect has no option --" + key);
+        }
     }
 
     @Test

@@ -93,7 +93,7 @@ class SnapshotFixturesTest {
     }
 
     private static void feed(MrcEngine e, int from, int to) {
-        long[] trace = trace(to);
+        long[] trace = SnapshotPropertiesTest.fixtureTrace(to); // the format-1 fixtures' trace
         for (int i = from; i < to; i++) {
             e.setClock(i);
             e.accept(trace[i]);
@@ -101,17 +101,6 @@ class SnapshotFixturesTest {
                 e.closeWindow();
             }
         }
-    }
-
-    /** The format-1 fixtures' trace (see {@link SnapshotPropertiesTest}). */
-    private static long[] trace(int n) {
-        long[] trace = new long[n];
-        long x = 1;
-        for (int i = 0; i < n; i++) {
-            x = x * 6364136223846793005L + 1442695040888963407L;
-            trace[i] = ((x >>> 33) % 3000) * ((x >>> 20) % 3) / 2;
-        }
-        return trace;
     }
 
     private static byte[] resource(String name) {

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>State: {@link #ENGINES_STORE} (vmId -> engine, a {@link SnapshotOnCommitStore}: the live engines,
  * their snapshots changelogged once per commit) and {@link #WINDOWS_STORE} (vmId -> {@link VmWindow}),
- * both written after every batch: under exactly-once only what the stores hold at a commit survives a
+ * both updated after every batch: under exactly-once only what the stores hold at a commit survives a
  * crash, and the engine store writes each changed engine's snapshot in the commit's transaction. It holds
  * at most {@link MrcSettings#cachedEngines()} live engines (the least recently used one is written if
  * changed, then dropped), so heap does not grow with the VMs of a task; the others are decoded lazily.

@@ -453,6 +453,19 @@ class MrcTopologyTest {
         }
     }
 
+    /** With one live engine per task, every other VM's engine comes back from its committed snapshot: same outputs. */
+    @Test
+    void aCacheOfOneEngineGivesTheSameCurvesAsEnginesKeptLive(@TempDir Path a, @TempDir Path b) {
+        Run live = new Run(sampledDecayed(), a);
+        workload().forEach(live::send);
+        MrcSettings oneCached = new MrcSettings(MrcConfig.fixedSize(200).withDecay(0.5), CurveKind.DECAYED,
+                MrcSettings.DEFAULT_IDLE_RETENTION_MS, 1);
+        Run reloaded = new Run(config("rw", oneCached), b);
+        workload().forEach(reloaded::send);
+        assertEquals(1, engineStore(reloaded).liveCount());
+        assertSameOutputs(live.history.readKeyValuesToList(), reloaded.history.readKeyValuesToList());
+    }
+
     /** Equal record for record; a failure names the first difference briefly (the records are long). */
     private static void assertSameOutputs(List<KeyValue<String, MissRatioCurve>> expected,
                                           List<KeyValue<String, MissRatioCurve>> got) {

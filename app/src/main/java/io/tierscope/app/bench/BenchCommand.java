@@ -489,7 +489,7 @@ public final class BenchCommand implements Callable<Integer> {
                 latency.put(topic.topicName(), StepResult.Percentiles.of(arrivals.stream().filter(a -> a.topic() == topic)
                         .mapToLong(OutputLatency.Arrival::latencyMs).toArray()));
             }
-            // Bounded lag: whatever the step's start cost (a collector's start-up burst, the topology's first records),
+            // Bounded lag: whatever the step's start cost (JIT, the topology's first records),
             // the streams app has caught up to within the bound by the step's end.
             boolean keptUp = lastLagSeconds <= maxLagSeconds;
             StepResult result = new StepResult(step + 1, perVm, pagesPerVm, offered, published, Math.min(published, processed),
@@ -566,6 +566,11 @@ public final class BenchCommand implements Callable<Integer> {
         for (StepResult r : results) {
             StringBuilder line = new StringBuilder("step " + r.step() + " CPU per sample:");
             r.processes().forEach((name, f) -> line.append(String.format(Locale.ROOT, " %s %.2f us", name, r.cpuMicrosPerSample(f))));
+            if (r.scanPagesPerS() > 0) {
+                line.append("; per scan page:");
+                r.processes().forEach((name, f) -> line.append(String.format(Locale.ROOT, " %s %.1f ns", name,
+                        r.cpuNanosPerScanPage(f))));
+            }
             out.println(line);
         }
         StepResult best = sustainedStep(results);

@@ -100,6 +100,7 @@ record StepResult(int step, double ratePerVm, long footprintPages, double offere
             figures.put("cpu_cores", round(f.cpuCores()));
             // CPU time per sample: what a core buys, whatever share of the cores other work took.
             figures.put("cpu_us_per_sample", number(cpuMicrosPerSample(f)));
+            figures.put("cpu_ns_per_scan_page", number(cpuNanosPerScanPage(f)));
             figures.put("rss_mib", round(f.rssMiB()));
             figures.put("peak_rss_mib", round(f.peakRssMiB()));
             procs.put(name, figures);
@@ -111,6 +112,11 @@ record StepResult(int step, double ratePerVm, long footprintPages, double offere
     /** A process's CPU microseconds per sample processed in the step (NaN when none was). */
     double cpuMicrosPerSample(ProcessFigures f) {
         return processedSamplesPerS <= 0 ? Double.NaN : f.cpuCores() / processedSamplesPerS * 1e6;
+    }
+
+    /** A process's CPU nanoseconds per A/D-scan page published in the step (NaN when none was): the scan ramp's cost. */
+    double cpuNanosPerScanPage(ProcessFigures f) {
+        return scanPagesPerS <= 0 ? Double.NaN : f.cpuCores() / scanPagesPerS * 1e9;
     }
 
     static double round(double v) {

@@ -70,6 +70,7 @@ class BenchIT {
             JsonNode p = step.get("processes").get(process);
             assertTrue(p.get("cpu_cores").asDouble() >= 0 && p.get("cpu_cores").asDouble() <= 64, process + ": " + p);
             assertTrue(p.get("peak_rss_mib").asDouble() > 10, process + ": " + p);
+            assertTrue(p.has("cpu_ns_per_scan_page"), process + ": " + p);
         }
         assertTrue(root.get("samples_published").asLong() > 10_000, root.toString());
         // The README table's bytes per sample, per step: the raw-samples topic's and the changelogs' growth.

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +59,7 @@ public final class Collector implements AutoCloseable {
     private final List<SampleFeed> feeds = new ArrayList<>();
     private final List<ScanSource> scanSources = new ArrayList<>();
     /** Opened by the producer's first answer: paced feeds start their clocks then (see SamplePump). */
-    private final java.util.concurrent.CountDownLatch producerAnswered = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch producerAnswered = new CountDownLatch(1);
     private Thread senderThread;
     private ScheduledExecutorService reporter;
     private volatile Consumer<String> reportSink = LOG::info;

@@ -162,10 +162,10 @@ class SimulateCommandTest {
     }
 
     private static Simulation.Result simulate(String fleet, long seed) {
-        Simulation.Settings s = new Simulation.Settings(0, 256, 1000, 20_000, 0.05, 8, 0.1, 1, 8, 1, true, seed);
+        Simulation.Settings s = new Simulation.Settings(0, 256, 1000, 20_000, 0.05, 8, 0.1, 1, 8, 1, true, seed, 8, 0.15, 1);
         List<VmSource> vms = SyntheticFleets.of(fleet, seed, 2048, 20_000, 12);
         long pages = vms.stream().mapToLong(VmSource::pages).sum();
-        s = new Simulation.Settings(pages / 10, 256, 1000, 20_000, 0.05, 8, 0.1, 1, 8, 1, true, seed);
+        s = new Simulation.Settings(pages / 10, 256, 1000, 20_000, 0.05, 8, 0.1, 1, 8, 1, true, seed, 8, 0.15, 1);
         return Simulation.run(vms, s, List.of(2.0));
     }
 }

@@ -23,7 +23,8 @@ public final class SampledCounts {
     public static final int MAX_PER_PERIOD = MAX / UNIT;
     /**
      * Half-life in sampling periods, chosen in the simulator on seed 1 at its table's settings among
-     * 4, 8, 16 and 32 (docs/tiering.md, "Sampled access counts").
+     * 4, 8, 16 and 32 (docs/tiering.md, "Sampled access counts"). Not a setting: the planner's margins
+     * assume the streams app's half-life.
      */
     public static final double DEFAULT_HALF_LIFE_PERIODS = 8;
 

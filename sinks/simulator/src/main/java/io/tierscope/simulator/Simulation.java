@@ -58,6 +58,11 @@ final class Simulation {
     }
 
     static Result run(List<VmSource> vms, Settings settings, List<Double> extraHalfLives) {
+        return run(vms, settings, extraHalfLives, null);
+    }
+
+    /** As above with only the policies named in {@code only} (null: all), e.g. for a test that compares two. */
+    static Result run(List<VmSource> vms, Settings settings, List<Double> extraHalfLives, java.util.Set<String> only) {
         Fleet fleet = new Fleet(vms, settings.capacityPages(), settings.budgetPagesPerPeriod(), settings.accessesPerPeriod());
         TemperatureModel model = model(settings, settings.halfLifePeriods());
         List<Policy> policies = new ArrayList<>();
@@ -77,6 +82,9 @@ final class Simulation {
             policies.add(Policies.Tierscope.planner("tierscope-fsm-h" + format(h), fleet, new HeatMemoryScore(h),
                     settings.toleranceRatio(), settings.heatScoreGap()));
             policies.add(counted("tierscope-counts-h" + format(h), fleet, settings, h));
+        }
+        if (only != null) {
+            policies.removeIf(p -> !only.contains(p.name));
         }
         int n = fleet.vmCount();
         boolean[][] touched = new boolean[n][];

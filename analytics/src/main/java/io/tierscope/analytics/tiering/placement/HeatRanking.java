@@ -15,10 +15,16 @@ import io.tierscope.analytics.heat.SampledCounts;
  * the hysteresis is {@link #countPlanner}'s.
  */
 public final class HeatRanking {
-    /** Counts: a swap needs this difference in sampled accesses per period at steady state (chosen in the simulator). */
+    /**
+     * Counts: a swap needs this difference in sampled accesses per period at steady state (the simulator's
+     * temperature rows' gap, kept).
+     */
     public static final double DEFAULT_COUNT_GAP_PER_PERIOD = 0.15;
-    /** Counts: ... and this many standard deviations of the counts' Poisson noise (chosen in the simulator). */
-    public static final double DEFAULT_COUNT_NOISE_SIGMAS = 1;
+    /**
+     * Counts: ... and this many standard deviations of the counts' Poisson noise: chosen in the simulator on
+     * seed 1 among 0, 1 and 2 (with half-lives 4, 8, 16, 32; docs/tiering.md, "Sampled access counts").
+     */
+    public static final double DEFAULT_COUNT_NOISE_SIGMAS = 2;
 
     private final float[] rankPart;
     private final byte[] guardOf;

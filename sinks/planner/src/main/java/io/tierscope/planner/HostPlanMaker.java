@@ -106,7 +106,8 @@ public final class HostPlanMaker {
         }
         long budget = migrationBudgetPages(inventory);
         // Sampled counts (sample-driven heat) have their own units and noise, so their own margins.
-        PlacementPlanner planner = counted ? HeatRanking.countPlanner(SAMPLED_COUNTS)
+        PlacementPlanner planner = counted ? HeatRanking.countPlanner(SAMPLED_COUNTS, config.toleranceRatio(),
+                HeatRanking.DEFAULT_COUNT_GAP_PER_PERIOD, HeatRanking.DEFAULT_COUNT_NOISE_SIGMAS)
                 : new PlacementPlanner(config.toleranceRatio(), config.minScoreGap(), heatScore::variance,
                 HeatMemoryScore.DEFAULT_NOISE_SIGMAS);
         HostPlacement placement = planner.plan(inventory.getFastCapacityPages(), budget, targets);

@@ -85,10 +85,4 @@ public final class HeatRanking {
                                                 double noiseSigmas) {
         return new PlacementPlanner(toleranceRatio, counts.countGap(gapPerPeriod), counts::variance, noiseSigmas);
     }
-
-    /** {@link #countPlanner} with the defaults. */
-    public static PlacementPlanner countPlanner(SampledCounts counts) {
-        return countPlanner(counts, HeatMemoryScore.DEFAULT_TOLERANCE_RATIO, DEFAULT_COUNT_GAP_PER_PERIOD,
-                DEFAULT_COUNT_NOISE_SIGMAS);
-    }
 }

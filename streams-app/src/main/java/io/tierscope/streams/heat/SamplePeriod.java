@@ -70,6 +70,7 @@ final class SamplePeriod {
         }
         return new SamplePeriod(index, Arrays.copyOf(merged, n), Arrays.copyOf(mergedCounts, n));
     }
+
     int distinctEntries() {
         return pages.length;
     }

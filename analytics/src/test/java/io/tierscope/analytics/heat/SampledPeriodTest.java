@@ -58,18 +58,4 @@ class SampledPeriodTest {
         assertThrows(IllegalArgumentException.class, () -> period.addPacked(new long[1], 2));
         assertThrows(IllegalArgumentException.class, () -> new SampledPeriod(0, 10));
     }
-
-    @Test
-    void storedEntriesTakeMoreSamplesAndRepeatsCountOnce() {
-        SampledPeriod period = SampledPeriod.ofEntries(16, new long[0]);
-        for (int i = 0; i < 100; i++) {
-            period.addPacked(new long[] {(20L << 3) | 1, (3L << 3) | 2}, 2);
-        }
-        assertArrayEquals(new long[] {3L << 1 | 1, 20L << 1}, period.entries());
-        assertArrayEquals(new long[] {0, 1}, period.sampledChunks());
-        SampledPeriod again = SampledPeriod.ofEntries(16, period.entries());
-        assertArrayEquals(bits(16, 3), again.dirty(0));
-        assertArrayEquals(bits(16, 4), again.accessed(1));
-        assertThrows(IllegalArgumentException.class, () -> SampledPeriod.ofEntries(16, new long[] {4, 2}));
-    }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,19 +26,7 @@ class MrcProgressTerminalTest {
         Path out = dir.resolve("mrc.csv");
         String terminal = TerminalRun.underPty(dir, "mrc", "--trace", trace.toString(), "--out", out.toString());
 
-        Matcher m = UPDATE.matcher(terminal);
-        int updates = 0;
-        int lastPercent = -1;
-        while (m.find()) {
-            int percent = Integer.parseInt(m.group(1));
-            assertTrue(percent >= lastPercent && percent <= 100, "percentages only grow:\n" + terminal);
-            if (updates > 0) {
-                assertTrue(m.group(2) != null || percent == 100, "an ETA from the second update on:\n" + terminal);
-            }
-            lastPercent = percent;
-            updates++;
-        }
-        assertTrue(updates >= 1, "at least one progress update:\n" + terminal);
+        TerminalRun.assertProgressUpdates(terminal, UPDATE);
         assertTrue(terminal.contains("default: 2,000,000 references"), terminal);
         // The live line is erased (spaces, then \r) before the summary, which starts a line of its own.
         assertTrue(Pattern.compile("\r +\rdefault: 2,000,000 references").matcher(terminal).find(), terminal);

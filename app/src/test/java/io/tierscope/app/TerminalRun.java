@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs {@code tierscope} in a child JVM the way a person or a script does: under a real terminal (a pty from
@@ -49,6 +51,27 @@ final class TerminalRun {
         String text = Files.readString(err);
         assertEquals(0, p.exitValue(), text);
         return text;
+    }
+
+    /**
+     * Checks the in-place progress updates in {@code terminal} that {@code update} matches (group 1: the percentage,
+     * group 2: the ETA, if any): at least one, percentages only grow, an ETA from the second on; returns how many.
+     */
+    static int assertProgressUpdates(String terminal, Pattern update) {
+        Matcher m = update.matcher(terminal);
+        int updates = 0;
+        int lastPercent = -1;
+        while (m.find()) {
+            int percent = Integer.parseInt(m.group(1));
+            assertTrue(percent >= lastPercent && percent <= 100, "percentages only grow:\n" + terminal);
+            if (updates > 0) {
+                assertTrue(m.group(2) != null || percent == 100, "an ETA from the second update on:\n" + terminal);
+            }
+            lastPercent = percent;
+            updates++;
+        }
+        assertTrue(updates >= 1, "at least one progress update:\n" + terminal);
+        return updates;
     }
 
     /** {@code accesses} uniform accesses over a million pages, one page number a line: long enough to show progress. */

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,19 +29,7 @@ class TraceConvertProgressTerminalTest {
         Path out = dir.resolve("big.csv.gz"); // compressed on the way: long enough for progress to show
         String terminal = TerminalRun.underPty(dir, "trace", "convert", "--in", in.toString(), "--out", out.toString(), "--to", "csv");
 
-        Matcher m = UPDATE.matcher(terminal);
-        int updates = 0;
-        int lastPercent = -1;
-        while (m.find()) {
-            int percent = Integer.parseInt(m.group(1));
-            assertTrue(percent >= lastPercent && percent <= 100, "percentages only grow:\n" + terminal);
-            if (updates > 0) {
-                assertTrue(m.group(2) != null || percent == 100, "an ETA from the second update on:\n" + terminal);
-            }
-            lastPercent = percent;
-            updates++;
-        }
-        assertTrue(updates >= 1, "at least one progress update:\n" + terminal);
+        TerminalRun.assertProgressUpdates(terminal, UPDATE);
         // The live line is erased (spaces, then \r) before the closing line, which starts a line of its own.
         assertTrue(Pattern.compile("\r +\rtierscope trace convert: 3,000,000 accesses, ").matcher(terminal).find(), terminal);
         assertTrue(Files.size(out) > 0);

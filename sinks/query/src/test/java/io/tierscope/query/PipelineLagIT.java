@@ -109,6 +109,17 @@ class PipelineLagIT {
                 assertEquals(6, old.lag(), "the last read is still shown");
                 assertTrue(old.stale(), "but marked stale once older than 15 s");
                 assertEquals(-1, lag.currentLagOf(group), "and the gauge does not present it as current");
+
+
+                // A read that fails keeps the last good lag on show, marked stale, with the reason.
+                admin.deleteConsumerGroups(List.of(group)).all().get();
+                clock.set(30_000);
+                lag.refresh();
+                PipelineLag.GroupLag failed = lag.snapshot().get(0);
+                assertEquals(6, failed.lag());
+                assertEquals(11_000, failed.readAtMs(), "from the last successful read");
+                assertTrue(failed.stale());
+                assertTrue(failed.error().startsWith("no committed offsets"), failed.error());
             }
         }
     }

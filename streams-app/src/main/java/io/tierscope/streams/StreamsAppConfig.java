@@ -1,22 +1,24 @@
 package io.tierscope.streams;
 
-import static io.tierscope.streams.ConfigValues.doubleValue;
 import static io.tierscope.streams.ConfigValues.longValue;
+import static io.tierscope.streams.ConfigValues.stringValue;
 
+import io.tierscope.cli.ConfigCheck;
 import io.tierscope.streams.decode.InputBounds;
 import io.tierscope.streams.heat.HeatConfig;
-import io.tierscope.analytics.mrc.CurveKnots;
-import io.tierscope.analytics.mrc.MrcConfig;
-import io.tierscope.streams.mrc.MrcAuditSettings;
 import io.tierscope.streams.mrc.MrcSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
- * The streams app's own settings (Kafka Streams' settings pass through unchanged): every key, and
- * {@link #from(Map)}, which rejects bad values with a message naming the key. Types, defaults and
- * docs of the keys are tabled in {@link StreamsConfigTable}.
+ * The streams app's settings (Kafka Streams' settings pass through unchanged): its own keys, and
+ * {@link #from(Map)}, which reads them and the keys of the settings it combines ({@link MrcSettings}
+ * owns {@code tierscope.mrc.*}, {@link HeatConfig} {@code tierscope.heat.*}), rejecting bad values
+ * with a message naming the key. {@link StreamsConfigTable} combines their tables.
  */
 public record StreamsAppConfig(Duration window, Duration grace, String accessFilter, MrcSettings mrc,
                                HeatConfig heat, InputBounds input) {
@@ -40,124 +42,22 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
      */
     public static final String INPUT_MAX_BEHIND_MS = "tierscope.input.max.behind.ms";
 
-    // Heat topology (io.tierscope.streams.heat; parsed and checked by HeatConfig).
-    /** Pages per heat chunk (store entry, PAGE_HEAT record): a multiple of 8 in [8, 65536]; scans must start on a chunk boundary. */
-    public static final String HEAT_CHUNK_PAGES = "tierscope.heat.chunk.pages";
-    /** Heat classifier: fsm5, fsm5-conservative or history-k{k}-hot{n}. */
-    public static final String HEAT_CLASSIFIER = "tierscope.heat.classifier";
-    /** Missed scan periods: "idle" (count as periods without access) or "ignore". */
-    public static final String HEAT_GAP_POLICY = "tierscope.heat.gap.policy";
-    /** Heat state of a chunk (and of a VM) without scans for this long (scan event time) is deleted. */
-    public static final String HEAT_TTL_MS = "tierscope.heat.ttl.ms";
-    /** Hottest pages listed per VM in each heat summary (0 to 1000). */
-    public static final String HEAT_SUMMARY_HOTTEST = "tierscope.heat.summary.hottest";
-    /** What drives heat: "scans" (A/D scans, default) or "samples" (sampled pages per period). */
-    public static final String HEAT_SOURCE = "tierscope.heat.source";
-    /** With samples driving heat: the period whose sampled pages count as accessed (10 ms to 1 h, default 1000). */
-    public static final String HEAT_SAMPLE_PERIOD_MS = "tierscope.heat.sample.period.ms";
-
-    // --- MRC topology (io.tierscope.streams.mrc) ---
-    /** Spatial sampling of the per-VM MRC: exact | rate:R | size:S (default size:8192). */
-    public static final String MRC_SAMPLING = "tierscope.mrc.sampling";
-    /** Temporal sampling: a page counts at most once per this many ms of event time (0 = off, the default). */
-    public static final String MRC_TEMPORAL_PERIOD_MS = "tierscope.mrc.temporal.period.ms";
-    /** The long-horizon curve published besides each window's: cumulative (default) | decayed. */
-    public static final String MRC_CURVE = "tierscope.mrc.curve";
-    /** Decayed curve: weight of the history at every window close, in (0, 1] (default 0.5). */
-    public static final String MRC_DECAY = "tierscope.mrc.decay";
-    /** Bytes per guest page, for curve sizes in bytes (default 4096). */
-    public static final String PAGE_SIZE_BYTES = "tierscope.page.size.bytes";
-    /**
-     * K, the most recently used pages whose reuses a sampled MRC engine measures exactly beside its
-     * spatial sample, 0 to 65536 (0 = plain SHARDS; default 8192).
-     */
-    public static final String MRC_HEAD_PAGES = "tierscope.mrc.head.pages";
-    /**
-     * Drop a VM's MRC state and its ingest-stats bookkeeping this long (event time) after its last window;
-     * 0 = never (default 24 h).
-     */
-    public static final String MRC_IDLE_RETENTION_MS = "tierscope.mrc.idle.retention.ms";
-    /**
-     * Most MRC engines a stream task keeps deserialized in memory (default 64; about 2.8 MiB of heap each with the
-     * default sampling, measured); the least recently used beyond are read back from the engines store when their
-     * VM sends again. Bounds heap whatever the VMs per task.
-     */
-    public static final String MRC_CACHED_ENGINES = "tierscope.mrc.cached.engines";
-    /**
-     * Most points per published MRC, 2 to 65536 (default 512), the log grid included: the sizes where the curve
-     * bends fill the rest, so linear interpolation stays within 0.002 of the engine's curve (exact: 0.0001);
-     * when they do not fit, the bound achieved is the curve's interpolationError.
-     */
-    public static final String MRC_MAX_POINTS = "tierscope.mrc.max.points";
-
-    /**
-     * Live accuracy self-check: a fraction of the VMs in [0, 1] (by a hash of the VM id) or a comma-separated
-     * list of VM ids whose sampled MRC engine gets an exact one beside it; per closed window the errors between
-     * their curves go to the MRC audit topic and the tierscope_mrc_audit_* gauges (default: none).
-     */
-    public static final String MRC_AUDIT = "tierscope.mrc.audit";
-    /** Most distinct pages an audited VM's exact engine may track; beyond, it is dropped and the audit says so. */
-    public static final String MRC_AUDIT_MAX_PAGES = "tierscope.mrc.audit.max.pages";
-
-    private static MrcSettings mrcFrom(Map<?, ?> props) {
-        MrcSettings d = MrcSettings.defaults();
-        MrcConfig engine = props.get(MRC_SAMPLING) == null ? d.engine()
-                : MrcSettings.sampling(MRC_SAMPLING, props.get(MRC_SAMPLING).toString());
-        long period = longValue(props, MRC_TEMPORAL_PERIOD_MS, 0);
-        if (period < 0) {
-            throw new IllegalArgumentException(MRC_TEMPORAL_PERIOD_MS + " must be >= 0 (0 = off), got " + period);
-        }
-        double decay = doubleValue(props, MRC_DECAY, d.engine().decay());
-        if (!(decay > 0 && decay <= 1)) {
-            throw new IllegalArgumentException(MRC_DECAY + " must be in (0, 1], got " + decay);
-        }
-        long pageSize = longValue(props, PAGE_SIZE_BYTES, d.engine().pageSize());
-        if (pageSize < 1 || pageSize > Integer.MAX_VALUE || Long.bitCount(pageSize) != 1) {
-            throw new IllegalArgumentException(PAGE_SIZE_BYTES + " must be a power of two, got " + pageSize);
-        }
-        long head = longValue(props, MRC_HEAD_PAGES, d.engine().headPages());
-        if (head < 0 || head > MrcConfig.MAX_HEAD_PAGES) {
-            throw new IllegalArgumentException(MRC_HEAD_PAGES + " must be in [0, " + MrcConfig.MAX_HEAD_PAGES + "], got " + head);
-        }
-        long retention = longValue(props, MRC_IDLE_RETENTION_MS, d.idleRetentionMs());
-        if (retention < 0) {
-            throw new IllegalArgumentException(MRC_IDLE_RETENTION_MS + " must be >= 0 (0 = forever), got " + retention);
-        }
-        long cached = longValue(props, MRC_CACHED_ENGINES, d.cachedEngines());
-        if (cached < 1 || cached > 1_000_000) {
-            throw new IllegalArgumentException(MRC_CACHED_ENGINES + " must be in [1, 1000000], got " + cached);
-        }
-        long maxPoints = longValue(props, MRC_MAX_POINTS, d.maxPoints());
-        if (maxPoints < CurveKnots.MIN_MAX_POINTS || maxPoints > CurveKnots.MAX_MAX_POINTS) {
-            throw new IllegalArgumentException(MRC_MAX_POINTS + " must be in [" + CurveKnots.MIN_MAX_POINTS + ", "
-                    + CurveKnots.MAX_MAX_POINTS + "], got " + maxPoints);
-        }
-        long auditPages = longValue(props, MRC_AUDIT_MAX_PAGES, MrcAuditSettings.DEFAULT_MAX_PAGES);
-        if (auditPages < 1 || auditPages > MrcAuditSettings.MAX_MAX_PAGES) {
-            throw new IllegalArgumentException(MRC_AUDIT_MAX_PAGES + " must be in [1, " + MrcAuditSettings.MAX_MAX_PAGES
-                    + "], got " + auditPages);
-        }
-        MrcAuditSettings audit = props.get(MRC_AUDIT) == null ? MrcAuditSettings.OFF.withMaxPages(auditPages)
-                : MrcAuditSettings.parse(MRC_AUDIT, props.get(MRC_AUDIT).toString(), auditPages);
-        return new MrcSettings(engine.withTemporalPeriod(period).withDecay(decay).withPageSize((int) pageSize)
-                        .withHeadPages((int) head),
-                props.get(MRC_CURVE) == null ? d.longCurve() : MrcSettings.longCurve(MRC_CURVE, props.get(MRC_CURVE).toString()),
-                retention, (int) cached, (int) maxPoints, audit);
-    }
-
-    // --- end MRC topology ---
+    /** The app's own keys (window, grace, access filter, input bounds): type, default, importance, doc. */
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(WINDOW_MS, Type.LONG, 60_000L, Importance.HIGH, "tumbling window of the per-VM outputs, 10 s to 1 h")
+            .define(GRACE_MS, Type.LONG, 5_000L, Importance.MEDIUM, "how long late batches still count into a window")
+            .define(ACCESS_FILTER, Type.STRING, "xwr", Importance.MEDIUM, "access types that count as references")
+            .define(INPUT_MAX_AHEAD_MS, Type.LONG, InputBounds.DEFAULT_MAX_AHEAD_MS,
+                    ConfigCheck.that("", v -> (long) v >= 1000, ">= 1000"), Importance.LOW,
+                    "a record whose event time is further ahead of the wall clock is dead-lettered (keep it at or below"
+                            + " the brokers' `message.timestamp.after.max.ms`)")
+            .define(INPUT_MAX_BEHIND_MS, Type.LONG, InputBounds.DEFAULT_MAX_BEHIND_MS,
+                    ConfigCheck.that("", v -> (long) v >= 0, ">= 0 (0 = no bound)"), Importance.LOW,
+                    "a record further behind the newest event time its task has accepted is dead-lettered; 0 = no bound"
+                            + " (replaying yesterday's trace is fine)");
 
     private static InputBounds inputFrom(Map<?, ?> props) {
-        InputBounds d = InputBounds.defaults();
-        long ahead = longValue(props, INPUT_MAX_AHEAD_MS, d.maxAheadMs());
-        if (ahead < 1000) {
-            throw new IllegalArgumentException(INPUT_MAX_AHEAD_MS + " must be >= 1000, got " + ahead);
-        }
-        long behind = longValue(props, INPUT_MAX_BEHIND_MS, d.maxBehindMs());
-        if (behind < 0) {
-            throw new IllegalArgumentException(INPUT_MAX_BEHIND_MS + " must be >= 0 (0 = no bound), got " + behind);
-        }
-        return new InputBounds(ahead, behind);
+        return new InputBounds(longValue(props, DEFINITION, INPUT_MAX_AHEAD_MS), longValue(props, DEFINITION, INPUT_MAX_BEHIND_MS));
     }
 
     public static final Duration MIN_WINDOW = Duration.ofSeconds(10);
@@ -200,17 +100,18 @@ public record StreamsAppConfig(Duration window, Duration grace, String accessFil
         return new StreamsAppConfig(window, grace, accessFilter, mrc, heat, bounds);
     }
 
+    /** Every key at its default ({@link StreamsConfigTable#DEFINITION}). */
     public static StreamsAppConfig defaults() {
-        return new StreamsAppConfig(Duration.ofSeconds(60), Duration.ofSeconds(5), "xwr");
+        return from(Map.of());
     }
 
+    /** Reads every {@code tierscope.*} key of {@code props}: the app's own, the MRC settings' and the heat settings'. */
     public static StreamsAppConfig from(Map<?, ?> props) {
-        StreamsAppConfig d = defaults();
         return new StreamsAppConfig(
-                Duration.ofMillis(longValue(props, WINDOW_MS, d.window.toMillis())),
-                Duration.ofMillis(longValue(props, GRACE_MS, d.grace.toMillis())),
-                props.get(ACCESS_FILTER) == null ? d.accessFilter : props.get(ACCESS_FILTER).toString().trim(),
-                mrcFrom(props),
+                Duration.ofMillis(longValue(props, DEFINITION, WINDOW_MS)),
+                Duration.ofMillis(longValue(props, DEFINITION, GRACE_MS)),
+                stringValue(props, DEFINITION, ACCESS_FILTER),
+                MrcSettings.from(props),
                 HeatConfig.from(props),
                 inputFrom(props));
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.tierscope.streams.mrc.MrcSettings;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,6 @@ class ConfigKeysTest {
         assertDoesNotThrow(() -> ConfigKeys.requireKnown(List.of("processing.guarantee", "max.poll.records",
                 "consumer.max.poll.records", "main.consumer.fetch.max.bytes", "restore.consumer.max.poll.records",
                 "producer.linger.ms", "admin.retries", "topic.retention.ms", "security.protocol", "ssl.truststore.location",
-                StreamsAppConfig.WINDOW_MS, StreamsAppConfig.MRC_DECAY), StreamsConfigTable.DEFINITION.names(), "--config f"));
+                StreamsAppConfig.WINDOW_MS, MrcSettings.MRC_DECAY), StreamsConfigTable.DEFINITION.names(), "--config f"));
     }
 }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.tierscope.streams.mrc.MrcSettings;
 import io.tierscope.platform.Platform;
 import io.tierscope.platform.testing.PlatformExtension;
 import io.tierscope.streams.testing.FleetInput;
@@ -161,7 +162,7 @@ class ScaleOutIT {
                 // processed in does not depend on fetch timing (or on which instance fetches).
                 "max.task.idle.ms", "5000"));
         StreamsAppConfig config = StreamsAppConfig.from(Map.of(StreamsAppConfig.WINDOW_MS, Long.toString(WINDOW_MS),
-                StreamsAppConfig.GRACE_MS, "30000", StreamsAppConfig.MRC_SAMPLING, "size:1024"));
+                StreamsAppConfig.GRACE_MS, "30000", MrcSettings.MRC_SAMPLING, "size:1024"));
         return StreamsRunner.start(props, config, platform.schemaRegistryUrl(), 3, (short) 1, Duration.ofMinutes(2));
     }
 

@@ -2,11 +2,12 @@ package io.tierscope.collector.cli;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.tierscope.cli.ClientSecurity;
 import io.tierscope.cli.ClusterCheck;
 import io.tierscope.cli.ClusterOptions;
 import io.tierscope.cli.ShutdownSignal;
 import io.tierscope.cli.StatusLine;
+import io.tierscope.collector.CollectConfigTable;
+import io.tierscope.collector.DurationConverter;
 import io.tierscope.collector.produce.Collector;
 import io.tierscope.collector.produce.CollectorSettings;
 import io.tierscope.collector.produce.CollectorMeters;
@@ -47,6 +48,7 @@ import picocli.CommandLine.Spec;
  * says how many and why, see {@link CollectVerdict}); 2 on bad arguments.
  */
 @Command(name = "collect", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        defaultValueProvider = CollectDefaults.class,
         description = {
             "Collect guest page-access samples and A/D-bit scans and publish them to Kafka.",
             "Samples go to the raw-samples topic, scans to the A/D-scans topic, keyed by VM id.",
@@ -56,7 +58,7 @@ import picocli.CommandLine.Spec;
             "  collect --source ept,idle --pid 4242 --vm prod-7 --scan-period 1000",
             "  collect --config /etc/tierscope/collect.conf"},
         footer = {"",
-            "Config file (--config): one setting or VM per line, '#' comments:",
+            "Config file (--config): one setting or VM per line, '#' comments; an option given wins:",
             "  OPTION = VALUE                    (long option without --) e.g. buffer-mb = 256,",
             "                                    client-config = /etc/tierscope/client.properties",
             "  vm <ID> <SOURCE> [key=value ...]  e.g. vm web-1 synthetic rate=5000",
@@ -72,79 +74,36 @@ public final class CollectCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--source", split = ",", paramLabel = "KIND",
-            description = "Source kinds: synthetic, trace, ept, idle, soft-dirty (comma-separated; ept,idle,soft-dirty "
-                    + "may be combined for the same --pid). Default: synthetic, unless --config names VMs.")
-    private List<String> sourceKinds = new ArrayList<>();
-
-    @Option(names = "--vm", paramLabel = "ID",
-            description = "VM id, repeatable; the i-th --vm names the i-th --trace, --pid or synthetic VM "
-                    + "(defaults: trace file name, pid-<PID>, vm-<i>).")
-    private List<String> vmIds = new ArrayList<>();
-
-    @Option(names = "--pid", paramLabel = "PID", description = "QEMU process id, repeatable (ept, idle, soft-dirty).")
-    private List<Integer> pids = new ArrayList<>();
-
-    @Option(names = "--trace", paramLabel = "FILE",
-            description = "Trace file to replay, repeatable: csv, valgrind lackey or the binary format, optionally gzipped.")
-    private List<Path> traces = new ArrayList<>();
-
-    @Option(names = "--format", paramLabel = "FMT", description = "Trace format: auto (default), csv, lackey, bin.")
-    private String format;
-
-    @Option(names = "--shape", paramLabel = "SPEC",
-            description = "Synthetic VM shape, repeatable, by position with --vm (default: a different shape per VM).")
-    private List<String> shapes = new ArrayList<>();
-
-    @Option(names = "--vms", paramLabel = "N", description = "Synthetic VMs to run when no --vm is given (default 1).")
-    private Integer syntheticVms;
-
-    @Option(names = "--rate", paramLabel = "R",
-            description = "Per VM: synthetic samples/s (default 10000), trace accesses/s (default 0 = as fast as "
-                    + "possible), ept sampling frequency in Hz (default 1000).")
-    private Double rate;
+    @Mixin
+    private VmOptions vms = new VmOptions();
 
     @Option(names = "--speed", paramLabel = "X",
-            description = "Replay speed factor on --rate for trace and synthetic sources (real time x X; default 1).")
-    private Double speed;
+            description = "Replay speed factor on --rate for trace and synthetic sources (real time x X; default ${DEFAULT-VALUE}).")
+    private double speed;
 
     @Option(names = "--duration", paramLabel = "D", converter = DurationConverter.class,
-            description = "Stop after D (250ms, 90s, 5m, 1h). Default: when every source has ended, or Ctrl-C.")
+            description = "Stop after D (250ms, 90s, 5m, 1h; 0 = no limit). Default: when every source has ended, or Ctrl-C.")
     private Duration duration;
 
-    @Option(names = "--samples", paramLabel = "N", description = "Synthetic: samples per VM before it ends (default endless).")
-    private Long samples;
-
-    @Option(names = "--seed", paramLabel = "N", description = "Synthetic: seed of the first VM, the i-th uses seed+i (default 1).")
-    private Long seed;
-
     @Option(names = "--scan-period", paramLabel = "MS",
-            description = "A/D scan period in ms for synthetic VMs and idle/soft-dirty (default 1000; 0 = no synthetic scans).")
-    private Integer scanPeriodMs;
+            description = "A/D scan period in ms for synthetic VMs and idle/soft-dirty (default ${DEFAULT-VALUE}; 0 = no synthetic scans).")
+    private int scanPeriodMs;
 
-    @Option(names = "--chunk-pages", paramLabel = "N", description = "Pages per A/D scan record for idle/soft-dirty (default 32768).")
-    private Integer chunkPages;
+    @Option(names = "--chunk-pages", paramLabel = "N", description = "Pages per A/D scan record for idle/soft-dirty (default ${DEFAULT-VALUE}).")
+    private int chunkPages;
 
-    @Option(names = "--guest-ram", paramLabel = "NAME",
-            description = "idle/soft-dirty without ept: the /proc/PID/maps mapping holding guest RAM whose path contains "
-                    + "NAME (default: the largest anonymous mapping).")
-    private String guestRam;
-
-    @Option(names = "--xwr", paramLabel = "LETTERS", description = "ept: access types to sample, letters of xwr (default rwx).")
-    private String xwr;
-
-    @Option(names = "--ept-device", paramLabel = "PATH", description = "kvm-ept-sample device (default /proc/kvm_ept_sample).")
+    @Option(names = "--ept-device", paramLabel = "PATH", description = "kvm-ept-sample device (default ${DEFAULT-VALUE}).")
     private String eptDevice;
 
-    @Option(names = "--idle-bitmap", paramLabel = "PATH", description = "Idle page bitmap (default /sys/kernel/mm/page_idle/bitmap).")
+    @Option(names = "--idle-bitmap", paramLabel = "PATH", description = "Idle page bitmap (default ${DEFAULT-VALUE}).")
     private String idleBitmap;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Many VMs per host: settings and 'vm' lines (format below).")
     private Path configFile;
 
     @Option(names = "--prefilter-rate", paramLabel = "R",
-            description = "Keep only the pages the streams app's spatial hash samples at rate R in (0,1] (default 1 = all).")
-    private Double prefilterRate;
+            description = "Keep only the pages the streams app's spatial hash samples at rate R in (0,1] (default ${DEFAULT-VALUE} = all).")
+    private double prefilterRate;
 
     @Mixin
     private ClusterOptions cluster;
@@ -152,47 +111,48 @@ public final class CollectCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "NAME", description = "Host name written into every record (default: this host's name).")
     private String host;
 
-    @Option(names = "--batch-samples", paramLabel = "N", description = "Samples per SampleBatch record at most (default 4096).")
-    private Integer batchSamples;
+    @Option(names = "--batch-samples", paramLabel = "N", description = "Samples per SampleBatch record at most (default ${DEFAULT-VALUE}).")
+    private int batchSamples;
 
-    @Option(names = "--linger-ms", paramLabel = "MS", description = "How long a batch waits to fill before it is sent (default 200).")
-    private Long lingerMs;
+    @Option(names = "--linger-ms", paramLabel = "MS", description = "How long a batch waits to fill before it is sent (default ${DEFAULT-VALUE}).")
+    private long lingerMs;
 
     @Option(names = "--buffer-mb", paramLabel = "MB",
-            description = "Bound on unacknowledged data held for Kafka (default 64). Live sources drop, counted, when it is "
-                    + "full; replay and synthetic sources wait.")
-    private Double bufferMb;
+            description = "Bound on unacknowledged data held for Kafka (default ${DEFAULT-VALUE}). Live sources drop, counted, "
+                    + "when it is full; replay and synthetic sources wait.")
+    private double bufferMb;
 
     @Option(names = "--scan-buffer-share", paramLabel = "F",
-            description = "Share of the buffer A/D scans may hold, in (0,1] (default 0.25): samples always have the rest; "
-                    + "scans beyond it wait (counted deferred) or, from live sources, are dropped (counted).")
-    private Double scanBufferShare;
+            description = "Share of the buffer A/D scans may hold, in (0,1] (default ${DEFAULT-VALUE}): samples always have "
+                    + "the rest; scans beyond it wait (counted deferred) or, from live sources, are dropped (counted).")
+    private double scanBufferShare;
 
     @Option(names = "--scan-encoding", paramLabel = "ENC",
-            description = "A/D bits as runs where smaller (runs, default) or always as bitmaps (bitmap: for streams apps "
-                    + "older than runs).")
+            description = "A/D bits as runs where smaller (runs) or always as bitmaps (bitmap: for streams apps "
+                    + "older than runs; default ${DEFAULT-VALUE}).")
     private String scanEncoding;
 
-    @Option(names = "--compression", paramLabel = "TYPE", description = "Producer compression: zstd (default), lz4, snappy, gzip, none.")
+    @Option(names = "--compression", paramLabel = "TYPE", description = "Producer compression: zstd, lz4, snappy, gzip, none (default ${DEFAULT-VALUE}).")
     private String compression;
 
     @Option(names = "--delivery-timeout", paramLabel = "D", converter = DurationConverter.class,
-            description = "How long the producer retries a record, e.g. through a broker outage (default 5m).")
+            description = "How long the producer retries a record, e.g. through a broker outage (default ${DEFAULT-VALUE}).")
     private Duration deliveryTimeout;
 
     @Option(names = "--metrics-interval", paramLabel = "D", converter = DurationConverter.class,
-            description = "How often to print the counters (default 10s; 0 = only at exit).")
+            description = "How often to print the counters (default ${DEFAULT-VALUE}; 0 = only at exit).")
     private Duration metricsInterval;
 
     @Option(names = "--create-topics", negatable = true, fallbackValue = "true",
-            description = "Create the samples and scans topics if missing (default true).")
-    private Boolean createTopics;
+            description = "Create the samples and scans topics if missing (default ${DEFAULT-VALUE}).")
+    private boolean createTopics;
 
-    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of topics this command creates (default 6).")
-    private Integer partitions;
+    @Option(names = "--partitions", paramLabel = "N", description = "Partitions of topics this command creates (default ${DEFAULT-VALUE}).")
+    private int partitions;
 
-    @Option(names = "--replication-factor", paramLabel = "N", description = "Replication factor of topics it creates (default 1).")
-    private Short replicationFactor;
+    @Option(names = "--replication-factor", paramLabel = "N",
+            description = "Replication factor of topics it creates (default ${DEFAULT-VALUE}).")
+    private short replicationFactor;
 
     @Mixin
     private MetricsOptions metrics = new MetricsOptions();
@@ -325,155 +285,44 @@ public final class CollectCommand implements Callable<Integer> {
     }
 
     Plan plan() throws java.io.IOException {
-        CollectConfig config = configFile == null ? null : CollectConfig.read(configFile);
-        Settings s = new Settings(config == null ? Map.of() : config.settings());
+        CollectConfig config = ((CollectDefaults) spec.defaultValueProvider()).config(configFile);
         List<VmSource> sources = new ArrayList<>();
         if (config != null) {
             sources.addAll(config.vms());
         }
-        if (!sourceKinds.isEmpty() || config == null || !vmIds.isEmpty() || !traces.isEmpty() || !pids.isEmpty()) {
-            sources.addAll(fromOptions());
+        if (config == null || vms.given()) {
+            sources.addAll(vms.sources());
         }
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("nothing to collect: give --source and its VMs, or --config with vm lines");
         }
         CollectConfig.checkOneSampleSourcePerVm(sources);
+        // The checks of the settings the collector does not check itself (CollectorSettings does its own).
+        CollectConfigTable.check(CollectConfigTable.BUFFER_MB, bufferMb);
+        CollectConfigTable.check(CollectConfigTable.SPEED, speed);
+        CollectConfigTable.check(CollectConfigTable.SCAN_PERIOD, scanPeriodMs);
+        CollectConfigTable.check(CollectConfigTable.CHUNK_PAGES, chunkPages);
+        CollectConfigTable.check(CollectConfigTable.PARTITIONS, partitions);
+        CollectConfigTable.check(CollectConfigTable.REPLICATION_FACTOR, replicationFactor);
         CollectorSettings.Builder b = CollectorSettings.builder()
-                .bootstrapServers(orFromFile(cluster::bootstrapServers, s, "bootstrap-servers"))
-                .schemaRegistryUrl(orFromFile(cluster::schemaRegistryUrl, s, "schema-registry"))
-                .security(cluster.clientConfigFile() == null && s.str("client-config", null) != null
-                        ? ClientSecurity.load(Path.of(s.str("client-config", null))) : cluster.security())
-                .maxBatchSamples(s.integer("batch-samples", batchSamples, 4096))
-                .lingerMs(s.lng("linger-ms", lingerMs, 200))
-                .bufferBytes((long) (s.dbl("buffer-mb", bufferMb, 64) * 1024 * 1024))
-                .compression(s.str("compression", compression) == null ? "zstd" : s.str("compression", compression))
-                .deliveryTimeoutMs((int) s.duration("delivery-timeout", deliveryTimeout, Duration.ofMinutes(5)).toMillis())
-                .prefilterRate(s.dbl("prefilter-rate", prefilterRate, 1.0))
-                .scanBufferShare(s.dbl("scan-buffer-share", scanBufferShare, CollectorSettings.DEFAULT_SCAN_BUFFER_SHARE))
-                .scanEncoding(s.str("scan-encoding", scanEncoding) == null ? CollectorSettings.DEFAULT_SCAN_ENCODING
-                        : s.str("scan-encoding", scanEncoding))
-                .metricsIntervalMs(s.duration("metrics-interval", metricsInterval, Duration.ofSeconds(10)).toMillis());
-        String hostName = s.str("host", host);
-        if (hostName != null) {
-            b.host(hostName);
+                .bootstrapServers(cluster.bootstrapServers())
+                .schemaRegistryUrl(cluster.schemaRegistryUrl())
+                .security(cluster.security())
+                .maxBatchSamples(batchSamples)
+                .lingerMs(lingerMs)
+                .bufferBytes(CollectorSettings.bytesOfMb(bufferMb))
+                .compression(compression)
+                .deliveryTimeoutMs((int) deliveryTimeout.toMillis())
+                .prefilterRate(prefilterRate)
+                .scanBufferShare(scanBufferShare)
+                .scanEncoding(scanEncoding)
+                .metricsIntervalMs(metricsInterval.toMillis());
+        if (host != null) {
+            b.host(host);
         }
-        double spd = s.dbl("speed", speed, 1.0);
-        if (!(spd > 0) || Double.isInfinite(spd)) {
-            throw new IllegalArgumentException("--speed must be a positive factor, got " + spd);
-        }
-        SourceWiring.Defaults defaults = SourceWiring.defaults(rate, spd,
-                s.integer("scan-period", scanPeriodMs, 1000), s.integer("chunk-pages", chunkPages, 32_768),
-                s.str("ept-device", eptDevice), s.str("idle-bitmap", idleBitmap));
-        Duration runFor = s.duration("duration", duration, null);
-        if (runFor != null && runFor.isZero()) {
-            runFor = null;
-        }
-        return new Plan(b.build(), List.copyOf(sources), defaults, runFor, s.bool("create-topics", createTopics, true),
-                s.integer("partitions", partitions, 6), (short) s.integer("replication-factor",
-                replicationFactor == null ? null : replicationFactor.intValue(), 1));
-    }
-
-    /** The VM sources the command-line options describe. */
-    List<VmSource> fromOptions() {
-        List<SourceKind> kinds = new ArrayList<>();
-        for (String k : sourceKinds.isEmpty() ? List.of("synthetic") : sourceKinds) {
-            SourceKind kind = SourceKind.parse(k);
-            if (!kinds.contains(kind)) {
-                kinds.add(kind);
-            }
-        }
-        boolean synthetic = kinds.contains(SourceKind.SYNTHETIC);
-        boolean trace = kinds.contains(SourceKind.TRACE);
-        boolean live = kinds.stream().anyMatch(SourceKind::live);
-        if ((synthetic ? 1 : 0) + (trace ? 1 : 0) + (live ? 1 : 0) > 1) {
-            throw new IllegalArgumentException("--source " + String.join(",", sourceKinds) + ": combine only ept, idle and "
-                    + "soft-dirty; run synthetic and trace VMs from separate lines of a --config file");
-        }
-        if (!traces.isEmpty() && !trace) {
-            throw new IllegalArgumentException("--trace needs --source trace");
-        }
-        if (!pids.isEmpty() && !live) {
-            throw new IllegalArgumentException("--pid needs --source ept, idle or soft-dirty");
-        }
-        if (!shapes.isEmpty() && !synthetic) {
-            throw new IllegalArgumentException("--shape needs --source synthetic");
-        }
-        List<VmSource> out = new ArrayList<>();
-        String origin = "command line";
-        if (synthetic) {
-            int n = Math.max(Math.max(vmIds.size(), shapes.size()), syntheticVms == null ? 1 : syntheticVms);
-            if (syntheticVms != null && !vmIds.isEmpty() && syntheticVms != vmIds.size()) {
-                throw new IllegalArgumentException("--vms " + syntheticVms + " but " + vmIds.size() + " --vm ids given");
-            }
-            for (int i = 0; i < n; i++) {
-                Map<String, String> p = new java.util.HashMap<>();
-                if (!shapes.isEmpty()) {
-                    p.put("shape", shapes.get(shapes.size() == 1 ? 0 : i % shapes.size()));
-                }
-                p.put("seed", Long.toString((seed == null ? 1 : seed) + i));
-                if (samples != null) {
-                    p.put("samples", Long.toString(samples));
-                }
-                if (rate != null) {
-                    p.put("rate", Double.toString(rate));
-                }
-                out.add(new VmSource(i < vmIds.size() ? vmIds.get(i) : "vm-" + (i + 1), SourceKind.SYNTHETIC, p, origin));
-            }
-        } else if (trace) {
-            if (traces.isEmpty()) {
-                throw new IllegalArgumentException("--source trace needs at least one --trace FILE");
-            }
-            requireAtMost(vmIds.size(), traces.size(), "--vm", "--trace");
-            for (int i = 0; i < traces.size(); i++) {
-                Map<String, String> p = new java.util.HashMap<>();
-                p.put("file", traces.get(i).toString());
-                if (format != null) {
-                    p.put("format", format);
-                }
-                String id = i < vmIds.size() ? vmIds.get(i)
-                        : io.tierscope.collector.source.TraceReplaySource.defaultVmId(traces.get(i));
-                out.add(new VmSource(id, SourceKind.TRACE, p, origin));
-            }
-        } else {
-            if (pids.isEmpty()) {
-                throw new IllegalArgumentException("--source " + String.join(",", sourceKinds) + " needs at least one --pid");
-            }
-            requireAtMost(vmIds.size(), pids.size(), "--vm", "--pid");
-            for (int i = 0; i < pids.size(); i++) {
-                String id = i < vmIds.size() ? vmIds.get(i) : "pid-" + pids.get(i);
-                for (SourceKind kind : kinds) {
-                    Map<String, String> p = new java.util.HashMap<>();
-                    p.put("pid", Integer.toString(pids.get(i)));
-                    if (kind == SourceKind.EPT && xwr != null) {
-                        p.put("xwr", xwr);
-                    }
-                    if (kind != SourceKind.EPT && guestRam != null) {
-                        p.put("guest-ram", guestRam);
-                    }
-                    out.add(new VmSource(id, kind, p, origin));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static void requireAtMost(int have, int max, String what, String per) {
-        if (have > max) {
-            throw new IllegalArgumentException(have + " " + what + " given for " + max + " " + per + ": one " + what + " per " + per);
-        }
-    }
-
-    /** The option (or its environment default); else the config file's setting; else the option's error. */
-    private static String orFromFile(java.util.function.Supplier<String> option, Settings s, String key) {
-        try {
-            return option.get();
-        } catch (IllegalArgumentException missing) {
-            String v = s.str(key, null);
-            if (v == null || v.isBlank()) {
-                throw missing;
-            }
-            return v.strip();
-        }
+        SourceWiring.Defaults defaults = new SourceWiring.Defaults(vms.rate(), speed, scanPeriodMs, chunkPages, eptDevice, idleBitmap);
+        Duration runFor = duration == null || duration.isZero() ? null : duration;
+        return new Plan(b.build(), List.copyOf(sources), defaults, runFor, createTopics, partitions, replicationFactor);
     }
 
     private static void createTopics(CollectorSettings settings, int partitions, short replicationFactor)
@@ -485,73 +334,6 @@ public final class CollectCommand implements Callable<Integer> {
         } catch (KafkaException | IllegalStateException e) {
             throw new IllegalStateException("cannot create the topics on Kafka at " + settings.bootstrapServers() + ": "
                     + e.getMessage() + " (set --bootstrap-servers or KAFKA_BOOTSTRAP_SERVERS, or --no-create-topics)", e);
-        }
-    }
-
-    /** Command-line values win over config-file settings, which win over defaults. */
-    private static final class Settings {
-        private final Map<String, String> file;
-
-        Settings(Map<String, String> file) {
-            this.file = file;
-        }
-
-        String str(String key, String option) {
-            return option != null ? option : file.get(key);
-        }
-
-        int integer(String key, Integer option, int dflt) {
-            return (int) lng(key, option == null ? null : option.longValue(), dflt);
-        }
-
-        long lng(String key, Long option, long dflt) {
-            if (option != null) {
-                return option;
-            }
-            String v = file.get(key);
-            try {
-                return v == null ? dflt : Long.parseLong(v.replace("_", ""));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("config setting " + key + " must be an integer, got '" + v + "'");
-            }
-        }
-
-        double dbl(String key, Double option, double dflt) {
-            if (option != null) {
-                return option;
-            }
-            String v = file.get(key);
-            try {
-                return v == null ? dflt : Double.parseDouble(v.replace("_", ""));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("config setting " + key + " must be a number, got '" + v + "'");
-            }
-        }
-
-        boolean bool(String key, Boolean option, boolean dflt) {
-            if (option != null) {
-                return option;
-            }
-            String v = file.get(key);
-            if (v == null) {
-                return dflt;
-            }
-            if (!v.equals("true") && !v.equals("false")) {
-                throw new IllegalArgumentException("config setting " + key + " must be true or false, got '" + v + "'");
-            }
-            return Boolean.parseBoolean(v);
-        }
-
-        Duration duration(String key, Duration option, Duration dflt) {
-            if (option != null) {
-                return option;
-            }
-            String v = file.get(key);
-            try {
-                return v == null ? dflt : DurationConverter.parse(v);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("config setting " + key + ": " + e.getMessage());
-            }
         }
     }
 }

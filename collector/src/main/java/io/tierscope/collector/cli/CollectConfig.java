@@ -1,5 +1,6 @@
 package io.tierscope.collector.cli;
 
+import io.tierscope.collector.CollectConfigTable;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,7 @@ import java.util.Set;
  * The {@code collect --config FILE} format: one host's collector, many VMs. Line based, UTF-8:
  * <pre>
  * # comments and blank lines are ignored
- * # collector settings: the long command-line options without "--" (the command line wins)
+ * # collector settings ({@link CollectConfigTable}): long options without "--" (the command line wins)
  * bootstrap-servers = kafka-1:9092,kafka-2:9092
  * buffer-mb = 256
  *
@@ -32,12 +33,6 @@ import java.util.Set;
  * soft-dirty of one VM are read together. Every error names the file and line.
  */
 public final class CollectConfig {
-    /** Settings a config file may give, by option name without "--". */
-    public static final Set<String> SETTINGS = Set.of(
-            "bootstrap-servers", "schema-registry", "client-config", "host", "batch-samples", "linger-ms", "buffer-mb", "compression",
-            "delivery-timeout", "prefilter-rate", "scan-buffer-share", "scan-encoding", "metrics-interval", "speed", "duration", "scan-period",
-            "chunk-pages", "ept-device", "idle-bitmap", "create-topics", "partitions", "replication-factor");
-
     private final Map<String, String> settings;
     private final List<VmSource> vms;
 
@@ -83,11 +78,14 @@ public final class CollectConfig {
                             + line + "'");
                 }
                 String key = t.substring(0, eq).strip();
-                if (!SETTINGS.contains(key)) {
-                    throw new IllegalArgumentException(where + ": unknown setting '" + key + "' (known: "
-                            + String.join(", ", SETTINGS.stream().sorted().toList()) + ")");
+                String value = t.substring(eq + 1).strip();
+                try {
+                    CollectConfigTable.requireKnown(key);
+                    CollectConfigTable.parse(key, value);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
                 }
-                if (settings.put(key, t.substring(eq + 1).strip()) != null) {
+                if (settings.put(key, value) != null) {
                     throw new IllegalArgumentException(where + ": setting '" + key + "' given twice");
                 }
             }

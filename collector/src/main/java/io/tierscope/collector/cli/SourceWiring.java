@@ -3,7 +3,6 @@ package io.tierscope.collector.cli;
 import io.tierscope.avro.SampleSource;
 import io.tierscope.collector.linux.AdBitScanSource;
 import io.tierscope.collector.linux.EptSampleSource;
-import io.tierscope.collector.linux.IdlePageTracker;
 import io.tierscope.collector.linux.KernelSupport;
 import io.tierscope.collector.linux.ScanRange;
 import io.tierscope.collector.produce.Collector;
@@ -186,11 +185,5 @@ final class SourceWiring {
             throw new IllegalArgumentException(s.origin() + ": VM " + s.vmId() + ": " + key + " must be >= 0, got " + v);
         }
         return v;
-    }
-
-    static Defaults defaults(Double rate, double speed, int scanPeriodMs, int chunkPages, String eptDevice, String idleBitmap) {
-        return new Defaults(rate, speed, scanPeriodMs, chunkPages,
-                eptDevice != null ? eptDevice : EptSampleAbi.DEFAULT_DEVICE,
-                idleBitmap != null ? idleBitmap : IdlePageTracker.DEFAULT_BITMAP);
     }
 }

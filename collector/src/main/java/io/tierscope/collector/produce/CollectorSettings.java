@@ -1,6 +1,17 @@
 package io.tierscope.collector.produce;
 
+import static io.tierscope.collector.CollectConfigTable.BATCH_SAMPLES;
+import static io.tierscope.collector.CollectConfigTable.BUFFER_MB;
+import static io.tierscope.collector.CollectConfigTable.COMPRESSION;
+import static io.tierscope.collector.CollectConfigTable.DELIVERY_TIMEOUT;
+import static io.tierscope.collector.CollectConfigTable.LINGER_MS;
+import static io.tierscope.collector.CollectConfigTable.METRICS_INTERVAL;
+import static io.tierscope.collector.CollectConfigTable.PREFILTER_RATE;
+import static io.tierscope.collector.CollectConfigTable.SCAN_BUFFER_SHARE;
+import static io.tierscope.collector.CollectConfigTable.SCAN_ENCODING;
+
 import io.tierscope.cli.ClientSecurity;
+import io.tierscope.collector.CollectConfigTable;
 import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -15,13 +26,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Everything a {@link Collector} needs besides its sources: where Kafka and the registry are,
  * batching and buffer bounds, and the producer's delivery guarantees. Immutable; build with
- * {@link #builder()}.
+ * {@link #builder()}, whose defaults and range checks are {@link CollectConfigTable}'s.
  */
 public final class CollectorSettings {
-    /** Share of the send buffer A/D scans may hold at most; samples always have the rest. */
-    public static final double DEFAULT_SCAN_BUFFER_SHARE = 0.25;
-    /** Scan bitmaps as runs where smaller ({@link io.tierscope.schemas.ScanRuns}); "bitmap" for streams apps before it. */
-    public static final String DEFAULT_SCAN_ENCODING = "runs";
     /**
      * zstd's level for the producer: 1 compresses packed samples as well as Kafka's default 3 (within 1 %)
      * and costs less CPU (docs/performance-collector.md, "CPU per sample").
@@ -91,24 +98,25 @@ public final class CollectorSettings {
     }
 
     private void validate() {
-        require(maxBatchSamples > 0, "max samples per batch must be positive, got " + maxBatchSamples);
-        require(lingerMs >= 0, "linger must be >= 0 ms, got " + lingerMs);
+        CollectConfigTable.check(BATCH_SAMPLES, maxBatchSamples);
+        CollectConfigTable.check(LINGER_MS, lingerMs);
         long largestBatch = (long) maxBatchSamples * 8 + Outgoing.RECORD_OVERHEAD_BYTES;
         require(bufferBytes >= largestBatch, "buffer of " + bufferBytes + " bytes cannot hold one batch of "
                 + maxBatchSamples + " samples (" + largestBatch + " bytes)");
-        require(compression.equals("zstd") || compression.equals("lz4") || compression.equals("none")
-                || compression.equals("gzip") || compression.equals("snappy"),
-                "unknown compression '" + compression + "' (zstd, lz4, snappy, gzip, none)");
+        CollectConfigTable.check(COMPRESSION, compression);
         require(requestTimeoutMs > 0, "request timeout must be positive, got " + requestTimeoutMs + " ms");
         require(deliveryTimeoutMs >= requestTimeoutMs + 1000,
                 "delivery timeout (" + deliveryTimeoutMs + " ms) must exceed the request timeout ("
                         + requestTimeoutMs + " ms) by at least 1000 ms");
-        require(prefilterRate > 0 && prefilterRate <= 1, "pre-filter rate must be in (0, 1], got " + prefilterRate);
-        require(scanBufferShare > 0 && scanBufferShare <= 1,
-                "--scan-buffer-share must be in (0, 1], got " + scanBufferShare);
-        require(scanEncoding.equals("runs") || scanEncoding.equals("bitmap"),
-                "--scan-encoding must be runs or bitmap, got '" + scanEncoding + "'");
-        require(metricsIntervalMs >= 0, "metrics interval must be >= 0 ms, got " + metricsIntervalMs);
+        CollectConfigTable.check(PREFILTER_RATE, prefilterRate);
+        CollectConfigTable.check(SCAN_BUFFER_SHARE, scanBufferShare);
+        CollectConfigTable.check(SCAN_ENCODING, scanEncoding);
+        require(metricsIntervalMs >= 0, "--metrics-interval must be >= 0 ms, got " + metricsIntervalMs);
+    }
+
+    /** The send buffer's bytes for a --buffer-mb value. */
+    public static long bytesOfMb(double mb) {
+        return (long) (mb * 1024 * 1024);
     }
 
     private static void require(boolean ok, String message) {
@@ -229,16 +237,16 @@ public final class CollectorSettings {
         private String bootstrapServers;
         private String schemaRegistryUrl;
         private String host;
-        private int maxBatchSamples = 4096;
-        private long lingerMs = 200;
-        private long bufferBytes = 64L << 20;
-        private String compression = "zstd";
-        private int deliveryTimeoutMs = 300_000;
+        private int maxBatchSamples = CollectConfigTable.intDefault(BATCH_SAMPLES);
+        private long lingerMs = CollectConfigTable.longDefault(LINGER_MS);
+        private long bufferBytes = bytesOfMb(CollectConfigTable.doubleDefault(BUFFER_MB));
+        private String compression = CollectConfigTable.defaultText(COMPRESSION);
+        private int deliveryTimeoutMs = (int) CollectConfigTable.durationDefault(DELIVERY_TIMEOUT).toMillis();
         private int requestTimeoutMs = 30_000;
-        private double prefilterRate = 1.0;
-        private double scanBufferShare = DEFAULT_SCAN_BUFFER_SHARE;
-        private String scanEncoding = DEFAULT_SCAN_ENCODING;
-        private long metricsIntervalMs = 10_000;
+        private double prefilterRate = CollectConfigTable.doubleDefault(PREFILTER_RATE);
+        private double scanBufferShare = CollectConfigTable.doubleDefault(SCAN_BUFFER_SHARE);
+        private String scanEncoding = CollectConfigTable.defaultText(SCAN_ENCODING);
+        private long metricsIntervalMs = CollectConfigTable.durationDefault(METRICS_INTERVAL).toMillis();
         private final Map<String, String> producerOverrides = new LinkedHashMap<>();
         private ClientSecurity security = ClientSecurity.NONE;
 
@@ -261,31 +269,31 @@ public final class CollectorSettings {
             return this;
         }
 
-        /** Samples per SampleBatch record at most (default 4096 = 32 KiB of packed samples). */
+        /** Samples per SampleBatch record at most (8 bytes each). */
         public Builder maxBatchSamples(int samples) {
             this.maxBatchSamples = samples;
             return this;
         }
 
-        /** How long a batch may wait for more samples before it is sent (default 200 ms). */
+        /** How long a batch may wait for more samples before it is sent. */
         public Builder lingerMs(long ms) {
             this.lingerMs = ms;
             return this;
         }
 
-        /** Bound on admitted, unacknowledged record bytes (default 64 MiB). */
+        /** Bound on admitted, unacknowledged record bytes. */
         public Builder bufferBytes(long bytes) {
             this.bufferBytes = bytes;
             return this;
         }
 
-        /** Producer compression: zstd (default), lz4, snappy, gzip or none. */
+        /** Producer compression: zstd, lz4, snappy, gzip or none. */
         public Builder compression(String type) {
             this.compression = type.toLowerCase(Locale.ROOT);
             return this;
         }
 
-        /** How long the producer keeps retrying one record (default 300 s). */
+        /** How long the producer keeps retrying one record. */
         public Builder deliveryTimeoutMs(int ms) {
             this.deliveryTimeoutMs = ms;
             return this;
@@ -296,25 +304,25 @@ public final class CollectorSettings {
             return this;
         }
 
-        /** Fraction of each VM's pages kept by the spatial pre-filter (default 1 = off). */
+        /** Fraction of each VM's pages kept by the spatial pre-filter (1 = off). */
         public Builder prefilterRate(double rate) {
             this.prefilterRate = rate;
             return this;
         }
 
-        /** Share of the send buffer A/D scans may hold, in (0, 1] (default {@link CollectorSettings#DEFAULT_SCAN_BUFFER_SHARE}). */
+        /** Share of the send buffer A/D scans may hold, in (0, 1]. */
         public Builder scanBufferShare(double share) {
             this.scanBufferShare = share;
             return this;
         }
 
-        /** "runs" (default: runs where smaller than the bitmap) or "bitmap" (what streams apps before runs read). */
+        /** "runs" (runs where smaller than the bitmap) or "bitmap" (what streams apps before runs read). */
         public Builder scanEncoding(String encoding) {
             this.scanEncoding = encoding.toLowerCase(Locale.ROOT);
             return this;
         }
 
-        /** How often the metrics line is printed; 0 = only at exit (default 10 s). */
+        /** How often the metrics line is printed; 0 = only at exit. */
         public Builder metricsIntervalMs(long ms) {
             this.metricsIntervalMs = ms;
             return this;

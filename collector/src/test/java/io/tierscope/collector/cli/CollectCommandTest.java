@@ -202,6 +202,26 @@ class CollectCommandTest {
     }
 
     @Test
+    void aConfigFileTypoOrBadValueIsOneLineNamingTheNearestSettingOrTheOption() throws IOException {
+        Path typo = Files.writeString(dir.resolve("typo.conf"), "bufer-mb = 8\nvm a synthetic samples=10\n");
+        assertEquals(2, runWithCluster("--config", typo.toString()));
+        assertEquals(typo + ":1: unknown setting 'bufer-mb' (did you mean 'buffer-mb'?)", err.toString().strip().replaceFirst("^tierscope: ", ""));
+        err.getBuffer().setLength(0);
+        Path bad = Files.writeString(dir.resolve("bad.conf"), "scan-buffer-share = 2\nvm a synthetic samples=10\n");
+        assertEquals(2, runWithCluster("--config", bad.toString()));
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+        assertTrue(err.toString().contains("--scan-buffer-share must be in (0, 1], got 2.0"), err.toString());
+    }
+
+    @Test
+    void theHelpShowsTheTabledDefaults() {
+        assertEquals(0, run("--help"));
+        String help = out.toString().replaceAll("\\s+", " ");
+        assertTrue(help.contains("Samples per SampleBatch record at most (default 4096)"), help);
+        assertTrue(help.contains("held for Kafka (default 64.0)"), help);
+    }
+
+    @Test
     void aDurationStopsEndlessSyntheticVms() {
         assertEquals(0, runWithCluster("--source", "synthetic", "--vms", "2", "--rate", "2000", "--duration", "300ms"),
                 err.toString());

@@ -4,13 +4,18 @@ import static io.tierscope.streams.ConfigValues.doubleValue;
 import static io.tierscope.streams.ConfigValues.longValue;
 
 import io.tierscope.analytics.tiering.placement.HeatMemoryScore;
+import io.tierscope.cli.ConfigCheck;
+import io.tierscope.streams.ConfigValues;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
  * The planner's own settings (Kafka Streams settings pass through unchanged): one place for each
- * key and its default; {@link #from(Map)} rejects bad values naming the key.
+ * key, its default and check ({@link #DEFINITION}); {@link #from(Map)} rejects bad values naming the key.
  */
 public record PlannerConfig(Duration period, Duration grace, long stepPages, int chunkPages, double toleranceRatio,
                             double minScoreGap, double halfLifePeriods) {
@@ -35,37 +40,48 @@ public record PlannerConfig(Duration period, Duration grace, long stepPages, int
      */
     public static final String HALF_LIFE_PERIODS = "tierscope.plan.half.life.periods";
 
-    /** Every key above: what a plan --config file may hold besides Kafka's settings. */
-    public static final List<String> KEYS = List.of(PERIOD_MS, GRACE_MS, STEP_PAGES, CHUNK_PAGES, TOLERANCE_RATIO,
-            MIN_SCORE_GAP, HALF_LIFE_PERIODS);
+    /** The keys: type, default, check (naming the key), importance, doc; docs/planner.md's table is generated from it. */
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(PERIOD_MS, Type.LONG, 60_000L, ConfigCheck.that("", v -> (long) v >= 1_000 && (long) v <= 3_600_000,
+                    "1000 to 3600000 ms"), Importance.HIGH,
+                    "planning period in event time, 1 s to 1 h: one plan per host per period")
+            .define(GRACE_MS, Type.LONG, 5_000L, Importance.MEDIUM,
+                    "a period is planned once the host's event time passes its end by this much (0 to the period)")
+            .define(STEP_PAGES, Type.LONG, 512L, ConfigCheck.that("", v -> (long) v >= 1, ">= 1"), Importance.LOW,
+                    "allocation granularity (512 = one 2 MiB huge page of 4 KiB pages)")
+            .define(CHUNK_PAGES, Type.LONG, 32_768L, ConfigCheck.that("", v -> (long) v >= 64 && (long) v <= 1 << 20
+                    && (long) v % 64 == 0, "a multiple of 64 up to 1048576"), Importance.MEDIUM,
+                    "pages per chunk of the planner's page arrays; use the streams app's `tierscope.heat.chunk.pages`")
+            .define(HALF_LIFE_PERIODS, Type.DOUBLE, HeatMemoryScore.DEFAULT_HALF_LIFE_PERIODS,
+                    ConfigCheck.that("", v -> (double) v >= 0.5 && (double) v <= 1000, "0.5 to 1000 periods"), Importance.LOW,
+                    "half-life of each page's heat score in planning periods (0.5 to 1000): how long an access keeps ranking a page")
+            .define(TOLERANCE_RATIO, Type.DOUBLE, HeatMemoryScore.DEFAULT_TOLERANCE_RATIO, finiteAtLeastZero(), Importance.LOW,
+                    "a slow page replaces a fast one only when its heat score exceeds the fast page's by this ratio ...")
+            .define(MIN_SCORE_GAP, Type.DOUBLE, HeatMemoryScore.DEFAULT_MIN_GAP, finiteAtLeastZero(), Importance.LOW,
+                    "... and by at least this much, in heat-score units (0..255; against flapping)");
 
+    /** Every key above: what a plan --config file may hold besides Kafka's settings. */
+    public static final List<String> KEYS = List.copyOf(DEFINITION.names());
+
+    /** Reads the keys of {@code props}; missing keys take their {@link #DEFINITION} defaults. */
     public static PlannerConfig from(Map<?, ?> props) {
-        long period = longValue(props, PERIOD_MS, 60_000);
-        if (period < 1_000 || period > 3_600_000) {
-            throw new IllegalArgumentException(PERIOD_MS + " must be 1000 to 3600000 ms, got " + period);
-        }
-        long grace = longValue(props, GRACE_MS, 5_000);
+        long period = longValue(props, DEFINITION, PERIOD_MS);
+        long grace = longValue(props, DEFINITION, GRACE_MS);
         if (grace < 0 || grace > period) {
             throw new IllegalArgumentException(GRACE_MS + " must be 0 to the period (" + period + " ms), got " + grace);
         }
-        long step = longValue(props, STEP_PAGES, 512);
-        if (step < 1) {
-            throw new IllegalArgumentException(STEP_PAGES + " must be >= 1, got " + step);
-        }
-        long chunk = longValue(props, CHUNK_PAGES, 32768);
-        if (chunk < 64 || chunk > 1 << 20 || chunk % 64 != 0) {
-            throw new IllegalArgumentException(CHUNK_PAGES + " must be a multiple of 64 up to 1048576, got " + chunk);
-        }
-        double tolerance = doubleValue(props, TOLERANCE_RATIO, HeatMemoryScore.DEFAULT_TOLERANCE_RATIO);
-        double gap = doubleValue(props, MIN_SCORE_GAP, HeatMemoryScore.DEFAULT_MIN_GAP);
-        if (!(tolerance >= 0) || !(gap >= 0) || Double.isInfinite(tolerance) || Double.isInfinite(gap)) {
-            throw new IllegalArgumentException(TOLERANCE_RATIO + " and " + MIN_SCORE_GAP + " must be finite and >= 0");
-        }
-        double halfLife = doubleValue(props, HALF_LIFE_PERIODS, HeatMemoryScore.DEFAULT_HALF_LIFE_PERIODS);
-        if (!(halfLife >= 0.5 && halfLife <= 1000)) {
-            throw new IllegalArgumentException(HALF_LIFE_PERIODS + " must be 0.5 to 1000 periods, got " + halfLife);
-        }
-        return new PlannerConfig(Duration.ofMillis(period), Duration.ofMillis(grace), step, (int) chunk, tolerance, gap, halfLife);
+        return new PlannerConfig(Duration.ofMillis(period), Duration.ofMillis(grace), longValue(props, DEFINITION, STEP_PAGES),
+                (int) longValue(props, DEFINITION, CHUNK_PAGES), doubleValue(props, DEFINITION, TOLERANCE_RATIO),
+                doubleValue(props, DEFINITION, MIN_SCORE_GAP), doubleValue(props, DEFINITION, HALF_LIFE_PERIODS));
+    }
+
+    private static ConfigDef.Validator finiteAtLeastZero() {
+        return ConfigCheck.that("", v -> (double) v >= 0 && !Double.isInfinite((double) v), "finite and >= 0");
+    }
+
+    /** Prints docs/planner.md's table of the keys (between its plan-config markers). */
+    public static void main(String[] args) {
+        System.out.print(ConfigValues.markdown(DEFINITION, ""));
     }
 
     public static PlannerConfig defaults() {

@@ -34,6 +34,13 @@ class PlannerConfigTest {
         assertKey(PlannerConfig.HALF_LIFE_PERIODS, Map.of(PlannerConfig.HALF_LIFE_PERIODS, "NaN"));
     }
 
+    @Test
+    void theDocsTableIsTheGeneratedOne() throws java.io.IOException {
+        String block = io.tierscope.cli.GeneratedDocs.block(java.nio.file.Path.of("../../docs/planner.md"), "plan-config");
+        assertEquals(io.tierscope.streams.ConfigValues.markdown(PlannerConfig.DEFINITION, ""), block,
+                "docs/planner.md's settings table differs from PlannerConfig.DEFINITION: regenerate it with its main");
+    }
+
     private static void assertKey(String key, Map<String, String> props) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PlannerConfig.from(props));
         assertTrue(e.getMessage().contains(key), e.getMessage());

@@ -12,6 +12,7 @@ import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.StreamsConfigTable;
 import io.tierscope.streams.StreamsRunner;
 import io.tierscope.streams.mrc.MrcAuditMeters;
+import io.tierscope.streams.mrc.MrcSettings;
 import io.tierscope.streams.health.HealthSettings;
 import io.tierscope.streams.metrics.TopologyMeters;
 import io.tierscope.streams.registry.RegistryHealth;
@@ -100,10 +101,10 @@ public final class StreamsCommand implements Callable<Integer> {
             props.put(StreamsAppConfig.ACCESS_FILTER, accessFilter);
         }
         if (mrcSampling != null) {
-            props.put(StreamsAppConfig.MRC_SAMPLING, mrcSampling);
+            props.put(MrcSettings.MRC_SAMPLING, mrcSampling);
         }
         if (mrcCurve != null) {
-            props.put(StreamsAppConfig.MRC_CURVE, mrcCurve);
+            props.put(MrcSettings.MRC_CURVE, mrcCurve);
         }
         StreamsAppConfig appConfig = StreamsAppConfig.from(props);
         Map<String, String> overrides = ConfigKeys.kafkaOverrides(props);

@@ -1,16 +1,20 @@
 package io.tierscope.streams.heat;
 
 import static io.tierscope.streams.ConfigValues.longValue;
+import static io.tierscope.streams.ConfigValues.stringValue;
 
 import io.tierscope.analytics.heat.GapPolicy;
 import io.tierscope.analytics.heat.HeatTable;
-import io.tierscope.streams.StreamsAppConfig;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
- * Settings of the heat topology (keys in {@link StreamsAppConfig}: tierscope.heat.*).
+ * Settings of the heat topology: the {@code tierscope.heat.*} keys, their defaults and docs
+ * ({@link #DEFINITION}, part of the streams app's table) and their checks (here, naming the key).
  *
  * @param chunkPages     pages per heat chunk: one store entry and one PAGE_HEAT record each.
  *                       32768 (the collector's scan chunk) keeps a PAGE_HEAT record at 64 KiB and a
@@ -31,6 +35,36 @@ import java.util.Map;
  */
 public record HeatConfig(int chunkPages, HeatTable classifier, GapPolicy gapPolicy, Duration ttl, int hottestInSummary,
                          Source source, Duration samplePeriod) {
+    /** Pages per heat chunk (store entry, PAGE_HEAT record): a multiple of 8 in [8, 65536]; scans must start on a chunk boundary. */
+    public static final String HEAT_CHUNK_PAGES = "tierscope.heat.chunk.pages";
+    /** Heat classifier: fsm5, fsm5-conservative or history-k{k}-hot{n}. */
+    public static final String HEAT_CLASSIFIER = "tierscope.heat.classifier";
+    /** Missed scan periods: "idle" (count as periods without access) or "ignore". */
+    public static final String HEAT_GAP_POLICY = "tierscope.heat.gap.policy";
+    /** Heat state of a chunk (and of a VM) without scans for this long (scan event time) is deleted. */
+    public static final String HEAT_TTL_MS = "tierscope.heat.ttl.ms";
+    /** Hottest pages listed per VM in each heat summary (0 to 1000). */
+    public static final String HEAT_SUMMARY_HOTTEST = "tierscope.heat.summary.hottest";
+    /** What drives heat: "scans" (A/D scans, default) or "samples" (sampled pages per period). */
+    public static final String HEAT_SOURCE = "tierscope.heat.source";
+    /** With samples driving heat: the period whose sampled pages count as accessed (10 ms to 1 h, default 1000). */
+    public static final String HEAT_SAMPLE_PERIOD_MS = "tierscope.heat.sample.period.ms";
+
+    /** The heat keys: type, default, importance, doc (the README's rows). */
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(HEAT_CHUNK_PAGES, Type.LONG, 32_768L, Importance.MEDIUM,
+                    "pages per heat chunk (store entry, page-heat record); scans start on chunk boundaries")
+            .define(HEAT_CLASSIFIER, Type.STRING, "fsm5", Importance.MEDIUM,
+                    "`fsm5` (US 9,063,866), `fsm5-conservative`, `history-k<k>-hot<n>`")
+            .define(HEAT_GAP_POLICY, Type.STRING, "idle", Importance.LOW,
+                    "a missed scan period counts as a period without access (`idle`), or is skipped (`ignore`)")
+            .define(HEAT_TTL_MS, Type.LONG, 600_000L, Importance.MEDIUM,
+                    "heat state of a VM (or chunk) without scans this long, in event time, is deleted")
+            .define(HEAT_SUMMARY_HOTTEST, Type.LONG, 8L, Importance.LOW, "hottest pages listed per VM per summary")
+            .define(HEAT_SOURCE, Type.STRING, "scans", Importance.MEDIUM,
+                    "what drives heat: A/D `scans`, or `samples` (a period's sampled pages form its accessed bitmap)")
+            .define(HEAT_SAMPLE_PERIOD_MS, Type.LONG, 1000L, Importance.LOW, "the period, when samples drive heat");
+
     public static final int MAX_CHUNK_PAGES = 65_536;
     public static final int MAX_HOTTEST = 1000;
 
@@ -42,77 +76,68 @@ public record HeatConfig(int chunkPages, HeatTable classifier, GapPolicy gapPoli
 
     /** Scan-driven heat. */
     public HeatConfig(int chunkPages, HeatTable classifier, GapPolicy gapPolicy, Duration ttl, int hottestInSummary) {
-        this(chunkPages, classifier, gapPolicy, ttl, hottestInSummary, Source.SCANS, Duration.ofSeconds(1));
+        this(chunkPages, classifier, gapPolicy, ttl, hottestInSummary, Source.SCANS,
+                Duration.ofMillis((Long) DEFINITION.defaultValues().get(HEAT_SAMPLE_PERIOD_MS)));
     }
 
     public HeatConfig {
         if (chunkPages < 8 || chunkPages > MAX_CHUNK_PAGES || chunkPages % 8 != 0) {
-            throw new IllegalArgumentException(StreamsAppConfig.HEAT_CHUNK_PAGES + " must be a multiple of 8 in [8, "
+            throw new IllegalArgumentException(HEAT_CHUNK_PAGES + " must be a multiple of 8 in [8, "
                     + MAX_CHUNK_PAGES + "], got " + chunkPages);
         }
         if (ttl.toMillis() <= 0) {
-            throw new IllegalArgumentException(StreamsAppConfig.HEAT_TTL_MS + " must be > 0, got " + ttl.toMillis());
+            throw new IllegalArgumentException(HEAT_TTL_MS + " must be > 0, got " + ttl.toMillis());
         }
         if (hottestInSummary < 0 || hottestInSummary > MAX_HOTTEST) {
-            throw new IllegalArgumentException(StreamsAppConfig.HEAT_SUMMARY_HOTTEST + " must be in [0, " + MAX_HOTTEST
+            throw new IllegalArgumentException(HEAT_SUMMARY_HOTTEST + " must be in [0, " + MAX_HOTTEST
                     + "], got " + hottestInSummary);
         }
         if (samplePeriod.toMillis() < 10 || samplePeriod.toMillis() > 3_600_000) {
-            throw new IllegalArgumentException(StreamsAppConfig.HEAT_SAMPLE_PERIOD_MS + " must be in [10, 3600000], got "
+            throw new IllegalArgumentException(HEAT_SAMPLE_PERIOD_MS + " must be in [10, 3600000], got "
                     + samplePeriod.toMillis());
         }
     }
 
-    /** 32768-page chunks, fsm5, idle gaps, 10 minute TTL, 8 hottest pages per summary. */
+    /** Every key at its {@link #DEFINITION} default: 32768-page chunks, fsm5, idle gaps, 10 minute TTL, 8 hottest pages per summary, scans. */
     public static HeatConfig defaults() {
-        return new HeatConfig(32_768, HeatTable.fsm5(), GapPolicy.IDLE, Duration.ofMinutes(10), 8);
+        return from(Map.of());
     }
 
-    /** Reads the tierscope.heat.* keys of {@code props}; missing keys keep their defaults. */
+    /** Reads the tierscope.heat.* keys of {@code props}; missing keys take their {@link #DEFINITION} defaults. */
     public static HeatConfig from(Map<?, ?> props) {
-        HeatConfig d = defaults();
-        HeatTable classifier = d.classifier;
-        Object name = props.get(StreamsAppConfig.HEAT_CLASSIFIER);
-        if (name != null) {
-            try {
-                classifier = HeatTable.byName(name.toString().trim());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(StreamsAppConfig.HEAT_CLASSIFIER + ": " + e.getMessage(), e);
-            }
+        HeatTable classifier;
+        try {
+            classifier = HeatTable.byName(stringValue(props, DEFINITION, HEAT_CLASSIFIER));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(HEAT_CLASSIFIER + ": " + e.getMessage(), e);
         }
         return new HeatConfig(
-                (int) Math.min(Integer.MAX_VALUE, longValue(props, StreamsAppConfig.HEAT_CHUNK_PAGES, d.chunkPages)),
+                (int) Math.min(Integer.MAX_VALUE, longValue(props, DEFINITION, HEAT_CHUNK_PAGES)),
                 classifier,
-                gapPolicy(props.get(StreamsAppConfig.HEAT_GAP_POLICY), d.gapPolicy),
-                Duration.ofMillis(longValue(props, StreamsAppConfig.HEAT_TTL_MS, d.ttl.toMillis())),
-                (int) Math.min(Integer.MAX_VALUE, longValue(props, StreamsAppConfig.HEAT_SUMMARY_HOTTEST, d.hottestInSummary)),
-                source(props.get(StreamsAppConfig.HEAT_SOURCE), d.source),
-                Duration.ofMillis(longValue(props, StreamsAppConfig.HEAT_SAMPLE_PERIOD_MS, d.samplePeriod.toMillis())));
+                gapPolicy(stringValue(props, DEFINITION, HEAT_GAP_POLICY)),
+                Duration.ofMillis(longValue(props, DEFINITION, HEAT_TTL_MS)),
+                (int) Math.min(Integer.MAX_VALUE, longValue(props, DEFINITION, HEAT_SUMMARY_HOTTEST)),
+                source(stringValue(props, DEFINITION, HEAT_SOURCE)),
+                Duration.ofMillis(longValue(props, DEFINITION, HEAT_SAMPLE_PERIOD_MS)));
     }
 
-    private static Source source(Object value, Source fallback) {
-        if (value == null) {
-            return fallback;
-        }
-        String v = value.toString().trim().toUpperCase(Locale.ROOT);
+    private static Source source(String value) {
+        String v = value.toUpperCase(Locale.ROOT);
         for (Source s : Source.values()) {
             if (s.name().equals(v)) {
                 return s;
             }
         }
-        throw new IllegalArgumentException(StreamsAppConfig.HEAT_SOURCE + " must be \"scans\" or \"samples\", got \"" + value + "\"");
+        throw new IllegalArgumentException(HEAT_SOURCE + " must be \"scans\" or \"samples\", got \"" + value + "\"");
     }
 
-    private static GapPolicy gapPolicy(Object value, GapPolicy fallback) {
-        if (value == null) {
-            return fallback;
-        }
-        String v = value.toString().trim().toUpperCase(Locale.ROOT);
+    private static GapPolicy gapPolicy(String value) {
+        String v = value.toUpperCase(Locale.ROOT);
         for (GapPolicy p : GapPolicy.values()) {
             if (p.name().equals(v)) {
                 return p;
             }
         }
-        throw new IllegalArgumentException(StreamsAppConfig.HEAT_GAP_POLICY + " must be \"idle\" or \"ignore\", got \"" + value + "\"");
+        throw new IllegalArgumentException(HEAT_GAP_POLICY + " must be \"idle\" or \"ignore\", got \"" + value + "\"");
     }
 }

@@ -3,7 +3,6 @@ package io.tierscope.streams.heat;
 import io.tierscope.analytics.heat.HeatBitmaps;
 import io.tierscope.analytics.heat.InvalidBitmapException;
 import io.tierscope.avro.AdScan;
-import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.decode.InputChecks;
 import io.tierscope.streams.decode.Validator;
 import java.nio.ByteBuffer;
@@ -30,8 +29,8 @@ public final class HeatScanChecks implements Validator<AdScan> {
         }
         if (scan.getBaseGfn() % chunkPages != 0) {
             return "scan at baseGfn " + scan.getBaseGfn() + " does not start on a heat chunk boundary ("
-                    + StreamsAppConfig.HEAT_CHUNK_PAGES + "=" + chunkPages + "): let the collector cut scans at multiples of "
-                    + chunkPages + " pages, or lower " + StreamsAppConfig.HEAT_CHUNK_PAGES + " to a divisor of its chunk size";
+                    + HeatConfig.HEAT_CHUNK_PAGES + "=" + chunkPages + "): let the collector cut scans at multiples of "
+                    + chunkPages + " pages, or lower " + HeatConfig.HEAT_CHUNK_PAGES + " to a divisor of its chunk size";
         }
         String where = "of VM " + scan.getVmId() + " at gfn " + scan.getBaseGfn() + " (scan " + scan.getScanSeq() + ")";
         try {

@@ -27,7 +27,7 @@ public record MrcAuditSettings(double fraction, Set<String> vms, long maxPages) 
             throw new IllegalArgumentException("audited fraction must be in [0, 1], got " + fraction);
         }
         if (maxPages < 1 || maxPages > MAX_MAX_PAGES) {
-            throw new IllegalArgumentException("audit page budget must be in [1, " + MAX_MAX_PAGES + "], got " + maxPages);
+            throw new IllegalArgumentException(MrcSettings.MRC_AUDIT_MAX_PAGES + " must be in [1, " + MAX_MAX_PAGES + "], got " + maxPages);
         }
         vms = Set.copyOf(vms);
     }

@@ -7,7 +7,6 @@ import io.tierscope.analytics.mrc.MrcEngine;
 import io.tierscope.avro.AuditStatus;
 import io.tierscope.avro.CurveErrors;
 import io.tierscope.avro.MrcAudit;
-import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.state.SnapshotOnCommitStore;
 import java.nio.ByteBuffer;
 import org.slf4j.Logger;
@@ -125,7 +124,7 @@ final class MrcAuditor {
         }
         if (shadow.trackedPages() > settings.maxPages()) {
             LOG.warn("VM {}: the MRC audit's exact engine tracks {} pages, over its budget of {} ({}); the VM is no"
-                    + " longer audited", vm, shadow.trackedPages(), settings.maxPages(), StreamsAppConfig.MRC_AUDIT_MAX_PAGES);
+                    + " longer audited", vm, shadow.trackedPages(), settings.maxPages(), MrcSettings.MRC_AUDIT_MAX_PAGES);
             store.put(vm, new Shadow(null, shadow.trackedPages()));
             return;
         }

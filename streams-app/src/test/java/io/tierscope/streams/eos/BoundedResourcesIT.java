@@ -3,6 +3,8 @@ package io.tierscope.streams.eos;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tierscope.streams.heat.HeatConfig;
+import io.tierscope.streams.mrc.MrcSettings;
 import io.tierscope.avro.AdScan;
 import io.tierscope.avro.SampleBatch;
 import io.tierscope.avro.SampleSource;
@@ -68,8 +70,8 @@ class BoundedResourcesIT {
         props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         Map<String, String> settings = new HashMap<>();
         settings.put(StreamsAppConfig.WINDOW_MS, "10000");
-        settings.put(StreamsAppConfig.MRC_IDLE_RETENTION_MS, Long.toString(RETENTION_MS));
-        settings.put(StreamsAppConfig.HEAT_TTL_MS, Long.toString(RETENTION_MS));
+        settings.put(MrcSettings.MRC_IDLE_RETENTION_MS, Long.toString(RETENTION_MS));
+        settings.put(HeatConfig.HEAT_TTL_MS, Long.toString(RETENTION_MS));
         StreamsAppConfig config = StreamsAppConfig.from(settings);
         SpecificAvroSerializer<SpecificRecord> serializer =
                 new SpecificAvroSerializer<>(new SchemaRegistryClient(platform.schemaRegistryUrl(), 5000), true);

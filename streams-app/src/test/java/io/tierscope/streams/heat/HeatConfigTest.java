@@ -25,10 +25,10 @@ class HeatConfigTest {
 
     @Test
     void readsEveryKey() {
-        HeatConfig c = StreamsAppConfig.from(Map.of(StreamsAppConfig.HEAT_CHUNK_PAGES, "4096",
-                StreamsAppConfig.HEAT_CLASSIFIER, " history-k4-hot3 ", StreamsAppConfig.HEAT_GAP_POLICY, "Ignore",
-                StreamsAppConfig.HEAT_TTL_MS, "60000", StreamsAppConfig.HEAT_SUMMARY_HOTTEST, "0",
-                StreamsAppConfig.HEAT_SOURCE, "samples", StreamsAppConfig.HEAT_SAMPLE_PERIOD_MS, "250")).heat();
+        HeatConfig c = StreamsAppConfig.from(Map.of(HeatConfig.HEAT_CHUNK_PAGES, "4096",
+                HeatConfig.HEAT_CLASSIFIER, " history-k4-hot3 ", HeatConfig.HEAT_GAP_POLICY, "Ignore",
+                HeatConfig.HEAT_TTL_MS, "60000", HeatConfig.HEAT_SUMMARY_HOTTEST, "0",
+                HeatConfig.HEAT_SOURCE, "samples", HeatConfig.HEAT_SAMPLE_PERIOD_MS, "250")).heat();
         assertEquals(new HeatConfig(4096, c.classifier(), GapPolicy.IGNORE, Duration.ofMinutes(1), 0,
                 HeatConfig.Source.SAMPLES, Duration.ofMillis(250)), c);
         assertEquals("history-k4-hot3", c.classifier().name());
@@ -36,22 +36,22 @@ class HeatConfigTest {
 
     @Test
     void badValuesNameTheKey() {
-        assertMessage(StreamsAppConfig.HEAT_CHUNK_PAGES + " must be a multiple of 8 in [8, 65536], got 100",
-                Map.of(StreamsAppConfig.HEAT_CHUNK_PAGES, "100"));
-        assertMessage(StreamsAppConfig.HEAT_CHUNK_PAGES + " must be a multiple of 8 in [8, 65536], got 131072",
-                Map.of(StreamsAppConfig.HEAT_CHUNK_PAGES, "131072"));
-        assertMessage(StreamsAppConfig.HEAT_CLASSIFIER + ": unknown heat classifier 'fsm4'",
-                Map.of(StreamsAppConfig.HEAT_CLASSIFIER, "fsm4"));
-        assertMessage(StreamsAppConfig.HEAT_GAP_POLICY + " must be \"idle\" or \"ignore\", got \"skip\"",
-                Map.of(StreamsAppConfig.HEAT_GAP_POLICY, "skip"));
-        assertMessage(StreamsAppConfig.HEAT_TTL_MS + " must be > 0, got 0", Map.of(StreamsAppConfig.HEAT_TTL_MS, "0"));
-        assertMessage(StreamsAppConfig.HEAT_TTL_MS + " must be a whole number, got \"10m\"", Map.of(StreamsAppConfig.HEAT_TTL_MS, "10m"));
-        assertMessage(StreamsAppConfig.HEAT_SUMMARY_HOTTEST + " must be in [0, 1000], got 5000",
-                Map.of(StreamsAppConfig.HEAT_SUMMARY_HOTTEST, "5000"));
-        assertMessage(StreamsAppConfig.HEAT_SOURCE + " must be \"scans\" or \"samples\", got \"pml\"",
-                Map.of(StreamsAppConfig.HEAT_SOURCE, "pml"));
-        assertMessage(StreamsAppConfig.HEAT_SAMPLE_PERIOD_MS + " must be in [10, 3600000], got 5",
-                Map.of(StreamsAppConfig.HEAT_SAMPLE_PERIOD_MS, "5"));
+        assertMessage(HeatConfig.HEAT_CHUNK_PAGES + " must be a multiple of 8 in [8, 65536], got 100",
+                Map.of(HeatConfig.HEAT_CHUNK_PAGES, "100"));
+        assertMessage(HeatConfig.HEAT_CHUNK_PAGES + " must be a multiple of 8 in [8, 65536], got 131072",
+                Map.of(HeatConfig.HEAT_CHUNK_PAGES, "131072"));
+        assertMessage(HeatConfig.HEAT_CLASSIFIER + ": unknown heat classifier 'fsm4'",
+                Map.of(HeatConfig.HEAT_CLASSIFIER, "fsm4"));
+        assertMessage(HeatConfig.HEAT_GAP_POLICY + " must be \"idle\" or \"ignore\", got \"skip\"",
+                Map.of(HeatConfig.HEAT_GAP_POLICY, "skip"));
+        assertMessage(HeatConfig.HEAT_TTL_MS + " must be > 0, got 0", Map.of(HeatConfig.HEAT_TTL_MS, "0"));
+        assertMessage(HeatConfig.HEAT_TTL_MS + " must be a whole number, got \"10m\"", Map.of(HeatConfig.HEAT_TTL_MS, "10m"));
+        assertMessage(HeatConfig.HEAT_SUMMARY_HOTTEST + " must be in [0, 1000], got 5000",
+                Map.of(HeatConfig.HEAT_SUMMARY_HOTTEST, "5000"));
+        assertMessage(HeatConfig.HEAT_SOURCE + " must be \"scans\" or \"samples\", got \"pml\"",
+                Map.of(HeatConfig.HEAT_SOURCE, "pml"));
+        assertMessage(HeatConfig.HEAT_SAMPLE_PERIOD_MS + " must be in [10, 3600000], got 5",
+                Map.of(HeatConfig.HEAT_SAMPLE_PERIOD_MS, "5"));
     }
 
     private static void assertMessage(String expectedStart, Map<String, String> props) {

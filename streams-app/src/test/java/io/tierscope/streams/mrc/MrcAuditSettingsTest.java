@@ -21,8 +21,8 @@ class MrcAuditSettingsTest {
 
     @Test
     void listOfVms() {
-        MrcAuditSettings audit = StreamsAppConfig.from(Map.of(StreamsAppConfig.MRC_AUDIT, " vm-1, vm-7 ,",
-                StreamsAppConfig.MRC_AUDIT_MAX_PAGES, "5000")).mrc().audit();
+        MrcAuditSettings audit = StreamsAppConfig.from(Map.of(MrcSettings.MRC_AUDIT, " vm-1, vm-7 ,",
+                MrcSettings.MRC_AUDIT_MAX_PAGES, "5000")).mrc().audit();
         assertEquals(Set.of("vm-1", "vm-7"), audit.vms());
         assertTrue(audit.audits("vm-7"));
         assertFalse(audit.audits("vm-2"));
@@ -46,10 +46,10 @@ class MrcAuditSettingsTest {
     @Test
     void badValuesNameTheSetting() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> StreamsAppConfig.from(Map.of(StreamsAppConfig.MRC_AUDIT, "1.5")));
-        assertTrue(e.getMessage().startsWith(StreamsAppConfig.MRC_AUDIT), e.getMessage());
+                () -> StreamsAppConfig.from(Map.of(MrcSettings.MRC_AUDIT, "1.5")));
+        assertTrue(e.getMessage().startsWith(MrcSettings.MRC_AUDIT), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> StreamsAppConfig.from(Map.of(StreamsAppConfig.MRC_AUDIT_MAX_PAGES, "0")));
-        assertTrue(e.getMessage().startsWith(StreamsAppConfig.MRC_AUDIT_MAX_PAGES), e.getMessage());
+                () -> StreamsAppConfig.from(Map.of(MrcSettings.MRC_AUDIT_MAX_PAGES, "0")));
+        assertTrue(e.getMessage().startsWith(MrcSettings.MRC_AUDIT_MAX_PAGES), e.getMessage());
     }
 }

@@ -26,11 +26,11 @@ class MrcSettingsTest {
 
     @Test
     void everyKeyIsRead() {
-        MrcSettings s = StreamsAppConfig.from(Map.of(StreamsAppConfig.MRC_SAMPLING, "rate:0.01",
-                StreamsAppConfig.MRC_TEMPORAL_PERIOD_MS, "100", StreamsAppConfig.MRC_CURVE, "Decayed",
-                StreamsAppConfig.MRC_DECAY, "0.8", StreamsAppConfig.PAGE_SIZE_BYTES, "2097152",
-                StreamsAppConfig.MRC_IDLE_RETENTION_MS, "0", StreamsAppConfig.MRC_HEAD_PAGES, "0",
-                StreamsAppConfig.MRC_MAX_POINTS, "2000")).mrc();
+        MrcSettings s = StreamsAppConfig.from(Map.of(MrcSettings.MRC_SAMPLING, "rate:0.01",
+                MrcSettings.MRC_TEMPORAL_PERIOD_MS, "100", MrcSettings.MRC_CURVE, "Decayed",
+                MrcSettings.MRC_DECAY, "0.8", MrcSettings.PAGE_SIZE_BYTES, "2097152",
+                MrcSettings.MRC_IDLE_RETENTION_MS, "0", MrcSettings.MRC_HEAD_PAGES, "0",
+                MrcSettings.MRC_MAX_POINTS, "2000")).mrc();
         assertEquals(2000, s.maxPoints());
         assertEquals(512, StreamsAppConfig.from(Map.of()).mrc().maxPoints());
         assertEquals(0, s.idleRetentionMs());
@@ -47,18 +47,18 @@ class MrcSettingsTest {
 
     @Test
     void badValuesAreRejectedNamingTheKeyAndTheValue() {
-        assertRejected(StreamsAppConfig.MRC_SAMPLING, "rate:0", "(0, 1]");
-        assertRejected(StreamsAppConfig.MRC_SAMPLING, "rate:x", "\"rate:x\"");
-        assertRejected(StreamsAppConfig.MRC_SAMPLING, "size:0", ">= 1 page");
-        assertRejected(StreamsAppConfig.MRC_SAMPLING, "all", "exact, rate:R or size:S");
-        assertRejected(StreamsAppConfig.MRC_TEMPORAL_PERIOD_MS, "-1", ">= 0");
-        assertRejected(StreamsAppConfig.MRC_CURVE, "window", "cumulative or decayed");
-        assertRejected(StreamsAppConfig.MRC_DECAY, "0", "(0, 1]");
-        assertRejected(StreamsAppConfig.MRC_DECAY, "half", "a number");
-        assertRejected(StreamsAppConfig.PAGE_SIZE_BYTES, "4000", "power of two");
-        assertRejected(StreamsAppConfig.MRC_IDLE_RETENTION_MS, "-5", ">= 0");
-        assertRejected(StreamsAppConfig.MRC_HEAD_PAGES, "65537", "[0, 65536]");
-        assertRejected(StreamsAppConfig.MRC_MAX_POINTS, "1", "[2, 65536]");
+        assertRejected(MrcSettings.MRC_SAMPLING, "rate:0", "(0, 1]");
+        assertRejected(MrcSettings.MRC_SAMPLING, "rate:x", "\"rate:x\"");
+        assertRejected(MrcSettings.MRC_SAMPLING, "size:0", ">= 1 page");
+        assertRejected(MrcSettings.MRC_SAMPLING, "all", "exact, rate:R or size:S");
+        assertRejected(MrcSettings.MRC_TEMPORAL_PERIOD_MS, "-1", ">= 0");
+        assertRejected(MrcSettings.MRC_CURVE, "window", "cumulative or decayed");
+        assertRejected(MrcSettings.MRC_DECAY, "0", "(0, 1]");
+        assertRejected(MrcSettings.MRC_DECAY, "half", "a number");
+        assertRejected(MrcSettings.PAGE_SIZE_BYTES, "4000", "power of two");
+        assertRejected(MrcSettings.MRC_IDLE_RETENTION_MS, "-5", ">= 0");
+        assertRejected(MrcSettings.MRC_HEAD_PAGES, "65537", "[0, 65536]");
+        assertRejected(MrcSettings.MRC_MAX_POINTS, "1", "[2, 65536]");
     }
 
     private static void assertRejected(String key, String value, String hint) {

@@ -1,4 +1,4 @@
-package io.tierscope.collector.cli;
+package io.tierscope.collector;
 
 import java.time.Duration;
 import java.util.Locale;

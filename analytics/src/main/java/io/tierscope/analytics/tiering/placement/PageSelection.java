@@ -55,6 +55,14 @@ final class PageSelection {
 
     /** Selects up to {@code maxHot} promotion and {@code maxCold} demotion candidates of {@code vm}. */
     static PageSelection select(VmPageState vm, int maxHot, int maxCold) {
+        return select(vm, maxHot, maxCold, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #select(VmPageState, int, int)}, with at most {@code maxSurplus} pages beyond a list's
+     * length collected and sorted instead of refining the cut bin (tests lower it to reach the refinement).
+     */
+    static PageSelection select(VmPageState vm, int maxHot, int maxCold, int maxSurplus) {
         // One histogram: bins [0, BINS) slow pages by key (bin 0: not promotable), [BINS, 2 BINS) fast pages.
         int[] hist = new int[2 * BINS];
         long fastZeros = 0;
@@ -133,8 +141,13 @@ final class PageSelection {
         while (coldBin < BINS - 1 && coldBelow + hist[BINS + coldBin] < wantCold) {
             coldBelow += hist[BINS + coldBin++];
         }
-        boolean refineHot = wantHot > 0 && hotAbove + hist[hotBin] > wantHot;
-        boolean refineCold = wantCold > 0 && coldBelow + hist[BINS + coldBin] > wantCold;
+        // A cut bin that holds a few more pages than the lists need is taken whole (the final sort drops
+        // the surplus): a refinement pass over the blocks costs more than sorting a few thousand extra
+        // candidates. Only a crowded cut bin (many equal scores) is refined by a second histogram.
+        long hotSurplus = Math.min(maxSurplus, Math.max(wantHot, 1 << 12));
+        long coldSurplus = Math.min(maxSurplus, Math.max(wantCold, 1 << 12));
+        boolean refineHot = wantHot > 0 && hotAbove + hist[hotBin] > wantHot + hotSurplus;
+        boolean refineCold = wantCold > 0 && coldBelow + hist[BINS + coldBin] > wantCold + coldSurplus;
         // Most of a guest is idle: when the fast pages at score 0 alone fill the cold list, the cut is
         // exactly 0 and needs no refinement.
         boolean coldAllZero = wantCold > 0 && coldBin == 0 && fastZeros >= wantCold;
@@ -206,10 +219,13 @@ final class PageSelection {
                 coldQuota = wantCold - below;
             }
         }
-        long[] hotGfns = new long[wantHot];
-        int[] hotKeys = new int[wantHot];
-        long[] coldGfns = new long[wantCold];
-        int[] coldKeys = new int[wantCold];
+        int hotTaken = wantHot == 0 || refineHot ? wantHot : hotAbove + hist[hotBin];
+        int coldTaken = wantCold == 0 || refineCold || coldAllZero || coldBin == BINS - 1 ? wantCold
+                : coldBelow + hist[BINS + coldBin];
+        long[] hotGfns = new long[hotTaken];
+        int[] hotKeys = new int[hotTaken];
+        long[] coldGfns = new long[coldTaken];
+        int[] coldKeys = new int[coldTaken];
         int nh = 0;
         int nc = 0;
         for (int c = 0; c < chunks; c++) {
@@ -245,9 +261,9 @@ final class PageSelection {
                 }
             }
         }
-        if (nh != wantHot || nc != wantCold) {
-            throw new IllegalStateException("selection collected " + nh + "/" + wantHot + " hot and " + nc + "/"
-                    + wantCold + " cold pages of VM " + vm.vmId() + ": scores changed while planning?");
+        if (nh != hotTaken || nc != coldTaken) {
+            throw new IllegalStateException("selection collected " + nh + "/" + hotTaken + " hot and " + nc + "/"
+                    + coldTaken + " cold pages of VM " + vm.vmId() + ": scores changed while planning?");
         }
         // Order the candidates: hot by key descending, cold ascending, ties by gfn (collection order).
         long[] order = new long[Math.max(nh, nc)];
@@ -255,9 +271,9 @@ final class PageSelection {
             order[i] = ((long) (PINNED - hotKeys[i]) << 32) | i;
         }
         Arrays.sort(order, 0, nh);
-        long[] hotSorted = new long[nh];
-        float[] hotScores = new float[nh];
-        for (int i = 0; i < nh; i++) {
+        long[] hotSorted = new long[wantHot];
+        float[] hotScores = new float[wantHot];
+        for (int i = 0; i < wantHot; i++) {
             int at = (int) order[i];
             hotSorted[i] = hotGfns[at];
             hotScores[i] = scoreOf(hotKeys[at]);
@@ -266,9 +282,9 @@ final class PageSelection {
             order[i] = ((long) coldKeys[i] << 32) | i;
         }
         Arrays.sort(order, 0, nc);
-        long[] coldSorted = new long[nc];
-        int[] coldSortedKeys = new int[nc];
-        for (int i = 0; i < nc; i++) {
+        long[] coldSorted = new long[wantCold];
+        int[] coldSortedKeys = new int[wantCold];
+        for (int i = 0; i < wantCold; i++) {
             int at = (int) order[i];
             coldSorted[i] = coldGfns[at];
             coldSortedKeys[i] = coldKeys[at];

@@ -65,7 +65,6 @@ final class PageSelection {
     static PageSelection select(VmPageState vm, int maxHot, int maxCold, int maxSurplus) {
         // One histogram: bins [0, BINS) slow pages by key (bin 0: not promotable), [BINS, 2 BINS) fast pages.
         int[] hist = new int[2 * BINS];
-        long fastZeros = 0;
         int chunks = vm.chunkCount();
         // Per 64-page block: the hottest promotable key and the coldest fast key, so that the later
         // passes only open blocks that can hold a candidate.
@@ -81,21 +80,18 @@ final class PageSelection {
                 int to = Math.min(scores.length, from + 64);
                 int hottest = 0;
                 int coldest = Integer.MAX_VALUE;
-                int zeros = 0;
                 if (guards == null) {
                     // The common case, without the guard lookups.
                     for (int i = from; i < to; i++) {
                         int fastBit = (int) (f >>> i) & 1;
                         int key = scoreKey(scores[i]);
                         hist[(fastBit << 15) | (key >>> 16)]++;
-                        zeros += fastBit & ((key - 1) >>> 31);
                         int slowMask = fastBit - 1;
                         hottest = Math.max(hottest, key & slowMask);
                         coldest = Math.min(coldest, key | (slowMask & Integer.MAX_VALUE));
                     }
                     blockHot[w] = hottest;
                     blockCold[w] = coldest;
-                    fastZeros += zeros;
                     continue;
                 }
                 for (int i = from; i < to; i++) {
@@ -110,14 +106,12 @@ final class PageSelection {
                         }
                     }
                     hist[(fastBit << 15) | (key >>> 16)]++;
-                    zeros += fastBit & ((key - 1) >>> 31); // a fast page at key 0
                     int slowMask = fastBit - 1; // all ones for a slow page, 0 for a fast one
                     hottest = Math.max(hottest, key & slowMask);
                     coldest = Math.min(coldest, key | (slowMask & Integer.MAX_VALUE));
                 }
                 blockHot[w] = hottest;
                 blockCold[w] = coldest;
-                fastZeros += zeros;
             }
         }
         long promotable = 0;
@@ -150,7 +144,8 @@ final class PageSelection {
         boolean refineCold = wantCold > 0 && coldBelow + hist[BINS + coldBin] > wantCold + coldSurplus;
         // Most of a guest is idle: when the fast pages at score 0 alone fill the cold list, the cut is
         // exactly 0 and needs no refinement.
-        boolean coldAllZero = wantCold > 0 && coldBin == 0 && fastZeros >= wantCold;
+        // (Bin 0 holds exactly the keys 0: every other key is a normal float, 0x00800000 or above.)
+        boolean coldAllZero = wantCold > 0 && coldBin == 0 && hist[BINS] >= wantCold;
         refineCold &= !coldAllZero;
         // Boundary: take keys beyond it, plus the first (by gfn) `quota` pages exactly at it.
         int hotBoundary = (hotBin << 16) - 1;

@@ -237,16 +237,28 @@ final class PageSelection {
                 if (blockHot[w] < hotLimit && blockCold[w] > coldLimit) {
                     continue;
                 }
-                int to = Math.min(scores.length, (w << 6) + 64);
-                for (int i = w << 6; i < to; i++) {
-                    byte g = guards == null ? PageGuard.NONE : guards[i];
-                    if ((fast[w] & (1L << i)) != 0) {
-                        int key = g == PageGuard.KEEP_FAST ? PINNED : scoreKey(scores[i]);
+                // Only the side the block can hold a candidate of, visiting its pages by their set bits
+                // (a test of the fast bit per page mispredicts on mixed blocks).
+                int from = w << 6;
+                long f = fast[w];
+                if (blockCold[w] <= coldLimit) {
+                    for (long m = f; m != 0; m &= m - 1) {
+                        int i = from + Long.numberOfTrailingZeros(m);
+                        int key = guards != null && guards[i] == PageGuard.KEEP_FAST ? PINNED : scoreKey(scores[i]);
                         if (key < coldBoundary || (key == coldBoundary && coldQuota-- > 0)) {
                             coldGfns[nc] = base + i;
                             coldKeys[nc++] = key;
                         }
-                    } else if (g != PageGuard.KEEP_SLOW) {
+                    }
+                }
+                if (blockHot[w] >= hotLimit) {
+                    int pages = Math.min(scores.length - from, 64);
+                    long slow = ~f & (pages == 64 ? -1L : (1L << pages) - 1);
+                    for (long m = slow; m != 0; m &= m - 1) {
+                        int i = from + Long.numberOfTrailingZeros(m);
+                        if (guards != null && guards[i] == PageGuard.KEEP_SLOW) {
+                            continue;
+                        }
                         int key = scoreKey(scores[i]);
                         if (key != 0 && (key > hotBoundary || (key == hotBoundary && hotQuota-- > 0))) {
                             hotGfns[nh] = base + i;

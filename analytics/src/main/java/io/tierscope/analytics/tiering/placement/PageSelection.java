@@ -97,16 +97,14 @@ final class PageSelection {
                 for (int i = from; i < to; i++) {
                     int fastBit = (int) (f >>> i) & 1;
                     int key = scoreKey(scores[i]);
-                    {
-                        byte g = guards[i];
-                        if (fastBit != 0 && g == PageGuard.KEEP_FAST) {
-                            key = PINNED;
-                        } else if (fastBit == 0 && g == PageGuard.KEEP_SLOW) {
-                            key = 0;
-                        }
-                    }
-                    hist[(fastBit << 15) | (key >>> 16)]++;
                     int slowMask = fastBit - 1; // all ones for a slow page, 0 for a fast one
+                    // Branch-free guards (heat-derived guards mix on every page, so branches mispredict):
+                    // a fast page kept fast is PINNED, a slow page kept slow is 0.
+                    int g = guards[i] & 0xff;
+                    int keptFast = (((g ^ PageGuard.KEEP_FAST) - 1) >> 31) & ~slowMask;
+                    int keptSlow = (((g ^ PageGuard.KEEP_SLOW) - 1) >> 31) & slowMask;
+                    key = (key | (keptFast & PINNED)) & ~keptSlow;
+                    hist[(fastBit << 15) | (key >>> 16)]++;
                     hottest = Math.max(hottest, key & slowMask);
                     coldest = Math.min(coldest, key | (slowMask & Integer.MAX_VALUE));
                 }

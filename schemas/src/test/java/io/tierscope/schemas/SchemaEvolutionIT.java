@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tierscope.avro.AdScan;
+import io.tierscope.avro.PageHeatChunk;
 import io.tierscope.avro.SampleBatch;
 import io.tierscope.avro.SampleSource;
 import io.tierscope.avro.ScanSource;
@@ -123,6 +124,32 @@ class SchemaEvolutionIT {
                 .setAccessedRuns(ByteBuffer.wrap(new byte[] {0, 1})).build();
         GenericRecord readByPrevious = readWith(previous, serializer().serialize(topic, current));
         assertEquals(ByteBuffer.allocate(0), readByPrevious.get("accessed"));
+    }
+
+    @Test
+    void pageHeatWithoutCountsReadsAndAPreviousPlannerReadsCountedHeat() throws IOException {
+        Schema previous = SchemaVersionsTest.previous("PageHeatChunk-1.avsc");
+        registry.setCompatibility(subject(), "FULL");
+        GenericRecord old = new GenericData.Record(previous);
+        old.put("vmId", "vm-old");
+        old.put("chunkIndex", 1L);
+        old.put("baseGfn", 2L);
+        old.put("pageCount", 2);
+        old.put("lastScanSeq", 3L);
+        old.put("timeMs", 4L);
+        old.put("classifier", "fsm5");
+        old.put("accessStates", ByteBuffer.wrap(new byte[] {4, 0}));
+        old.put("writeStates", null);
+        PageHeatChunk read = deserializer(PageHeatChunk.class)
+                .deserialize(topic, frame(registry.register(subject(), previous), previous, old));
+        assertEquals(2L, read.getBaseGfn());
+        assertNull(read.getSampledCounts(), "heat of the previous release has no counts");
+
+        PageHeatChunk current = PageHeatChunk.newBuilder(read).setVmId("vm-new")
+                .setSampledCounts(ByteBuffer.wrap(new byte[] {0, 48, 0, 0})).build();
+        GenericRecord readByPrevious = readWith(previous, serializer().serialize(topic, current));
+        assertEquals("vm-new", readByPrevious.get("vmId").toString());
+        assertEquals(ByteBuffer.wrap(new byte[] {4, 0}), readByPrevious.get("accessStates"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tierscope.avro.AdScan;
 import io.tierscope.avro.MissRatioCurve;
+import io.tierscope.avro.PageHeatChunk;
 import io.tierscope.avro.SampleBatch;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,6 +36,14 @@ class SchemaVersionsTest {
     void missRatioCurveIsFullyCompatibleWithEveryEarlierVersion() throws IOException {
         assertFull(MissRatioCurve.getClassSchema(), List.of("MissRatioCurve-1.avsc"));
         Schema.Field field = MissRatioCurve.getClassSchema().getField("interpolationError");
+        assertEquals(JsonProperties.NULL_VALUE, field.defaultVal());
+    }
+
+    /** Page heat gained the sampled access counts: optional, so planners and the streams app upgrade in either order. */
+    @Test
+    void pageHeatChunkIsFullyCompatibleWithEveryEarlierVersion() throws IOException {
+        assertFull(PageHeatChunk.getClassSchema(), List.of("PageHeatChunk-1.avsc"));
+        Schema.Field field = PageHeatChunk.getClassSchema().getField("sampledCounts");
         assertEquals(JsonProperties.NULL_VALUE, field.defaultVal());
     }
 

@@ -17,6 +17,8 @@ public final class SampledPeriod {
     private final long vmPages;
     private final byte[][] accessed;
     private final byte[][] dirty;
+    /** Samples per page, per chunk (for {@link SampledCounts}). */
+    private final int[][] counts;
     private long samples;
 
     /**
@@ -38,6 +40,7 @@ public final class SampledPeriod {
         this.vmPages = vmPages;
         this.accessed = new byte[(int) chunks][];
         this.dirty = new byte[(int) chunks][];
+        this.counts = new int[(int) chunks][];
     }
 
     /** Records one sample. */
@@ -50,8 +53,10 @@ public final class SampledPeriod {
         int page = (int) (gfn - (long) chunk * chunkPages);
         if (accessed[chunk] == null) {
             accessed[chunk] = new byte[HeatBitmaps.bytesFor(pagesIn(chunk))];
+            counts[chunk] = new int[pagesIn(chunk)];
         }
         HeatBitmaps.set(accessed[chunk], page);
+        counts[chunk][page]++;
         if ((xwr & WRITE) != 0) {
             if (dirty[chunk] == null) {
                 dirty[chunk] = new byte[HeatBitmaps.bytesFor(pagesIn(chunk))];
@@ -114,6 +119,11 @@ public final class SampledPeriod {
     public byte[] accessed(int chunkIndex) {
         byte[] bitmap = accessed[chunkIndex];
         return bitmap == null ? new byte[HeatBitmaps.bytesFor(pagesIn(chunkIndex))] : bitmap.clone();
+    }
+
+    /** Samples per page of the chunk this period, or null when nothing was sampled there (not a copy). */
+    public int[] counts(int chunkIndex) {
+        return counts[chunkIndex];
     }
 
     /**

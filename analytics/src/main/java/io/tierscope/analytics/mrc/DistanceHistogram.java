@@ -1,6 +1,7 @@
 package io.tierscope.analytics.mrc;
 
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 
 /**
  * Reuse-distance histogram in unsampled pages. Log-linear buckets: distances below 128 are exact,
@@ -480,6 +481,112 @@ public final class DistanceHistogram {
                 }
             }
             return Arrays.copyOf(values, n);
+        }
+    }
+
+    /**
+     * Writes this histogram's part of an engine snapshot (format 2: sums, a bitmask of the non-zero
+     * near entries and those entries, then non-zero buckets as (gap, count); format 4 adds the sums
+     * and buckets beyond the exact head; format 5 an exact engine's per-distance counts).
+     */
+    void writeTo(SnapshotOutput out) {
+        out.writeDouble(cold);
+        out.writeDouble(samples);
+        out.writeDouble(total);
+        out.writeVarLong(references);
+        out.writeDouble(lastRate);
+        long nearMask = 0;
+        for (int d = 1; d <= NEAR; d++) {
+            if (near[d] != 0 || nearSamples[d] != 0) {
+                nearMask |= 1L << d;
+            }
+        }
+        out.writeLong(nearMask);
+        for (int d = 1; d <= NEAR; d++) {
+            if ((nearMask & (1L << d)) != 0) {
+                out.writeDouble(near[d]);
+                out.writeDouble(nearSamples[d]);
+            }
+        }
+        writeBuckets(out, counts);
+        out.writeDouble(farReferences);
+        out.writeDouble(farCold);
+        writeBuckets(out, far);
+        if (exact == null) {
+            out.writeByte(0);
+        } else {
+            exact.writeTo(out);
+        }
+    }
+
+    /**
+     * Reads what {@link #writeTo} wrote in snapshot format {@code version} (1 to 5) into this empty
+     * histogram. {@code distanceBound}, asked once the sums are read, bounds the exact distances.
+     */
+    void readFrom(SnapshotInput in, int version, LongSupplier distanceBound) {
+        cold = in.readDouble("cold weight");
+        samples = in.readDouble("samples");
+        total = in.readDouble("total");
+        references = version == 1 ? in.readLong("references") : in.readVarLong("references");
+        lastRate = in.readDouble("last rate");
+        long nearMask = version == 1 ? -1L : in.readLong("near mask");
+        if ((nearMask & 1) != 0 && version != 1) {
+            throw new IllegalArgumentException("near mask has bit 0 set in MRC snapshot");
+        }
+        for (int d = 1; d <= NEAR; d++) {
+            if ((nearMask & (1L << d)) != 0) {
+                near[d] = in.readDouble("near weight");
+                nearSamples[d] = in.readDouble("near samples");
+            }
+        }
+        readBuckets(in, counts, version);
+        if (version >= 4) {
+            farReferences = in.readDouble("references beyond the head");
+            farCold = in.readDouble("cold weight beyond the head");
+            readBuckets(in, far, version);
+        }
+        if (version >= 5) {
+            int kind = in.readUnsignedByte("exact distances kind");
+            if (kind != 0 && exact == null) {
+                throw new IllegalArgumentException("exact distances kind " + kind + " in MRC snapshot of a sampled engine");
+            }
+            if (kind != 0) {
+                exact.readFrom(in, kind, distanceBound.getAsLong());
+            }
+        }
+    }
+
+    private static void writeBuckets(SnapshotOutput out, double[] counts) {
+        int nonZero = 0;
+        for (double c : counts) {
+            nonZero += c != 0 ? 1 : 0;
+        }
+        out.writeVarLong(nonZero);
+        out.ensure(18 * nonZero);
+        int previous = -1;
+        for (int b = 0; b < counts.length; b++) {
+            if (counts[b] != 0) {
+                out.writeVarLongUnchecked(b - previous - 1);
+                out.writeDouble(counts[b]);
+                previous = b;
+            }
+        }
+    }
+
+    private static void readBuckets(SnapshotInput in, double[] counts, int version) {
+        int nonZero = version == 1 ? in.readUnsignedShort("bucket count") : (int) Math.min(Integer.MAX_VALUE,
+                in.readVarLong("bucket count"));
+        int b = -1;
+        for (int i = 0; i < nonZero; i++) {
+            if (version == 1) {
+                b = in.readUnsignedShort("bucket index");
+            } else {
+                b += 1 + (int) Math.min(BUCKETS, in.readVarLong("bucket gap"));
+            }
+            if (b < 0 || b >= counts.length) {
+                throw new IllegalArgumentException("histogram bucket " + b + " out of range in MRC snapshot");
+            }
+            counts[b] = in.readDouble("bucket count");
         }
     }
 

@@ -90,4 +90,65 @@ final class ExactDistances {
     long retainedBytes() {
         return 8L * counts.length;
     }
+
+    /**
+     * Writes these counts into an engine snapshot (format 5): non-zero ones as (distance gap, count);
+     * counts are whole numbers (varints) but in the decayed histogram (doubles): a kind byte says
+     * which, 0 when there are none.
+     */
+    void writeTo(SnapshotOutput out) {
+        if (max == 0) {
+            out.writeByte(0);
+            return;
+        }
+        boolean whole = true;
+        int nonZero = 0;
+        for (int d = 1; d <= max; d++) {
+            double c = counts[d];
+            if (c != 0) {
+                nonZero++;
+                whole &= c == Math.rint(c) && c > 0 && c < 0x1p53;
+            }
+        }
+        out.writeByte(whole ? 1 : 2);
+        out.writeVarLong(nonZero);
+        out.ensure(18 * nonZero);
+        int previous = 0;
+        for (int d = 1; d <= max; d++) {
+            double c = counts[d];
+            if (c != 0) {
+                out.writeVarLongUnchecked(d - previous - 1);
+                if (whole) {
+                    out.writeVarLongUnchecked((long) c);
+                } else {
+                    out.writeDouble(c);
+                }
+                previous = d;
+            }
+        }
+    }
+
+    /**
+     * Reads the counts after {@link #writeTo}'s non-zero {@code kind} byte. {@code pages}: the pages first
+     * touched or tracked, whichever is larger; no exact distance can exceed it.
+     */
+    void readFrom(SnapshotInput in, int kind, long pages) {
+        if (kind > 2) {
+            throw new IllegalArgumentException("exact distances kind " + kind + " in MRC snapshot of an exact engine");
+        }
+        long nonZero = in.readVarLong("exact distance count");
+        if (nonZero > pages) {
+            throw new IllegalArgumentException("exact distance count " + nonZero + " above the pages touched "
+                    + pages + " in MRC snapshot");
+        }
+        long d = 0;
+        for (long i = 0; i < nonZero; i++) {
+            d += 1 + in.readVarLong("exact distance gap");
+            if (d > pages) {
+                throw new IllegalArgumentException("exact distance " + d + " above the pages touched " + pages
+                        + " in MRC snapshot");
+            }
+            set((int) d, kind == 1 ? in.readVarLong("exact distance count") : in.readDouble("exact distance count"));
+        }
+    }
 }

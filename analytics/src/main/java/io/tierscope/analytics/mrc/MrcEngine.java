@@ -1,6 +1,7 @@
 package io.tierscope.analytics.mrc;
 
 import io.tierscope.analytics.sampling.SpatialHash;
+import java.util.function.LongSupplier;
 
 /**
  * Per-VM miss-ratio-curve engine: spatial sampling by {@link SpatialHash} (exact, SHARDS
@@ -473,21 +474,16 @@ public final class MrcEngine {
         out.writeVarLong(pendingReferences);
         out.writeVarLong(pendingCounted);
         out.writeVarLong(n);
-        writeHistogram(out, cumulative);
-        writeHistogram(out, window);
-        writeHistogram(out, decayed);
-        out.ensure(10 * n);
-        long previous = 0;
-        for (int i = 0; i < n; i++) {
-            out.writeVarLongUnchecked(zigzag(pages[i] - previous));
-            previous = pages[i];
-        }
+        cumulative.writeTo(out);
+        window.writeTo(out);
+        decayed.writeTo(out);
+        out.writeDeltaPages(pages, n);
         if (temporal) {
             // Stamps are periods at or before the current one: small when written as their age.
             long current = clock / config.temporalPeriod();
             out.ensure(10 * n);
             for (int i = 0; i < n; i++) {
-                out.writeVarLongUnchecked(zigzag(current - stamps.get(pages[i])));
+                out.writeZigzagUnchecked(current - stamps.get(pages[i]));
             }
         }
         writeHead(out);
@@ -556,27 +552,25 @@ public final class MrcEngine {
         e.clock = clock;
         e.pendingReferences = pendingReferences;
         e.pendingCounted = pendingCounted;
-        int trackedPages = (int) Math.max(0, tracked);
-        readHistogram(in, e.cumulative, version, e, trackedPages);
-        readHistogram(in, e.window, version, e, trackedPages);
-        readHistogram(in, e.decayed, version, e, trackedPages);
+        // No exact distance exceeds the pages first touched (the cumulative histogram's cold weight, read
+        // first) or tracked, whichever is larger: a corrupt snapshot cannot make a huge array.
+        LongSupplier distanceBound = () -> Math.max(Math.max(0, tracked),
+                (long) Math.min(Integer.MAX_VALUE - 16, Math.ceil(e.cumulative.cold)));
+        e.cumulative.readFrom(in, version, distanceBound);
+        e.window.readFrom(in, version, distanceBound);
+        e.decayed.readFrom(in, version, distanceBound);
         int n = version == 1 ? in.readInt("tracked pages") : (int) tracked;
         if (n < 0 || n > snapshot.length) {
             // Each page takes at least one byte: a larger count can only be corruption.
             throw new IllegalArgumentException("tracked page count " + n + " out of range in MRC snapshot");
         }
-        long[] pages = new long[n];
-        long previous = 0;
-        for (int i = 0; i < n; i++) {
-            pages[i] = previous + unzigzag(in.readVarLong("tracked page"));
-            previous = pages[i];
-        }
+        long[] pages = in.readDeltaPages(n, "tracked page");
         long[] stamps = null;
         if (e.temporal) {
             long current = clock / config.temporalPeriod();
             stamps = new long[n];
             for (int i = 0; i < n; i++) {
-                long coded = unzigzag(in.readVarLong("temporal stamp"));
+                long coded = in.readZigzag("temporal stamp");
                 stamps[i] = version == 1 ? coded : current - coded;
             }
         }
@@ -629,12 +623,7 @@ public final class MrcEngine {
         long[] pages = out.pageScratch(head.size());
         int n = head.pagesInLruOrder(pages);
         out.writeVarLong(n);
-        out.ensure(10 * n);
-        long previous = 0;
-        for (int i = 0; i < n; i++) {
-            out.writeVarLongUnchecked(zigzag(pages[i] - previous));
-            previous = pages[i];
-        }
+        out.writeDeltaPages(pages, n);
     }
 
     private void readHead(SnapshotInput in) {
@@ -655,12 +644,9 @@ public final class MrcEngine {
             throw new IllegalArgumentException("head page count " + n + " above its size " + config.headPages()
                     + " in MRC snapshot");
         }
-        long[] pages = new long[(int) n];
-        long previous = 0;
-        for (int i = 0; i < n; i++) {
-            pages[i] = previous + unzigzag(in.readVarLong("head page"));
-            previous = pages[i];
-            if (SpatialHash.saltedHash(salt, pages[i]) < threshold) {
+        long[] pages = in.readDeltaPages((int) n, "head page");
+        for (long page : pages) {
+            if (SpatialHash.saltedHash(salt, page) < threshold) {
                 sampledInHead++;
             }
         }
@@ -690,172 +676,5 @@ public final class MrcEngine {
         for (int i = 0; i < 1 << 15; i++) {
             in.readUnsignedByte("heavy sketch counters");
         }
-    }
-
-    /**
-     * Format 2: sums, a bitmask of the non-zero near entries and those entries, then non-zero
-     * buckets as (gap, count); format 4 adds the sums and buckets beyond the exact head.
-     */
-    private static void writeHistogram(SnapshotOutput out, DistanceHistogram h) {
-        out.writeDouble(h.cold);
-        out.writeDouble(h.samples);
-        out.writeDouble(h.total);
-        out.writeVarLong(h.references);
-        out.writeDouble(h.lastRate);
-        long nearMask = 0;
-        for (int d = 1; d <= DistanceHistogram.NEAR; d++) {
-            if (h.near[d] != 0 || h.nearSamples[d] != 0) {
-                nearMask |= 1L << d;
-            }
-        }
-        out.writeLong(nearMask);
-        for (int d = 1; d <= DistanceHistogram.NEAR; d++) {
-            if ((nearMask & (1L << d)) != 0) {
-                out.writeDouble(h.near[d]);
-                out.writeDouble(h.nearSamples[d]);
-            }
-        }
-        writeBuckets(out, h.counts);
-        out.writeDouble(h.farReferences);
-        out.writeDouble(h.farCold);
-        writeBuckets(out, h.far);
-        writeExactDistances(out, h.exact);
-    }
-
-    /**
-     * Format 5: an exact engine's per-distance counts, non-zero ones as (distance gap, count);
-     * counts are whole numbers (varints) but in the decayed histogram (doubles): a kind byte says
-     * which, 0 when the engine has none.
-     */
-    private static void writeExactDistances(SnapshotOutput out, ExactDistances exact) {
-        if (exact == null || exact.max == 0) {
-            out.writeByte(0);
-            return;
-        }
-        boolean whole = true;
-        int nonZero = 0;
-        for (int d = 1; d <= exact.max; d++) {
-            double c = exact.counts[d];
-            if (c != 0) {
-                nonZero++;
-                whole &= c == Math.rint(c) && c > 0 && c < 0x1p53;
-            }
-        }
-        out.writeByte(whole ? 1 : 2);
-        out.writeVarLong(nonZero);
-        out.ensure(18 * nonZero);
-        int previous = 0;
-        for (int d = 1; d <= exact.max; d++) {
-            double c = exact.counts[d];
-            if (c != 0) {
-                out.writeVarLongUnchecked(d - previous - 1);
-                if (whole) {
-                    out.writeVarLongUnchecked((long) c);
-                } else {
-                    out.writeDouble(c);
-                }
-                previous = d;
-            }
-        }
-    }
-
-    /**
-     * {@code pages}: the pages first touched (the cumulative cold weight) or tracked, whichever is
-     * larger; no exact distance can exceed it, so a corrupt snapshot cannot make a huge array.
-     */
-    private static void readExactDistances(SnapshotInput in, DistanceHistogram h, long pages) {
-        int kind = in.readUnsignedByte("exact distances kind");
-        if (kind == 0) {
-            return;
-        }
-        if (kind > 2 || h.exact == null) {
-            throw new IllegalArgumentException("exact distances kind " + kind + " in MRC snapshot of a "
-                    + (h.exact == null ? "sampled" : "exact") + " engine");
-        }
-        long nonZero = in.readVarLong("exact distance count");
-        if (nonZero > pages) {
-            throw new IllegalArgumentException("exact distance count " + nonZero + " above the pages touched "
-                    + pages + " in MRC snapshot");
-        }
-        long d = 0;
-        for (long i = 0; i < nonZero; i++) {
-            d += 1 + in.readVarLong("exact distance gap");
-            if (d > pages) {
-                throw new IllegalArgumentException("exact distance " + d + " above the pages touched " + pages
-                        + " in MRC snapshot");
-            }
-            h.exact.set((int) d, kind == 1 ? in.readVarLong("exact distance count") : in.readDouble("exact distance count"));
-        }
-    }
-
-    private static void writeBuckets(SnapshotOutput out, double[] counts) {
-        int nonZero = 0;
-        for (double c : counts) {
-            nonZero += c != 0 ? 1 : 0;
-        }
-        out.writeVarLong(nonZero);
-        out.ensure(18 * nonZero);
-        int previous = -1;
-        for (int b = 0; b < counts.length; b++) {
-            if (counts[b] != 0) {
-                out.writeVarLongUnchecked(b - previous - 1);
-                out.writeDouble(counts[b]);
-                previous = b;
-            }
-        }
-    }
-
-    private static void readHistogram(SnapshotInput in, DistanceHistogram h, int version, MrcEngine e, int tracked) {
-        h.cold = in.readDouble("cold weight");
-        h.samples = in.readDouble("samples");
-        h.total = in.readDouble("total");
-        h.references = version == 1 ? in.readLong("references") : in.readVarLong("references");
-        h.lastRate = in.readDouble("last rate");
-        long nearMask = version == 1 ? -1L : in.readLong("near mask");
-        if ((nearMask & 1) != 0 && version != 1) {
-            throw new IllegalArgumentException("near mask has bit 0 set in MRC snapshot");
-        }
-        for (int d = 1; d <= DistanceHistogram.NEAR; d++) {
-            if ((nearMask & (1L << d)) != 0) {
-                h.near[d] = in.readDouble("near weight");
-                h.nearSamples[d] = in.readDouble("near samples");
-            }
-        }
-        readBuckets(in, h.counts, version);
-        if (version >= 4) {
-            h.farReferences = in.readDouble("references beyond the head");
-            h.farCold = in.readDouble("cold weight beyond the head");
-            readBuckets(in, h.far, version);
-        }
-        if (version >= 5) {
-            // The cumulative histogram is read first: its cold weight is every page first touched.
-            long touched = (long) Math.min(Integer.MAX_VALUE - 16, Math.ceil(e.cumulative.cold));
-            readExactDistances(in, h, Math.max(tracked, touched));
-        }
-    }
-
-    private static void readBuckets(SnapshotInput in, double[] counts, int version) {
-        int nonZero = version == 1 ? in.readUnsignedShort("bucket count") : (int) Math.min(Integer.MAX_VALUE,
-                in.readVarLong("bucket count"));
-        int b = -1;
-        for (int i = 0; i < nonZero; i++) {
-            if (version == 1) {
-                b = in.readUnsignedShort("bucket index");
-            } else {
-                b += 1 + (int) Math.min(DistanceHistogram.BUCKETS, in.readVarLong("bucket gap"));
-            }
-            if (b < 0 || b >= counts.length) {
-                throw new IllegalArgumentException("histogram bucket " + b + " out of range in MRC snapshot");
-            }
-            counts[b] = in.readDouble("bucket count");
-        }
-    }
-
-    private static long zigzag(long v) {
-        return (v << 1) ^ (v >> 63);
-    }
-
-    private static long unzigzag(long v) {
-        return (v >>> 1) ^ -(v & 1);
     }
 }

@@ -66,6 +66,23 @@ final class SnapshotInput {
         throw new IllegalArgumentException("varint longer than 10 bytes in MRC snapshot: " + what + " at byte " + pos);
     }
 
+    /** What {@link SnapshotOutput#writeZigzagUnchecked} wrote. */
+    long readZigzag(String what) {
+        long v = readVarLong(what);
+        return (v >>> 1) ^ -(v & 1);
+    }
+
+    /** What {@link SnapshotOutput#writeDeltaPages} wrote: {@code n} pages. */
+    long[] readDeltaPages(int n, String what) {
+        long[] pages = new long[n];
+        long previous = 0;
+        for (int i = 0; i < n; i++) {
+            pages[i] = previous + readZigzag(what);
+            previous = pages[i];
+        }
+        return pages;
+    }
+
     boolean atEnd() {
         return pos == buf.length;
     }

@@ -76,6 +76,21 @@ final class SnapshotOutput {
         writeVarLongUnchecked(v);
     }
 
+    /** Zigzag LEB128 (small magnitudes of either sign are short); callers must have {@link #ensure}d 10 bytes. */
+    void writeZigzagUnchecked(long v) {
+        writeVarLongUnchecked((v << 1) ^ (v >> 63));
+    }
+
+    /** {@code pages[0, n)} as zigzag varints of the differences from the previous page (the first from 0). */
+    void writeDeltaPages(long[] pages, int n) {
+        ensure(10 * n);
+        long previous = 0;
+        for (int i = 0; i < n; i++) {
+            writeZigzagUnchecked(pages[i] - previous);
+            previous = pages[i];
+        }
+    }
+
     /** Bytes held by the reusable arrays. */
     long retainedBytes() {
         return buf.length + 8L * pages.length;

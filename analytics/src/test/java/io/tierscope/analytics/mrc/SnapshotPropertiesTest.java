@@ -193,7 +193,7 @@ class SnapshotPropertiesTest {
     }
 
     /** The generator the format-1 fixtures were written from: an LCG over 3000 pages, every third page hot. */
-    private static long[] fixtureTrace(int n) {
+    static long[] fixtureTrace(int n) {
         long[] trace = new long[n];
         long x = 1;
         for (int i = 0; i < n; i++) {

@@ -52,7 +52,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Measure the pipeline: ramp a synthetic fleet's rate to the highest the topology sustains.",
                 "Reports sustained samples/s and A/D-scan pages/s, latency from a window's end to its outputs, CPU and"
                         + " memory per process, bytes per sample on the wire and in changelogs; a table, and JSON with --json.",
-                "With no options: 8 VMs from 25,000 samples/s each, x1.5 per 30 s step, up to 8 steps (under 10 minutes)."})
+                "With no options: 8 VMs from 25,000 samples/s each, x1.5 per 30 s step, up to 8 steps (under 10 minutes).",
+                "--scan-ramp: the A/D-scan ramp instead: few samples, each step's footprint --ramp times the last one's,"
+                        + " to find the most A/D pages/s the pipeline sustains into heat."})
 public final class BenchCommand implements Callable<Integer> {
     /** Share of a step's offered rate the collector must publish for the step to count as sustained. */
     static final double DELIVERED_SHARE = 0.95;
@@ -127,6 +129,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--short", description = "Smoke mode: 2 VMs of 32768 pages at 5000 samples/s, one 25 s step.")
     private boolean smoke;
 
+    @Option(names = "--scan-ramp", description = "Ramp the A/D scans, not the samples: each step's footprint is the"
+            + " previous one's times --ramp at a constant --rate; unless given, 8 VMs from 262144 pages (1 GiB) at"
+            + " 1,000 samples/s each, x2 per 20 s step, up to 7 steps (2.1M to 134M pages/s), scans every second.")
+    private boolean scanRamp;
+
     @Mixin
     private ClusterOptions cluster;
 
@@ -141,6 +148,9 @@ public final class BenchCommand implements Callable<Integer> {
             steps = 1;
             stepSeconds = 25;
             footprint = 32_768;
+        }
+        if (scanRamp) {
+            scanRampDefaults();
         }
         OptionRange.between("--vms", vms, 1, 10_000);
         OptionRange.positive("--rate", rate);
@@ -209,6 +219,39 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The scan ramp's settings where the command line left the sample ramp's defaults. */
+    private void scanRampDefaults() {
+        var options = spec.commandLine().getParseResult();
+        if (!options.hasMatchedOption("--rate")) {
+            rate = 1000;
+        }
+        if (!options.hasMatchedOption("--footprint")) {
+            footprint = 1L << 18;
+        }
+        if (!options.hasMatchedOption("--ramp")) {
+            ramp = 2;
+        }
+        if (!options.hasMatchedOption("--steps")) {
+            steps = 7;
+        }
+        if (!options.hasMatchedOption("--duration")) {
+            stepSeconds = 20;
+        }
+        if (scanPeriodMs == 0) {
+            throw new IllegalArgumentException("--scan-ramp needs scans: --scan-period must not be 0");
+        }
+    }
+
+    /** A step's rate per VM: the sample ramp grows it, the scan ramp keeps it. */
+    private double stepRate(int step) {
+        return scanRamp ? rate : rate * Math.pow(ramp, step);
+    }
+
+    /** A step's footprint per VM: the scan ramp grows it (whole pages, at most 2^31-1). */
+    private long stepFootprint(int step) {
+        return scanRamp ? (long) Math.min(Integer.MAX_VALUE, Math.round(footprint * Math.pow(ramp, step))) : footprint;
+    }
+
     /** Whole-run figures: bytes on disk per sample. */
     record Totals(long samplesPublished, long scansPublished, long rawBytes, long scanBytes, long changelogBytes,
                   double streamsStartSeconds, String applicationId) {
@@ -250,20 +293,29 @@ public final class BenchCommand implements Callable<Integer> {
             try (OutputLatency outputs = new OutputLatency(security, platform.bootstrapServers(), platform.schemaRegistryUrl()).start();
                  streams) {
                 double streamsStart = (System.nanoTime() - started) / 1e9;
-                out.printf(Locale.ROOT, "tierscope bench: streams app %s running (pid %d, %.1f s to start); %d VMs, %d pages each,"
+                out.printf(Locale.ROOT, "tierscope bench: streams app %s running (pid %d, %.1f s to start); %d VMs, %d pages each%s,"
                                 + " scans every %d ms, %d s per step%n", applicationId, streams.pid(), streamsStart, vms, footprint,
+                        scanRamp ? String.format(Locale.ROOT, " (x%.2f per step) at %s samples/s each", ramp, si(rate)) : "",
                         scanPeriodMs, stepSeconds);
                 out.flush();
                 long samplesTotal = 0;
                 long scansTotal = 0;
                 for (int step = 0; step < steps; step++) {
-                    double perVm = rate * Math.pow(ramp, step);
-                    StepRun stepRun = runStep(step, perVm, clusterArgs, work, streams, probe, samples, scans, outputs, out, signal);
+                    Map<String, Long> bytesAtStepStart = probe.topicBytes();
+                    StepRun stepRun = runStep(step, stepRate(step), stepFootprint(step), clusterArgs, work, streams, probe,
+                            samples, scans, outputs, out, signal);
                     samplesTotal += stepRun.published.samplesPublished();
                     scansTotal += stepRun.published.scansPublished();
                     if (stepRun.result == null) {
                         break; // interrupted
                     }
+                    // Bytes per sample of the whole step (warm-up included: the topics cannot be cut at its end).
+                    Map<String, Long> bytesAtStepEnd = probe.topicBytes();
+                    StepResult result = stepRun.result.withBytes(stepRun.published.samplesPublished(),
+                            delta(bytesAtStepEnd, bytesAtStepStart, Topic.RAW_SAMPLES.topicName()),
+                            delta(bytesAtStepEnd, bytesAtStepStart, Topic.AD_SCANS.topicName()),
+                            probe.changelogBytes(bytesAtStepEnd) - probe.changelogBytes(bytesAtStepStart));
+                    stepRun = new StepRun(result, stepRun.published);
                     results.add(stepRun.result);
                     out.println(stepLine(stepRun.result));
                     out.flush();
@@ -324,20 +376,20 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** One collector process at one rate: samples the figures every second, measures after the warm-up. */
-    private StepRun runStep(int step, double perVm, List<String> clusterArgs, Path work, ChildJvm streams, KafkaProbe probe,
+    private StepRun runStep(int step, double perVm, long pagesPerVm, List<String> clusterArgs, Path work, ChildJvm streams, KafkaProbe probe,
                             List<TopicPartition> samples, List<TopicPartition> scans, OutputLatency outputs,
                             PrintWriter out, ShutdownSignal signal) throws Exception {
         List<String> args = new ArrayList<>(List.of("collect"));
         args.addAll(clusterArgs);
         args.addAll(List.of("--source", "synthetic", "--vms", Integer.toString(vms), "--rate", Double.toString(perVm),
-                "--shape", "zipf:pages=" + footprint + ",s=1.0,writes=0.2", "--scan-period", Integer.toString(scanPeriodMs),
+                "--shape", "zipf:pages=" + pagesPerVm + ",s=1.0,writes=0.2", "--scan-period", Integer.toString(scanPeriodMs),
                 "--metrics-interval", "1s", "--host", "bench", "--no-create-topics"));
         progress = CollectorProgress.NONE;
         AtomicReference<String> lastLine = new AtomicReference<>("");
         double offered = perVm * vms;
-        double offeredScanPages = scanPeriodMs == 0 ? 0 : vms * (double) footprint * 1000 / scanPeriodMs;
-        long scanRecordsPerPeriod = scanPeriodMs == 0 ? 0 : vms * ((footprint + SyntheticVm.DEFAULT_CHUNK_PAGES - 1) / SyntheticVm.DEFAULT_CHUNK_PAGES);
-        double pagesPerScanRecord = scanRecordsPerPeriod == 0 ? 0 : vms * (double) footprint / scanRecordsPerPeriod;
+        double offeredScanPages = scanPeriodMs == 0 ? 0 : vms * (double) pagesPerVm * 1000 / scanPeriodMs;
+        long scanRecordsPerPeriod = scanPeriodMs == 0 ? 0 : vms * ((pagesPerVm + SyntheticVm.DEFAULT_CHUNK_PAGES - 1) / SyntheticVm.DEFAULT_CHUNK_PAGES);
+        double pagesPerScanRecord = scanRecordsPerPeriod == 0 ? 0 : vms * (double) pagesPerVm / scanRecordsPerPeriod;
         boolean terminal = System.console() != null;
         ChildJvm collector = ChildJvm.start("collect-" + step, split(collectorJvmOptions), args,
                 work.resolve("collect-" + step + ".log"), line -> {
@@ -437,11 +489,12 @@ public final class BenchCommand implements Callable<Integer> {
                 latency.put(topic.topicName(), StepResult.Percentiles.of(arrivals.stream().filter(a -> a.topic() == topic)
                         .mapToLong(OutputLatency.Arrival::latencyMs).toArray()));
             }
-            // Bounded lag: whatever the step's start cost (a collector's start-up burst, the topology's first records),
+            // Bounded lag: whatever the step's start cost (JIT, the topology's first records),
             // the streams app has caught up to within the bound by the step's end.
             boolean keptUp = lastLagSeconds <= maxLagSeconds;
-            StepResult result = new StepResult(step + 1, perVm, offered, published, Math.min(published, processed), scanPages,
-                    maxLag, lastLagSeconds, seconds, latency, processes, delivered && keptUp);
+            StepResult result = new StepResult(step + 1, perVm, pagesPerVm, offered, published, Math.min(published, processed),
+                    offeredScanPages, scanPages, maxLag, lastLagSeconds, seconds, latency, processes, delivered && keptUp,
+                    StepResult.Bytes.NONE);
             return new StepRun(result, finalCounts);
         } finally {
             collector.close();
@@ -478,38 +531,53 @@ public final class BenchCommand implements Callable<Integer> {
                 .max(Comparator.comparingDouble(StepResult::processedSamplesPerS)).orElse(null);
     }
 
+    /** The sustained step with the most A/D-scan pages/s (the scan ramp's result), or null. */
+    static StepResult sustainedScanStep(List<StepResult> results) {
+        return results.stream().filter(StepResult::sustained)
+                .max(Comparator.comparingDouble(StepResult::scanPagesPerS)).orElse(null);
+    }
+
     private static String stepLine(StepResult r) {
         StepResult.Percentiles all = r.latency().get("all");
-        return String.format(Locale.ROOT, "tierscope bench: step %d: offered %s/s, published %s/s, processed %s/s, scan pages %s/s,"
-                        + " lag max %.1f s end %.1f s, latency p50 %s p99 %s -> %s", r.step(), si(r.offeredSamplesPerS()),
-                si(r.publishedSamplesPerS()), si(r.processedSamplesPerS()), si(r.scanPagesPerS()), r.maxLagSeconds(),
+        return String.format(Locale.ROOT, "tierscope bench: step %d: offered %s/s, published %s/s, processed %s/s, scan pages %s/s"
+                        + " of %s/s, lag max %.1f s end %.1f s, latency p50 %s p99 %s -> %s", r.step(), si(r.offeredSamplesPerS()),
+                si(r.publishedSamplesPerS()), si(r.processedSamplesPerS()), si(r.scanPagesPerS()), si(r.offeredScanPagesPerS()),
+                r.maxLagSeconds(),
                 r.endLagSeconds(), ms(all.p50()), ms(all.p99()), r.sustained() ? "sustained" : "NOT sustained");
     }
 
     private void report(PrintWriter out, List<StepResult> results, Totals totals) {
         out.println();
-        out.printf("%-4s %10s %10s %10s %12s %7s %9s %9s %7s %7s %7s %8s %8s%n", "step", "offered/s", "published", "processed",
-                "scanpages/s", "lag end", "lat p50", "lat p99", "cpu st", "cpu col", "cpu plt", "rss st", "rss col");
+        out.printf("%-4s %10s %10s %10s %12s %7s %9s %9s %7s %7s %7s %8s %8s %6s %6s%n", "step", "offered/s", "published",
+                "processed", "scanpages/s", "lag end", "lat p50", "lat p99", "cpu st", "cpu col", "cpu plt", "rss st", "rss col",
+                "B/smp", "cl B/s");
         for (StepResult r : results) {
             StepResult.Percentiles all = r.latency().get("all");
-            out.printf(Locale.ROOT, "%-4s %10s %10s %10s %12s %7.1f %9s %9s %7.2f %7.2f %7.2f %7.0fM %7.0fM%n",
+            out.printf(Locale.ROOT, "%-4s %10s %10s %10s %12s %7.1f %9s %9s %7.2f %7.2f %7.2f %7.0fM %7.0fM %6.2f %6.1f%n",
                     r.step() + (r.sustained() ? "" : "!"), si(r.offeredSamplesPerS()), si(r.publishedSamplesPerS()),
                     si(r.processedSamplesPerS()), si(r.scanPagesPerS()), r.endLagSeconds(), ms(all.p50()), ms(all.p99()),
                     r.processes().get("streams").cpuCores(), r.processes().get("collector").cpuCores(),
                     r.processes().get("platform+bench").cpuCores(), r.processes().get("streams").peakRssMiB(),
-                    r.processes().get("collector").peakRssMiB());
+                    r.processes().get("collector").peakRssMiB(), r.bytes().wirePerSample(), r.bytes().changelogPerSample());
         }
         out.println("(! = not sustained; latency = window end -> curve/heat summary readable; cpu in cores: streams,"
-                + " collector, platform (broker + registry, in this JVM); rss = peak)");
+                + " collector, platform (broker + registry, in this JVM); rss = peak; B/smp = raw-samples topic bytes per"
+                + " sample, cl B/s = changelog bytes per sample)");
         for (StepResult r : results) {
             StringBuilder line = new StringBuilder("step " + r.step() + " CPU per sample:");
             r.processes().forEach((name, f) -> line.append(String.format(Locale.ROOT, " %s %.2f us", name, r.cpuMicrosPerSample(f))));
+            if (r.scanPagesPerS() > 0) {
+                line.append("; per scan page:");
+                r.processes().forEach((name, f) -> line.append(String.format(Locale.ROOT, " %s %.1f ns", name,
+                        r.cpuNanosPerScanPage(f))));
+            }
             out.println(line);
         }
         StepResult best = sustainedStep(results);
+        StepResult bestScans = sustainedScanStep(results);
         out.printf(Locale.ROOT, "sustained: %s samples/s, %s A/D-scan pages/s; latency p50 %s p99 %s (window %d s, grace %d s);"
                         + " %.2f bytes/sample on the wire, %.2f bytes/sample in changelogs%n",
-                best == null ? "none" : si(best.processedSamplesPerS()), best == null ? "none" : si(best.scanPagesPerS()),
+                best == null ? "none" : si(best.processedSamplesPerS()), bestScans == null ? "none" : si(bestScans.scanPagesPerS()),
                 best == null ? "-" : ms(best.latency().get("all").p50()), best == null ? "-" : ms(best.latency().get("all").p99()),
                 windowSeconds, graceSeconds, totals.wireBytesPerSample(), totals.changelogBytesPerSample());
     }
@@ -518,7 +586,8 @@ public final class BenchCommand implements Callable<Integer> {
         StepResult best = sustainedStep(results);
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("sustained_samples_per_s", best == null ? 0 : Math.round(best.processedSamplesPerS()));
-        root.put("sustained_scan_pages_per_s", best == null ? 0 : Math.round(best.scanPagesPerS()));
+        StepResult bestScans = sustainedScanStep(results);
+        root.put("sustained_scan_pages_per_s", bestScans == null ? 0 : Math.round(bestScans.scanPagesPerS()));
         root.put("latency_p50_ms", best == null ? null : StepResult.number(best.latency().get("all").p50()));
         root.put("latency_p99_ms", best == null ? null : StepResult.number(best.latency().get("all").p99()));
         root.put("latency_basis", "window end (youngest sample) -> window's MRC and heat summary readable (read_committed)");
@@ -529,6 +598,7 @@ public final class BenchCommand implements Callable<Integer> {
         root.put("scan_bytes", totals.scanBytes());
         root.put("streams_start_seconds", StepResult.round(totals.streamsStartSeconds()));
         root.put("sustained_step", best == null ? null : best.step());
+        root.put("sustained_scan_step", bestScans == null ? null : bestScans.step());
         root.put("processes", best == null ? null : best.toJson().get("processes"));
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("vms", vms);
@@ -547,6 +617,7 @@ public final class BenchCommand implements Callable<Integer> {
         settings.put("collector_jvm_options", collectorJvmOptions);
         settings.put("platform", cluster.named() ? "external" : "embedded");
         settings.put("short", smoke);
+        settings.put("scan_ramp", scanRamp);
         root.put("settings", settings);
         Map<String, Object> machine = new LinkedHashMap<>();
         machine.put("cores", Runtime.getRuntime().availableProcessors());

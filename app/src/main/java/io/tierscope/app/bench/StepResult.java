@@ -6,8 +6,10 @@ import java.util.Map;
 /**
  * One step of the ramp, measured after its warm-up.
  *
+ * @param footprintPages       pages per VM (what each VM's A/D scans cover every period)
  * @param offeredSamplesPerS   what the collector was asked for (VMs x rate per VM)
  * @param publishedSamplesPerS what the collector published
+ * @param offeredScanPagesPerS A/D-scan pages asked for (VMs x footprint per scan period)
  * @param scanPagesPerS        A/D-scan pages the collector published
  * @param processedSamplesPerS what the streams app consumed and committed (published minus the growth of its lag),
  *                             at most what was published (a step that starts behind catches up faster)
@@ -15,10 +17,31 @@ import java.util.Map;
  * @param endLagSeconds        its lag at the step's end
  * @param latency              window end -> output readable, per output topic and over both ("all")
  * @param processes            CPU (cores) and memory of each process
+ * @param bytes                what the step added to the topics (its warm-up included)
  */
-record StepResult(int step, double ratePerVm, double offeredSamplesPerS, double publishedSamplesPerS,
-                  double processedSamplesPerS, double scanPagesPerS, double maxLagSeconds, double endLagSeconds, double seconds,
-                  Map<String, Percentiles> latency, Map<String, ProcessFigures> processes, boolean sustained) {
+record StepResult(int step, double ratePerVm, long footprintPages, double offeredSamplesPerS, double publishedSamplesPerS,
+                  double processedSamplesPerS, double offeredScanPagesPerS, double scanPagesPerS, double maxLagSeconds,
+                  double endLagSeconds, double seconds, Map<String, Percentiles> latency, Map<String, ProcessFigures> processes,
+                  boolean sustained, Bytes bytes) {
+
+    /** Bytes a step added to the raw-samples topic, the scans topic and the app's changelogs, and its samples. */
+    record Bytes(long samples, long rawBytes, long scanBytes, long changelogBytes) {
+        static final Bytes NONE = new Bytes(0, 0, 0, 0);
+
+        double wirePerSample() {
+            return samples == 0 ? Double.NaN : (double) rawBytes / samples;
+        }
+
+        double changelogPerSample() {
+            return samples == 0 ? Double.NaN : (double) changelogBytes / samples;
+        }
+    }
+
+    StepResult withBytes(long samples, long rawBytes, long scanBytes, long changelogBytes) {
+        return new StepResult(step, ratePerVm, footprintPages, offeredSamplesPerS, publishedSamplesPerS, processedSamplesPerS,
+                offeredScanPagesPerS, scanPagesPerS, maxLagSeconds, endLagSeconds, seconds, latency, processes, sustained,
+                new Bytes(samples, rawBytes, scanBytes, changelogBytes));
+    }
 
     /** Nearest-rank percentiles of a step's output latencies (ms); count 0 when no window closed within the step. */
     record Percentiles(int count, double p50, double p99, double max) {
@@ -48,14 +71,19 @@ record StepResult(int step, double ratePerVm, double offeredSamplesPerS, double 
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("step", step);
         m.put("rate_per_vm", ratePerVm);
+        m.put("footprint_pages", footprintPages);
         m.put("offered_samples_per_s", Math.round(offeredSamplesPerS));
         m.put("published_samples_per_s", Math.round(publishedSamplesPerS));
         m.put("processed_samples_per_s", Math.round(processedSamplesPerS));
+        m.put("offered_scan_pages_per_s", Math.round(offeredScanPagesPerS));
         m.put("scan_pages_per_s", Math.round(scanPagesPerS));
         m.put("max_lag_seconds", round(maxLagSeconds));
         m.put("end_lag_seconds", round(endLagSeconds));
         m.put("measured_seconds", round(seconds));
         m.put("sustained", sustained);
+        m.put("wire_bytes_per_sample", number(bytes.wirePerSample()));
+        m.put("changelog_bytes_per_sample", number(bytes.changelogPerSample()));
+        m.put("scan_bytes", bytes.scanBytes());
         Map<String, Object> lat = new LinkedHashMap<>();
         latency.forEach((topic, p) -> {
             Map<String, Object> figures = new LinkedHashMap<>(); // nulls allowed: no window closed
@@ -72,6 +100,7 @@ record StepResult(int step, double ratePerVm, double offeredSamplesPerS, double 
             figures.put("cpu_cores", round(f.cpuCores()));
             // CPU time per sample: what a core buys, whatever share of the cores other work took.
             figures.put("cpu_us_per_sample", number(cpuMicrosPerSample(f)));
+            figures.put("cpu_ns_per_scan_page", number(cpuNanosPerScanPage(f)));
             figures.put("rss_mib", round(f.rssMiB()));
             figures.put("peak_rss_mib", round(f.peakRssMiB()));
             procs.put(name, figures);
@@ -83,6 +112,11 @@ record StepResult(int step, double ratePerVm, double offeredSamplesPerS, double 
     /** A process's CPU microseconds per sample processed in the step (NaN when none was). */
     double cpuMicrosPerSample(ProcessFigures f) {
         return processedSamplesPerS <= 0 ? Double.NaN : f.cpuCores() / processedSamplesPerS * 1e6;
+    }
+
+    /** A process's CPU nanoseconds per A/D-scan page published in the step (NaN when none was): the scan ramp's cost. */
+    double cpuNanosPerScanPage(ProcessFigures f) {
+        return scanPagesPerS <= 0 ? Double.NaN : f.cpuCores() / scanPagesPerS * 1e9;
     }
 
     static double round(double v) {

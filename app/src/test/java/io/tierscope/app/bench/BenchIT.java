@@ -43,7 +43,8 @@ class BenchIT {
 
         JsonNode root = new ObjectMapper().readTree(json.toFile());
         for (String key : List.of("sustained_samples_per_s", "sustained_scan_pages_per_s", "latency_p50_ms", "latency_p99_ms",
-                "wire_bytes_per_sample", "changelog_bytes_per_sample", "settings", "machine", "steps")) {
+                "wire_bytes_per_sample", "changelog_bytes_per_sample", "sustained_step", "sustained_scan_step", "settings",
+                "machine", "steps")) {
             assertTrue(root.has(key), "JSON has " + key + ": " + root);
         }
         JsonNode settings = root.get("settings");
@@ -52,10 +53,13 @@ class BenchIT {
         assertEquals(32768, settings.get("footprint_pages").asLong());
         assertEquals("external", settings.get("platform").asText());
         assertTrue(settings.get("short").asBoolean());
+        assertFalse(settings.get("scan_ramp").asBoolean());
 
         assertEquals(1, root.get("steps").size());
         JsonNode step = root.get("steps").get(0);
         assertEquals(10_000, step.get("offered_samples_per_s").asLong());
+        assertEquals(32_768, step.get("footprint_pages").asLong());
+        assertEquals(2 * 32_768, step.get("offered_scan_pages_per_s").asLong());
         // The collector published what it was asked for, within a wide margin (no timing: a loaded box may lag).
         assertTrue(step.get("published_samples_per_s").asDouble() > 1_000, step.toString());
         assertTrue(step.get("published_samples_per_s").asDouble() < 100_000, step.toString());
@@ -66,8 +70,14 @@ class BenchIT {
             JsonNode p = step.get("processes").get(process);
             assertTrue(p.get("cpu_cores").asDouble() >= 0 && p.get("cpu_cores").asDouble() <= 64, process + ": " + p);
             assertTrue(p.get("peak_rss_mib").asDouble() > 10, process + ": " + p);
+            assertTrue(p.has("cpu_ns_per_scan_page"), process + ": " + p);
         }
         assertTrue(root.get("samples_published").asLong() > 10_000, root.toString());
+        // The README table's bytes per sample, per step: the raw-samples topic's and the changelogs' growth.
+        double stepWire = step.get("wire_bytes_per_sample").asDouble();
+        assertTrue(stepWire > 0.1 && stepWire < 64, "step wire bytes per sample " + stepWire);
+        assertTrue(step.get("changelog_bytes_per_sample").asDouble() >= 0, step.toString());
+        assertTrue(step.get("scan_bytes").asLong() > 0, step.toString());
         double wire = root.get("wire_bytes_per_sample").asDouble();
         assertTrue(wire > 0.1 && wire < 64, "wire bytes per sample " + wire);
         assertTrue(root.get("changelog_bytes_per_sample").asDouble() >= 0, root.toString());
@@ -75,6 +85,7 @@ class BenchIT {
             assertTrue(step.get("sustained").asBoolean());
             assertEquals(step.get("processed_samples_per_s").asLong(), root.get("sustained_samples_per_s").asLong());
             assertTrue(root.get("sustained_scan_pages_per_s").asLong() > 0);
+            assertEquals(1, root.get("sustained_scan_step").asInt());
         } else {
             assertFalse(step.get("sustained").asBoolean());
             assertEquals(0, root.get("sustained_samples_per_s").asLong());

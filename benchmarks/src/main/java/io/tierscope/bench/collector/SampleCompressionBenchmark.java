@@ -49,7 +49,8 @@ public class SampleCompressionBenchmark {
     private static final int RECORDS = 8;
     private static final int SAMPLES = 4096;
 
-    @Param({"zstd", "lz4"})
+    /** A codec, or zstd at a level (the producer's {@code compression.zstd.level}; 3 when not set). */
+    @Param({"zstd", "zstd:1", "lz4"})
     public String codec;
 
     /** Sample streams: skewed, mixed, sequential, and a worst case of random pages in 16 GiB. */
@@ -63,7 +64,9 @@ public class SampleCompressionBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        compression = Compression.of(codec).build();
+        compression = codec.startsWith("zstd:")
+                ? Compression.zstd().level(Integer.parseInt(codec.substring("zstd:".length()))).build()
+                : Compression.of(codec).build();
         SyntheticWorkload w = SyntheticShape.parse(shape).build(42);
         long[] gfn = new long[SAMPLES];
         byte[] xwr = new byte[SAMPLES];

@@ -32,18 +32,21 @@ final class BatchSender implements Runnable {
     private final Producer<String, SpecificRecord> producer;
     private final CollectorMetrics metrics;
     private final DeliveryHealth health;
+    private final Runnable answered;
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean draining;
     private volatile boolean givingUp;
     private volatile long retryNotBeforeNanos;
     private volatile long backoffMs = MIN_BACKOFF_MS;
 
+    /** @param answered run on every answer from the producer (the collector opens its paced feeds' start gate with it) */
     BatchSender(SendBuffer buffer, Producer<String, SpecificRecord> producer, CollectorMetrics metrics,
-                DeliveryHealth health) {
+                DeliveryHealth health, Runnable answered) {
         this.buffer = buffer;
         this.producer = producer;
         this.metrics = metrics;
         this.health = health;
+        this.answered = answered;
     }
 
     /** Asks the thread to exit once the buffer has no queued entries left. */
@@ -114,6 +117,7 @@ final class BatchSender implements Runnable {
     }
 
     private void completed(Outgoing entry, long sentAt, RecordMetadata metadata, Exception error) {
+        answered.run();
         if (error == null) {
             metrics.recordSendLatency(System.nanoTime() - sentAt);
             health.acknowledged();

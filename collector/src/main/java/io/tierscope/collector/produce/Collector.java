@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +58,8 @@ public final class Collector implements AutoCloseable {
     private final List<Thread> scanThreads = new ArrayList<>();
     private final List<SampleFeed> feeds = new ArrayList<>();
     private final List<ScanSource> scanSources = new ArrayList<>();
+    /** Opened by the producer's first answer: paced feeds start their clocks then (see SamplePump). */
+    private final CountDownLatch producerAnswered = new CountDownLatch(1);
     private Thread senderThread;
     private ScheduledExecutorService reporter;
     private volatile Consumer<String> reportSink = LOG::info;
@@ -107,7 +110,11 @@ public final class Collector implements AutoCloseable {
                                              double samplesPerSecond) {
         requireNotStarted();
         Admission admission = feed.live() ? Admission.DROP : Admission.BLOCK;
-        Pacer pacer = feed.live() ? Pacer.unlimited() : Pacer.perSecond(samplesPerSecond);
+        // A feed behind schedule catches up at most one linger's worth (at least one pacing block):
+        // a burst then fits in the batches that would have gone out anyway.
+        long maxCatchUpNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(settings.lingerMs(), 1000 / Pacer.BLOCKS_PER_SECOND));
+        Pacer pacer = feed.live() ? Pacer.unlimited()
+                : Pacer.perSecond(samplesPerSecond, maxCatchUpNanos, Pacer.Ticker.SYSTEM);
         SamplePump.Lanes lanes = new SamplePump.Lanes() {
             @Override
             public SampleBatcher open(String vmId) {
@@ -122,7 +129,8 @@ public final class Collector implements AutoCloseable {
                 return prefilterRate >= 1 ? null : SpatialFilter.forRate(vmId, prefilterRate)::test;
             }
         };
-        SamplePump pump = new SamplePump(feed, lanes, pacer, MAX_BLOCK, metrics, clockMs);
+        SamplePump pump = new SamplePump(feed, lanes, pacer, MAX_BLOCK, metrics, clockMs,
+                nanos -> producerAnswered.await(nanos, TimeUnit.NANOSECONDS));
         samplePumps.add(pump);
         sampleThreads.add(daemon(pump, "collector-samples-" + samplePumps.size()));
         feeds.add(feed);
@@ -153,7 +161,7 @@ public final class Collector implements AutoCloseable {
     public synchronized void start() {
         requireNotStarted();
         producer = producerFactory.get();
-        sender = new BatchSender(buffer, producer, metrics, health);
+        sender = new BatchSender(buffer, producer, metrics, health, producerAnswered::countDown);
         started = true;
         senderThread = daemon(sender, "collector-sender");
         senderThread.start();

@@ -27,6 +27,18 @@ final class SamplePump implements Runnable {
     static final long MIN_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     static final long MAX_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(64);
 
+    /**
+     * How long a paced feed's first block waits for the producer's first answer before its clock
+     * starts anyway (a broker away at start is then the buffer's business, as later outages are).
+     */
+    static final long START_GATE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final long START_GATE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /** Waits up to the given nanoseconds for the producer to be ready; true if it is. */
+    interface StartGate {
+        boolean await(long nanos) throws InterruptedException;
+    }
+
     /** Opens the batcher of a VM the feed announced (the collector checks VM ids are unique). */
     interface Lanes {
         SampleBatcher open(String vmId);
@@ -41,14 +53,19 @@ final class SamplePump implements Runnable {
     private final CollectorMetrics metrics;
     private final LongSupplier clockMs;
     private final int blockSize;
+    private final StartGate startGate;
+    private boolean clockStarted;
     private SampleBatcher[] batchers = new SampleBatcher[0];
     private LongPredicate[] filters = new LongPredicate[0];
     private volatile boolean stopRequested;
     private volatile boolean ended;
     private volatile Exception failure;
 
-    SamplePump(SampleFeed feed, Lanes lanes, Pacer pacer, int maxBlock, CollectorMetrics metrics, LongSupplier clockMs) {
+    SamplePump(SampleFeed feed, Lanes lanes, Pacer pacer, int maxBlock, CollectorMetrics metrics, LongSupplier clockMs,
+               StartGate startGate) {
         this.feed = feed;
+        this.startGate = startGate;
+        this.clockStarted = !pacer.limited();
         this.lanes = lanes;
         this.pacer = pacer;
         this.metrics = metrics;
@@ -94,6 +111,10 @@ final class SamplePump implements Runnable {
                     continue;
                 }
                 idlePark = MIN_IDLE_PARK_NANOS;
+                if (!clockStarted) {
+                    startClock(block, n);
+                    continue;
+                }
                 pacer.acquire(n);
                 deliver(block, n, clockMs.getAsLong());
                 collectSourceDrops();
@@ -122,6 +143,27 @@ final class SamplePump implements Runnable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * A paced feed's first block goes out at once, and the pacer's clock starts when the producer
+     * has answered for something: until then (metadata, schema registration, a cold JVM) the send
+     * path cannot keep up, and samples paced meanwhile would leave in one burst of several times
+     * the rate, which lags every consumer at the start.
+     */
+    private void startClock(AccessBatch block, int n) throws InterruptedException {
+        long now = clockMs.getAsLong();
+        deliver(block, n, now);
+        collectSourceDrops();
+        for (SampleBatcher b : batchers) {
+            b.flush(now);
+        }
+        long waited = 0;
+        while (!stopRequested && waited < START_GATE_TIMEOUT_NANOS && !startGate.await(START_GATE_POLL_NANOS)) {
+            waited += START_GATE_POLL_NANOS;
+        }
+        clockStarted = true;
+        pacer.acquire(n); // the schedule starts now, with the first block counted
     }
 
     private void deliver(AccessBatch block, int n, long nowMs) {

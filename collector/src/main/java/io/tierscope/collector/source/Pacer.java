@@ -2,12 +2,14 @@ package io.tierscope.collector.source;
 
 /**
  * Rate control for replay and synthetic feeds: releases samples at an average rate, sleeping
- * between blocks. A feed that fell behind (e.g. held back by a full buffer during a broker
- * outage) catches up at most {@link #MAX_CATCH_UP_NANOS} worth of samples in a burst, then
- * continues at the rate from where it is.
+ * between blocks. The schedule starts at the first {@link #acquire} (when the source has its first
+ * block ready, not when the JVM started). A feed that fell behind (a slow, still interpreted start;
+ * a full buffer during a broker outage) catches up at most {@code maxCatchUp} worth of samples in a
+ * burst, then continues at the rate from where it is: a collector's batches then never carry more
+ * than the offered rate plus that much, however late its start.
  */
 public final class Pacer {
-    /** How far behind schedule a feed may be before the schedule restarts from now. */
+    /** The default bound on a burst: one second of samples. */
     public static final long MAX_CATCH_UP_NANOS = 1_000_000_000L;
 
     /** The clock and sleep a pacer uses; tests substitute a manual one. */
@@ -29,16 +31,18 @@ public final class Pacer {
         };
     }
 
-    private static final Pacer UNLIMITED = new Pacer(0, Ticker.SYSTEM);
+    private static final Pacer UNLIMITED = new Pacer(0, 0, Ticker.SYSTEM);
 
     private final double nanosPerSample;
+    private final long maxCatchUpNanos;
     private final Ticker ticker;
     private boolean started;
     private long scheduleStart;
     private long released;
 
-    private Pacer(double samplesPerSecond, Ticker ticker) {
+    private Pacer(double samplesPerSecond, long maxCatchUpNanos, Ticker ticker) {
         this.nanosPerSample = samplesPerSecond <= 0 ? 0 : 1e9 / samplesPerSecond;
+        this.maxCatchUpNanos = maxCatchUpNanos;
         this.ticker = ticker;
     }
 
@@ -53,10 +57,22 @@ public final class Pacer {
     }
 
     public static Pacer perSecond(double samplesPerSecond, Ticker ticker) {
+        return perSecond(samplesPerSecond, MAX_CATCH_UP_NANOS, ticker);
+    }
+
+    /**
+     * {@code samplesPerSecond} on average, a feed behind schedule catching up at most
+     * {@code maxCatchUpNanos} worth of samples (the collector passes its linger time: a burst then
+     * fits in the batches it would have sent anyway).
+     */
+    public static Pacer perSecond(double samplesPerSecond, long maxCatchUpNanos, Ticker ticker) {
         if (!(samplesPerSecond >= 0) || Double.isInfinite(samplesPerSecond)) {
             throw new IllegalArgumentException("rate must be a finite number >= 0 samples/s, got " + samplesPerSecond);
         }
-        return samplesPerSecond == 0 ? UNLIMITED : new Pacer(samplesPerSecond, ticker);
+        if (maxCatchUpNanos < 0) {
+            throw new IllegalArgumentException("the catch-up bound must be >= 0 ns, got " + maxCatchUpNanos);
+        }
+        return samplesPerSecond == 0 ? UNLIMITED : new Pacer(samplesPerSecond, maxCatchUpNanos, ticker);
     }
 
     public boolean limited() {
@@ -95,8 +111,8 @@ public final class Pacer {
             released = 0;
         }
         long due = scheduleStart + (long) (released * nanosPerSample);
-        if (now - due > MAX_CATCH_UP_NANOS) {
-            scheduleStart = now - MAX_CATCH_UP_NANOS;
+        if (now - due > maxCatchUpNanos) {
+            scheduleStart = now - maxCatchUpNanos;
             released = 0;
             due = scheduleStart;
         }

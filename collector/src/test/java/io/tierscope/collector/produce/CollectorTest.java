@@ -197,6 +197,31 @@ class CollectorTest {
     }
 
     @Test
+    void aPacedFeedSendsOneBlockThenWaitsForTheProducersFirstAnswerBeforeItsClockStarts() throws Exception {
+        MockProducer<String, SpecificRecord> producer = TestRecords.mockProducer(false);
+        ArrayFeed feed = ArrayFeed.roundRobin(new String[] {"vm-a"}, 50_000, false, 4096);
+        Collector collector = Collector.create(TestRecords.settings().build(), producer)
+                .addSamples(feed, SampleSource.SYNTHETIC, 0, 10_000); // blocks of 1,000 samples
+        collector.start();
+        while (producer.history().isEmpty()) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(500); // at 10,000/s the pacer would have released 5,000 more samples by now
+        assertEquals(1_000, collector.metrics().snapshot().samplesRead(), "only the first block, sent at once");
+        assertEquals(1, producer.history().size());
+
+        AtomicBoolean done = new AtomicBoolean();
+        Thread broker = completer(producer, done, null, null); // the producer answers: the clock starts
+        while (collector.metrics().snapshot().samplesRead() <= 1_000) {
+            Thread.sleep(10);
+        }
+        MetricsSnapshot m = collector.stop(Duration.ofSeconds(30));
+        done.set(true);
+        broker.join();
+        assertEquals(m.samplesRead(), m.samplesPublished(), m.format());
+    }
+
+    @Test
     void stoppingASlowlyPacedFeedStillPublishesWhatItRead() throws InterruptedException {
         MockProducer<String, SpecificRecord> producer = TestRecords.mockProducer(true);
         ArrayFeed feed = ArrayFeed.roundRobin(new String[] {"vm-slow"}, 100, false, 1);

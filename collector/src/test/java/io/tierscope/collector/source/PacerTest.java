@@ -65,6 +65,39 @@ class PacerTest {
     }
 
     @Test
+    void aLateStartBurstsAtMostTheCatchUpBoundAboveTheRate() throws InterruptedException {
+        ManualTicker t = new ManualTicker();
+        long bound = 200_000_000L; // the collector's default linger, 200 ms
+        Pacer pacer = Pacer.perSecond(10_000, bound, t);
+        pacer.acquire(1000); // the clock starts at the first block
+        t.now += 3_000_000_000L; // then the feed stalls 3 s (a cold JVM, a producer waiting for metadata)
+        long released = 0;
+        long slept = t.slept;
+        while (true) {
+            pacer.acquire(100);
+            if (t.slept > slept) {
+                break;
+            }
+            released += 100;
+        }
+        // Released at once: the bound's worth (200 ms = 2,000 samples) and the block due at its end.
+        assertEquals(2_000 + 100, released);
+        // From there on, the rate: one more second releases 10,000 samples, not 30,000 of backlog.
+        long start = t.now;
+        long inSecond = 0;
+        while (t.now - start < 1_000_000_000L) {
+            pacer.acquire(100);
+            inSecond += 100;
+        }
+        assertEquals(10_000, inSecond, 100);
+    }
+
+    @Test
+    void aNegativeCatchUpBoundIsRejected() {
+        assertThrows(IllegalArgumentException.class, () -> Pacer.perSecond(1000, -1, Pacer.Ticker.SYSTEM));
+    }
+
+    @Test
     void zeroMeansUnlimitedAndBlocksAreSizedForSmoothPacing() throws InterruptedException {
         Pacer unlimited = Pacer.perSecond(0);
         assertFalse(unlimited.limited());

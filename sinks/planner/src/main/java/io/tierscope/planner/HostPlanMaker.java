@@ -1,6 +1,7 @@
 package io.tierscope.planner;
 
 import io.tierscope.analytics.heat.HeatTable;
+import io.tierscope.analytics.heat.SampledCounts;
 import io.tierscope.analytics.tiering.allocation.FastMemoryAllocator;
 import io.tierscope.analytics.tiering.allocation.HostGrant;
 import io.tierscope.analytics.tiering.allocation.MissCurve;
@@ -49,6 +50,8 @@ import java.util.Map;
 public final class HostPlanMaker {
     private final PlannerConfig config;
     private final HeatMemoryScore heatScore;
+    /** The cooling of the counts sample-driven heat records carry (the streams app's). */
+    private static final SampledCounts SAMPLED_COUNTS = SampledCounts.defaults();
 
     public HostPlanMaker(PlannerConfig config) {
         this.config = config;
@@ -96,14 +99,18 @@ public final class HostPlanMaker {
         }
         HostGrant grant = new FastMemoryAllocator(config.stepPages()).allocate(inventory.getFastCapacityPages(), demands);
 
+        boolean counted = vms.stream().anyMatch(in -> in.heat().stream().anyMatch(h -> h.getSampledCounts() != null));
         List<PlacementPlanner.VmTarget> targets = new ArrayList<>();
         for (int i = 0; i < pages.size(); i++) {
             targets.add(new PlacementPlanner.VmTarget(pages.get(i), grant.vms().get(i).fastPages()));
         }
         long budget = migrationBudgetPages(inventory);
-        HostPlacement placement = new PlacementPlanner(config.toleranceRatio(), config.minScoreGap(), heatScore::variance,
-                HeatMemoryScore.DEFAULT_NOISE_SIGMAS)
-                .plan(inventory.getFastCapacityPages(), budget, targets);
+        // Sampled counts (sample-driven heat) have their own units and noise, so their own margins.
+        PlacementPlanner planner = counted ? HeatRanking.countPlanner(SAMPLED_COUNTS, config.toleranceRatio(),
+                HeatRanking.DEFAULT_COUNT_GAP_PER_PERIOD, HeatRanking.DEFAULT_COUNT_NOISE_SIGMAS)
+                : new PlacementPlanner(config.toleranceRatio(), config.minScoreGap(), heatScore::variance,
+                HeatMemoryScore.DEFAULT_NOISE_SIGMAS);
+        HostPlacement placement = planner.plan(inventory.getFastCapacityPages(), budget, targets);
 
         List<VmAllocation> allocations = new ArrayList<>();
         List<VmPlan> plans = new ArrayList<>();
@@ -174,7 +181,8 @@ public final class HostPlanMaker {
     /**
      * Scores, guards and the fast bitmap of a VM's pages; heat or placement past its memory size is
      * ignored. A page's score and guard are {@link HeatRanking}'s (the simulator's tierscope-fsm row runs
-     * the same code): its heat score plus its state's heat rank as a fraction below 1.
+     * the same code): its heat score plus its state's heat rank as a fraction below 1, or, when its heat
+     * record carries sampled access counts, its count in samples (the tierscope-counts row).
      */
     private VmPageState pageState(VmInventory vm, VmInputs in, byte[][] heatScores, int fastNode) {
         VmPageState state = new VmPageState(vm.getVmId(), vm.getMemoryPages(), config.chunkPages());
@@ -191,6 +199,7 @@ public final class HostPlanMaker {
             byte[] states = bytes(chunk.getAccessStates());
             HeatTable table = HeatTable.byName(chunk.getClassifier());
             HeatRanking ranking = new HeatRanking(table);
+            char[] counts = chunk.getSampledCounts() == null ? null : SampledCounts.fromBytes(chunk.getSampledCounts());
             long base = chunk.getBaseGfn();
             int done = 0;
             while (done < states.length && base + done < pageCount) {
@@ -198,7 +207,11 @@ public final class HostPlanMaker {
                 int c = (int) (gfn / chunkPages);
                 int offset = (int) (gfn % chunkPages);
                 int length = Math.min(states.length - done, state.pagesIn(c) - offset);
-                ranking.rank(heatScores[c], offset, states, done, state.scores(c), state.guards(c), offset, length);
+                if (counts != null) {
+                    ranking.rankCounts(counts, done, states, done, state.scores(c), state.guards(c), offset, length);
+                } else {
+                    ranking.rank(heatScores[c], offset, states, done, state.scores(c), state.guards(c), offset, length);
+                }
                 done += length;
             }
         }

@@ -49,6 +49,16 @@ public final class PlannerRecords {
                 .setAccessStates(ByteBuffer.wrap(states)).setWriteStates(null).build();
     }
 
+    /** The chunk with sampled access counts per page (sample-driven heat), in samples. */
+    public static PageHeatChunk counted(PageHeatChunk chunk, int... samplesPerPage) {
+        char[] counts = new char[chunk.getPageCount()];
+        for (int i = 0; i < samplesPerPage.length && i < counts.length; i++) {
+            counts[i] = (char) (samplesPerPage[i] * io.tierscope.analytics.heat.SampledCounts.UNIT);
+        }
+        return PageHeatChunk.newBuilder(chunk).setSampledCounts(ByteBuffer.wrap(
+                io.tierscope.analytics.heat.SampledCounts.toBytes(counts))).build();
+    }
+
     /** States of {@code pages} pages: {@code state} on [from, to), frigid elsewhere. */
     public static byte[] states(int pages, int from, int to, byte state) {
         byte[] s = new byte[pages];

@@ -4,6 +4,7 @@ import io.tierscope.analytics.heat.ChunkHeat;
 import io.tierscope.analytics.heat.ChunkTemperature;
 import io.tierscope.analytics.heat.GapPolicy;
 import io.tierscope.analytics.heat.HeatTable;
+import io.tierscope.analytics.heat.SampledCounts;
 import io.tierscope.analytics.heat.SampledPeriod;
 import io.tierscope.analytics.heat.TemperatureModel;
 import io.tierscope.analytics.mrc.MissRatioCurve;
@@ -198,7 +199,9 @@ final class Policies {
      * FSM's guards, moved by {@link PlacementPlanner} under the host budget. With a
      * {@link HeatMemoryScore} instead of a temperature it is what the planner runs: the heat FSM,
      * driven by each period's sampled pages, feeds the one-byte long-memory score once per period,
-     * and the pages are ranked by that score.
+     * and the pages are ranked by that score. With {@link SampledCounts} it is what the planner runs on
+     * sample-driven heat: each period's sampled accesses per page feed the counts the heat record
+     * carries, and the pages are ranked by them, with the FSM's guards.
      */
     static final class Tierscope extends Policy {
         private final TemperatureModel model;
@@ -216,38 +219,44 @@ final class Policies {
         /** Ranking by the heat state code alone (the planner before its heat score). */
         private final boolean byStateCode;
         private final byte[][][] heatScores;
+        /** Ranking by sampled access counts (null: not), 16 bits per page. */
+        private final SampledCounts counts;
+        private final char[][][] countState;
         final long[] allowed;
 
         Tierscope(String name, Fleet fleet, TemperatureModel model, double toleranceRatio, double minScoreGap,
                   boolean guards) {
-            this(name, fleet, model, null, toleranceRatio, minScoreGap, guards);
+            this(name, fleet, model, null, false, null, new PlacementPlanner(toleranceRatio, minScoreGap), guards);
+        }
+
+        /** The planner's policy on sample-driven heat: ranked by {@code counts}, margins as {@link HeatRanking#countPlanner}. */
+        static Tierscope counted(String name, Fleet fleet, SampledCounts counts, double toleranceRatio, double gapPerPeriod,
+                                 double noiseSigmas) {
+            return new Tierscope(name, fleet, null, null, false, counts,
+                    HeatRanking.countPlanner(counts, toleranceRatio, gapPerPeriod, noiseSigmas), true);
         }
 
         /** The planner's policy: ranked by {@code heatScore}; {@code minScoreGap} in its units. */
         static Tierscope planner(String name, Fleet fleet, HeatMemoryScore heatScore, double toleranceRatio,
                                  double minScoreGap) {
-            return new Tierscope(name, fleet, null, heatScore, false, toleranceRatio, minScoreGap, true);
+            return new Tierscope(name, fleet, null, heatScore, false, null, new PlacementPlanner(toleranceRatio, minScoreGap,
+                    heatScore::variance, HeatMemoryScore.DEFAULT_NOISE_SIGMAS), true);
         }
 
         /** The planner before the heat score: pages ranked by their heat state code, one state of hysteresis. */
         static Tierscope stateCode(String name, Fleet fleet) {
-            return new Tierscope(name, fleet, null, null, true, 0, 1, true);
-        }
-
-        private Tierscope(String name, Fleet fleet, TemperatureModel model, HeatMemoryScore heatScore,
-                          double toleranceRatio, double minScoreGap, boolean guards) {
-            this(name, fleet, model, heatScore, false, toleranceRatio, minScoreGap, guards);
+            return new Tierscope(name, fleet, null, null, true, null, new PlacementPlanner(0, 1), true);
         }
 
         private Tierscope(String name, Fleet fleet, TemperatureModel model, HeatMemoryScore heatScore, boolean byStateCode,
-                          double toleranceRatio, double minScoreGap, boolean guards) {
+                          SampledCounts counts, PlacementPlanner planner, boolean guards) {
             super(name, fleet);
             this.model = model;
             this.heatScore = heatScore;
             this.byStateCode = byStateCode;
+            this.counts = counts;
             this.guards = guards;
-            this.planner = heatScore == null ? new PlacementPlanner(toleranceRatio, minScoreGap)
-                    : new PlacementPlanner(toleranceRatio, minScoreGap, heatScore::variance, HeatMemoryScore.DEFAULT_NOISE_SIGMAS);
+            this.planner = planner;
             this.allocator = new FastMemoryAllocator(Math.max(1, fleet.capacityPages() / 512));
             int n = fleet.vmCount();
             temps = new ChunkTemperature[n][];
@@ -255,14 +264,18 @@ final class Policies {
             sampled = new SampledPeriod[n];
             allowed = new long[n];
             heatScores = new byte[n][][];
+            countState = new char[n][][];
             for (int v = 0; v < n; v++) {
                 VmPageState s = placement[v];
                 heatScores[v] = new byte[s.chunkCount()][];
+                countState[v] = new char[s.chunkCount()][];
                 temps[v] = new ChunkTemperature[s.chunkCount()];
                 heat[v] = new ChunkHeat[s.chunkCount()];
                 for (int c = 0; c < s.chunkCount(); c++) {
                     if (heatScore != null) {
                         heatScores[v][c] = new byte[s.pagesIn(c)];
+                    } else if (counts != null) {
+                        countState[v][c] = new char[s.pagesIn(c)];
                     } else if (!byStateCode) {
                         temps[v][c] = new ChunkTemperature(model, (long) c * Fleet.CHUNK_PAGES, s.pagesIn(c));
                     }
@@ -274,7 +287,7 @@ final class Policies {
 
         @Override
         void observe(int vm, int page, int xwr, long timeMs) {
-            if (heatScore == null && !byStateCode) {
+            if (heatScore == null && counts == null && !byStateCode) {
                 temps[vm][page / Fleet.CHUNK_PAGES].addSample(timeMs, page, xwr);
             }
             sampled[vm].add(page, xwr);
@@ -285,6 +298,9 @@ final class Policies {
             for (int v = 0; v < fleet.vmCount(); v++) {
                 for (int c = 0; c < heat[v].length; c++) {
                     heat[v][c].apply(period, sampled[v].accessed(c), null);
+                    if (counts != null) { // as the streams app's heat state does at the close of a sampling period
+                        counts.update(countState[v][c], 0, countState[v][c].length, sampled[v].counts(c), 0);
+                    }
                 }
                 sampled[v] = new SampledPeriod(Fleet.CHUNK_PAGES, placement[v].pageCount());
             }
@@ -323,6 +339,11 @@ final class Policies {
                         for (int i = 0; i < states.length; i++) {
                             ranked[i] = states[i];
                         }
+                    } else if (counts != null) {
+                        byte[] states = heat[v][c].accessStates();
+                        ranking.rankCounts(countState[v][c], 0, states, 0, s.scores(c), guards ? s.guards(c) : null, 0,
+                                states.length);
+                        continue;
                     } else if (heatScore == null) {
                         temps[v][c].temperatures(nowMs, s.scores(c), 0);
                     } else {

@@ -81,6 +81,9 @@ final class Report {
                 .append(", \"min_gap\": ").append(number(s.minScoreGap()))
                 .append(", \"score_half_life_periods\": ").append(number(s.heatHalfLifePeriods()))
                 .append(", \"score_gap\": ").append(number(s.heatScoreGap()))
+                .append(", \"count_half_life_periods\": ").append(number(s.countHalfLifePeriods()))
+                .append(", \"count_gap\": ").append(number(s.countGapPerPeriod()))
+                .append(", \"count_sigmas\": ").append(number(s.countNoiseSigmas()))
                 .append(", \"guards\": ").append(s.guards())
                 .append(", \"seed\": ").append(s.seed())
                 .append("}}\n");

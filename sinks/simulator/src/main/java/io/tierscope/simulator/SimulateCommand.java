@@ -1,6 +1,8 @@
 package io.tierscope.simulator;
 
+import io.tierscope.analytics.heat.SampledCounts;
 import io.tierscope.analytics.tiering.placement.HeatMemoryScore;
+import io.tierscope.analytics.tiering.placement.HeatRanking;
 
 import io.tierscope.workload.AccessReader;
 import io.tierscope.workload.trace.TraceFormat;
@@ -116,6 +118,21 @@ public final class SimulateCommand implements Callable<Integer> {
                     + "(0..255) must beat the fast page's by at least this much (default: ${DEFAULT-VALUE}).")
     double scoreGap;
 
+    @Option(names = "--count-half-life-periods", paramLabel = "H", defaultValue = "" + SampledCounts.DEFAULT_HALF_LIFE_PERIODS,
+            description = "Half-life of the tierscope-counts row's sampled access counts, in periods, as the streams app's "
+                    + "sample-driven heat keeps them (default: ${DEFAULT-VALUE}).")
+    double countHalfLife;
+
+    @Option(names = "--count-gap", paramLabel = "SAMPLES", defaultValue = "" + HeatRanking.DEFAULT_COUNT_GAP_PER_PERIOD,
+            description = "Hysteresis of the tierscope-counts rows: a slow page must beat the fast page by this many sampled "
+                    + "accesses per period at steady state (default: ${DEFAULT-VALUE}).")
+    double countGap;
+
+    @Option(names = "--count-sigmas", paramLabel = "N", defaultValue = "" + HeatRanking.DEFAULT_COUNT_NOISE_SIGMAS,
+            description = "Hysteresis of the tierscope-counts rows: and by this many standard deviations of the counts' "
+                    + "sampling noise (default: ${DEFAULT-VALUE}).")
+    double countSigmas;
+
     @Option(names = "--no-guards", description = "Rank by temperature alone, without the heat FSM's frigid/sizzle guards.")
     boolean noGuards;
 
@@ -160,7 +177,7 @@ public final class SimulateCommand implements Callable<Integer> {
         long fastPages = capacity.pages != null ? capacity.pages
                 : (long) Math.floor(totalPages * (capacity.ratio != null ? capacity.ratio : 0.1));
         Simulation.Settings settings = new Simulation.Settings(fastPages, budget, periodMs, perPeriod, sampleRate,
-                halfLife, tolerance, minGap, scoreHalfLife, scoreGap, !noGuards, seed);
+                halfLife, tolerance, minGap, scoreHalfLife, scoreGap, !noGuards, seed, countHalfLife, countGap, countSigmas);
         Simulation.Result result = Simulation.run(vms, settings, extraHalfLives);
         PrintWriter out = spec.commandLine().getOut();
         out.print(Report.table(result));
@@ -214,7 +231,13 @@ public final class SimulateCommand implements Callable<Integer> {
         if (!(scoreGap >= 0) || Double.isInfinite(scoreGap)) {
             throw new ParameterException(cl, "--score-gap must be >= 0, got " + scoreGap);
         }
-        for (double h : concat(scoreHalfLife, concat(halfLife, extraHalfLives))) {
+        if (!(countGap >= 0) || Double.isInfinite(countGap)) {
+            throw new ParameterException(cl, "--count-gap must be >= 0, got " + countGap);
+        }
+        if (!(countSigmas >= 0) || Double.isInfinite(countSigmas)) {
+            throw new ParameterException(cl, "--count-sigmas must be >= 0, got " + countSigmas);
+        }
+        for (double h : concat(countHalfLife, concat(scoreHalfLife, concat(halfLife, extraHalfLives)))) {
             if (h < 0.5 || h > 1000) {
                 throw new ParameterException(cl, "half-lives must be 0.5 to 1000 periods (the heat score's range), got " + h);
             }

@@ -1,5 +1,6 @@
 package io.tierscope.simulator;
 
+import io.tierscope.analytics.heat.SampledCounts;
 import io.tierscope.analytics.heat.TemperatureModel;
 import io.tierscope.analytics.tiering.placement.HeatMemoryScore;
 import java.util.ArrayList;
@@ -20,7 +21,8 @@ final class Simulation {
      */
     record Settings(long capacityPages, long budgetPagesPerSec, long periodMs, int accessesPerPeriod,
                     double sampleRate, double halfLifePeriods, double toleranceRatio, double minScoreGap,
-                    double heatHalfLifePeriods, double heatScoreGap, boolean guards, long seed) {
+                    double heatHalfLifePeriods, double heatScoreGap, boolean guards, long seed,
+                    double countHalfLifePeriods, double countGapPerPeriod, double countNoiseSigmas) {
         long budgetPagesPerPeriod() {
             return (long) Math.floor(budgetPagesPerSec * (periodMs / 1000.0));
         }
@@ -49,7 +51,18 @@ final class Simulation {
     private Simulation() {
     }
 
+    /** The planner on sample-driven heat: pages ranked by sampled access counts of half-life {@code h}. */
+    private static Policy counted(String name, Fleet fleet, Settings settings, double h) {
+        return Policies.Tierscope.counted(name, fleet, new SampledCounts(h), settings.toleranceRatio(),
+                settings.countGapPerPeriod(), settings.countNoiseSigmas());
+    }
+
     static Result run(List<VmSource> vms, Settings settings, List<Double> extraHalfLives) {
+        return run(vms, settings, extraHalfLives, null);
+    }
+
+    /** As above with only the policies named in {@code only} (null: all), e.g. for a test that compares two. */
+    static Result run(List<VmSource> vms, Settings settings, List<Double> extraHalfLives, java.util.Set<String> only) {
         Fleet fleet = new Fleet(vms, settings.capacityPages(), settings.budgetPagesPerPeriod(), settings.accessesPerPeriod());
         TemperatureModel model = model(settings, settings.halfLifePeriods());
         List<Policy> policies = new ArrayList<>();
@@ -62,11 +75,16 @@ final class Simulation {
         policies.add(Policies.Tierscope.planner("tierscope-fsm", fleet, new HeatMemoryScore(settings.heatHalfLifePeriods()),
                 settings.toleranceRatio(), settings.heatScoreGap()));
         policies.add(Policies.Tierscope.stateCode("tierscope-state", fleet));
+        policies.add(counted("tierscope-counts", fleet, settings, settings.countHalfLifePeriods()));
         for (double h : extraHalfLives) {
             policies.add(new Policies.Tierscope("tierscope-h" + format(h), fleet, model(settings, h),
                     settings.toleranceRatio(), scoreGap(settings, h), settings.guards()));
             policies.add(Policies.Tierscope.planner("tierscope-fsm-h" + format(h), fleet, new HeatMemoryScore(h),
                     settings.toleranceRatio(), settings.heatScoreGap()));
+            policies.add(counted("tierscope-counts-h" + format(h), fleet, settings, h));
+        }
+        if (only != null) {
+            policies.removeIf(p -> !only.contains(p.name));
         }
         int n = fleet.vmCount();
         boolean[][] touched = new boolean[n][];

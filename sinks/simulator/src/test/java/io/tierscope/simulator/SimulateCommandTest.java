@@ -55,6 +55,9 @@ class SimulateCommandTest {
                 new String[] {"--synthetic", "zipf", "--period-ms", "0"},
                 new String[] {"--synthetic", "zipf", "--sample-rate", "0"},
                 new String[] {"--synthetic", "zipf", "--half-life-periods", "0"},
+                new String[] {"--synthetic", "zipf", "--count-half-life-periods", "0.2"},
+                new String[] {"--synthetic", "zipf", "--count-gap", "-1"},
+                new String[] {"--synthetic", "zipf", "--count-sigmas", "-1"},
                 new String[] {"--synthetic", "zipf", "--score-half-life-periods", "0.1"},
                 new String[] {"--synthetic", "zipf", "--score-gap", "-1"},
                 new String[] {"--synthetic", "zipf", "--format", "xml"},
@@ -82,7 +85,7 @@ class SimulateCommandTest {
         Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(Files.readString(json));
         List<Map<String, Object>> policies = (List<Map<String, Object>>) doc.get("policies");
         assertEquals(List.of("all-fast", "first-touch", "kvm_hybridmem", "epoch-oracle", "tierscope", "tierscope-fsm",
-                        "tierscope-state", "tierscope-h2", "tierscope-fsm-h2"),
+                        "tierscope-state", "tierscope-counts", "tierscope-h2", "tierscope-fsm-h2", "tierscope-counts-h2"),
                 policies.stream().map(p -> p.get("name")).toList());
         for (Map<String, Object> p : policies) {
             double share = (Double) p.get("fast_share");
@@ -96,6 +99,7 @@ class SimulateCommandTest {
         }
         Map<String, Object> settings = (Map<String, Object>) doc.get("settings");
         assertEquals("multi-vm", settings.get("workload"));
+        assertEquals(2.0, settings.get("count_sigmas"));
         assertEquals(256.0, settings.get("budget_pages_per_s"));
         assertEquals(1000.0, settings.get("period_ms"));
         // 10% of 2048 + 128 + 2048 + 2048 pages.
@@ -162,10 +166,10 @@ class SimulateCommandTest {
     }
 
     private static Simulation.Result simulate(String fleet, long seed) {
-        Simulation.Settings s = new Simulation.Settings(0, 256, 1000, 20_000, 0.05, 8, 0.1, 1, 8, 1, true, seed);
+        Simulation.Settings s = new Simulation.Settings(0, 256, 1000, 20_000, 0.05, 8, 0.1, 1, 8, 1, true, seed, 8, 0.15, 2);
         List<VmSource> vms = SyntheticFleets.of(fleet, seed, 2048, 20_000, 12);
         long pages = vms.stream().mapToLong(VmSource::pages).sum();
-        s = new Simulation.Settings(pages / 10, 256, 1000, 20_000, 0.05, 8, 0.1, 1, 8, 1, true, seed);
+        s = new Simulation.Settings(pages / 10, 256, 1000, 20_000, 0.05, 8, 0.1, 1, 8, 1, true, seed, 8, 0.15, 2);
         return Simulation.run(vms, s, List.of(2.0));
     }
 }

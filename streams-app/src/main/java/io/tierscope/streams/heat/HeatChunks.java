@@ -3,6 +3,7 @@ package io.tierscope.streams.heat;
 import io.tierscope.analytics.heat.ChunkHeat;
 import io.tierscope.analytics.heat.HeatBit;
 import io.tierscope.analytics.heat.HeatChanges;
+import io.tierscope.analytics.heat.SampledCounts;
 import io.tierscope.analytics.heat.ScanOutcome;
 import io.tierscope.avro.HeatChange;
 import io.tierscope.avro.HeatSummary;
@@ -37,6 +38,8 @@ final class HeatChunks {
     private static final Logger LOG = LoggerFactory.getLogger(HeatChunks.class);
     /** applyPiece's period for sampled periods, whose sequence is the period index itself. */
     static final int SEQUENCE_COUNTS_PERIODS = 0;
+    /** The sampled access counts' cooling (the planner assumes the same half-life for its margins). */
+    static final SampledCounts SAMPLED_COUNTS = SampledCounts.defaults();
 
     private final HeatConfig config;
     private final TumblingWindows windows;
@@ -127,6 +130,15 @@ final class HeatChunks {
      */
     ScanOutcome applyPiece(String vm, long chunkIndex, long scanSeq, int periodMs, long time, long window,
                            boolean late, int pages, byte[] accessed, byte[] dirty) {
+        return applyPiece(vm, chunkIndex, scanSeq, periodMs, time, window, late, pages, accessed, dirty, false, null);
+    }
+
+    /**
+     * As above; with {@code countSamples} the chunk's sampled access counts ({@link SampledCounts}) also
+     * advance one period with {@code sampledCounts} (per page, null: none sampled), as sample-driven heat does.
+     */
+    ScanOutcome applyPiece(String vm, long chunkIndex, long scanSeq, int periodMs, long time, long window,
+                           boolean late, int pages, byte[] accessed, byte[] dirty, boolean countSamples, int[] sampledCounts) {
         String key = ChunkKeys.storeKey(vm, chunkIndex);
         StoredChunk chunk = chunks.get(key);
         if (chunk == null || !chunk.heat().table().name().equals(config.classifier().name())) {
@@ -151,6 +163,15 @@ final class HeatChunks {
                 : heat.apply(scanSeq, ScanSequence.periodsBetween(chunk.lastScanTimeMs, time, periodMs), accessed, dirty);
         if (resized || !Arrays.equals(accessBefore, heat.accessStates()) || !Arrays.equals(writeBefore, heat.writeStates())) {
             chunk.unpublished = true;
+        }
+        if (countSamples) {
+            if (chunk.sampledCounts == null) {
+                chunk.sampledCounts = new char[pages];
+                chunk.unpublished = true; // the record gains its counts
+            }
+            if (SAMPLED_COUNTS.update(chunk.sampledCounts, 0, pages, sampledCounts, 0)) {
+                chunk.unpublished = true; // counts cool every period: a chunk is republished until they reach 0
+            }
         }
         if (!late) {
             if (chunk.windowStartMs != window) {
@@ -234,6 +255,7 @@ final class HeatChunks {
                 .setClassifier(heat.table().name())
                 .setAccessStates(ByteBuffer.wrap(heat.accessStates()))
                 .setWriteStates(write == null ? null : ByteBuffer.wrap(write))
+                .setSampledCounts(chunk.sampledCounts == null ? null : ByteBuffer.wrap(SampledCounts.toBytes(chunk.sampledCounts)))
                 .build();
     }
 

@@ -93,7 +93,8 @@ final class SampleHeatProcessor implements Processor<String, SampleBatch, Object
         for (long chunkIndex : chunkIndexes) {
             byte[][] bitmaps = period.bitmaps(chunkIndex, chunkPages);
             ScanOutcome outcome = heat.applyPiece(vm, chunkIndex, period.index, HeatChunks.SEQUENCE_COUNTS_PERIODS, time,
-                    arrival.window(), arrival.late(), chunkPages, bitmaps[0], bitmaps[1]);
+                    arrival.window(), arrival.late(), chunkPages, bitmaps[0], bitmaps[1], true,
+                    period.counts(chunkIndex, chunkPages));
             if (outcome != null) {
                 applied = true;
                 missed = Math.max(missed, outcome.missedPeriods());

@@ -3,6 +3,7 @@ package io.tierscope.streams.heat;
 import io.tierscope.analytics.heat.ChunkHeat;
 import io.tierscope.analytics.heat.GapPolicy;
 import io.tierscope.analytics.heat.HeatBitmaps;
+import io.tierscope.analytics.heat.SampledCounts;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.kafka.common.serialization.Serde;
@@ -17,9 +18,14 @@ import org.apache.kafka.common.serialization.Serdes;
  *
  * <p>Read from the store with {@link #serde}, the {@link ChunkHeat} is restored on first use of
  * {@link #heat()}: a scan over a VM's chunks for their keys or bookkeeping only does not unpack states.
+ *
+ * <p>Sample-driven heat also keeps each page's sampled access counts ({@link SampledCounts}, two bytes
+ * a page): format 2 holds them after the window bitmaps; a chunk without them (scan-driven heat) is
+ * written in format 1, unchanged, and format 1 restores without them.
  */
 final class StoredChunk {
-    private static final byte VERSION = 1;
+    private static final byte VERSION_WITHOUT_COUNTS = 1;
+    private static final byte VERSION = 2;
     private static final int HEADER = 1 + 1 + 8 + 8 + 4;
 
     private ChunkHeat heat;
@@ -33,6 +39,8 @@ final class StoredChunk {
     boolean unpublished;
     byte[] touched;
     byte[] written;
+    /** Per page the sampled access counts (sample-driven heat), or null (scan-driven heat, or none yet). */
+    char[] sampledCounts;
 
     StoredChunk(ChunkHeat heat, long lastScanTimeMs, long windowStartMs, boolean unpublished) {
         this.heat = heat;
@@ -44,7 +52,7 @@ final class StoredChunk {
     }
 
     private StoredChunk(String key, int storedBytes, byte[] heatSnapshot, GapPolicy gapPolicy, long lastScanTimeMs, long windowStartMs,
-                        boolean unpublished, byte[] touched, byte[] written) {
+                        boolean unpublished, byte[] touched, byte[] written, char[] sampledCounts) {
         this.key = key;
         this.storedBytes = storedBytes;
         this.heatSnapshot = heatSnapshot;
@@ -54,6 +62,7 @@ final class StoredChunk {
         this.unpublished = unpublished;
         this.touched = touched;
         this.written = written;
+        this.sampledCounts = sampledCounts;
     }
 
     /** The chunk's heat states, restored from the stored snapshot on first use. */
@@ -63,6 +72,10 @@ final class StoredChunk {
                 heat = ChunkHeat.restore(heatSnapshot, gapPolicy);
             } catch (IllegalArgumentException e) {
                 throw unreadable(key, storedBytes, e);
+            }
+            if (sampledCounts != null && sampledCounts.length != heat.pageCount()) {
+                throw new IllegalStateException("heat chunk " + key + " has sampled counts of " + sampledCounts.length
+                        + " pages for " + heat.pageCount() + " pages");
             }
             if (touched.length != HeatBitmaps.bytesFor(heat.pageCount())) {
                 throw new IllegalStateException("heat chunk " + key + " has window bitmaps of " + touched.length
@@ -78,6 +91,9 @@ final class StoredChunk {
         heat().resize(pages);
         touched = resized(touched, pages);
         written = resized(written, pages);
+        if (sampledCounts != null) {
+            sampledCounts = Arrays.copyOf(sampledCounts, pages);
+        }
         unpublished = true;
     }
 
@@ -110,9 +126,17 @@ final class StoredChunk {
 
     byte[] toBytes() {
         byte[] snapshot = heat == null ? heatSnapshot : heat.snapshot();
-        ByteBuffer out = ByteBuffer.allocate(HEADER + 2 * touched.length + snapshot.length);
-        out.put(VERSION).put((byte) (unpublished ? 1 : 0)).putLong(lastScanTimeMs).putLong(windowStartMs)
-                .putInt(touched.length).put(touched).put(written).put(snapshot);
+        int countBytes = sampledCounts == null ? 0 : 4 + 2 * sampledCounts.length;
+        ByteBuffer out = ByteBuffer.allocate(HEADER + 2 * touched.length + countBytes + snapshot.length);
+        out.put(sampledCounts == null ? VERSION_WITHOUT_COUNTS : VERSION).put((byte) (unpublished ? 1 : 0))
+                .putLong(lastScanTimeMs).putLong(windowStartMs).putInt(touched.length).put(touched).put(written);
+        if (sampledCounts != null) {
+            out.putInt(sampledCounts.length);
+            for (char c : sampledCounts) {
+                out.putChar(c);
+            }
+        }
+        out.put(snapshot);
         return out.array();
     }
 
@@ -136,8 +160,9 @@ final class StoredChunk {
         try {
             ByteBuffer in = ByteBuffer.wrap(bytes);
             byte version = in.get();
-            if (version != VERSION) {
-                throw new IllegalStateException("heat chunk " + key + " has store format " + version + ", this build reads " + VERSION);
+            if (version != VERSION && version != VERSION_WITHOUT_COUNTS) {
+                throw new IllegalStateException("heat chunk " + key + " has store format " + version + ", this build reads "
+                        + VERSION_WITHOUT_COUNTS + " and " + VERSION);
             }
             boolean unpublished = in.get() != 0;
             long lastScan = in.getLong();
@@ -145,9 +170,16 @@ final class StoredChunk {
             byte[] touched = new byte[in.getInt()];
             byte[] written = new byte[touched.length];
             in.get(touched).get(written);
+            char[] counts = null;
+            if (version == VERSION) {
+                counts = new char[in.getInt()];
+                for (int i = 0; i < counts.length; i++) {
+                    counts[i] = in.getChar();
+                }
+            }
             byte[] snapshot = new byte[in.remaining()];
             in.get(snapshot);
-            return new StoredChunk(key, bytes.length, snapshot, gapPolicy, lastScan, window, unpublished, touched, written);
+            return new StoredChunk(key, bytes.length, snapshot, gapPolicy, lastScan, window, unpublished, touched, written, counts);
         } catch (java.nio.BufferUnderflowException | NegativeArraySizeException | IllegalArgumentException e) {
             throw unreadable(key, bytes.length, e);
         }

@@ -8,10 +8,8 @@ import io.tierscope.avro.AuditStatus;
 import io.tierscope.avro.CurveErrors;
 import io.tierscope.avro.MrcAudit;
 import io.tierscope.streams.StreamsAppConfig;
+import io.tierscope.streams.state.SnapshotOnCommitStore;
 import java.nio.ByteBuffer;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,10 +19,9 @@ import org.slf4j.LoggerFactory;
  * close both engines' window curves and long curves are compared ({@link CurveComparison}) at sizes
  * 64 per doubling up to the larger footprint estimate.
  *
- * <p>State: {@link #STORE} (vmId -> the shadow's snapshot, or an over-budget marker), changelogged
- * and written after every batch like the sampled engine's; an in-memory cache of shadows bounded like
- * the processor's. A shadow that tracks more than the page budget is dropped and its VM marked over
- * budget: each later window of the VM publishes {@link AuditStatus#OVER_BUDGET} instead of errors,
+ * <p>State: {@link #STORE} (vmId -> the shadow, or an over-budget marker), a {@link SnapshotOnCommitStore}
+ * like the sampled engines': live shadows bounded like the processor's, snapshots changelogged once per
+ * commit. A shadow that tracks more than the page budget is dropped and its VM marked over budget: each later window of the VM publishes {@link AuditStatus#OVER_BUDGET} instead of errors,
  * until the VM's state is dropped or its sampled engine starts over.
  */
 final class MrcAuditor {
@@ -38,28 +35,63 @@ final class MrcAuditor {
     private final MrcSettings mrc;
     private final MrcConfig exact;
     private final MrcAuditMeters meters;
-    private final Map<String, MrcEngine> shadows;
-    private KeyValueStore<String, byte[]> store;
+    private SnapshotOnCommitStore<Shadow> store;
 
     MrcAuditor(MrcSettings mrc, MrcAuditMeters meters) {
         this.settings = mrc.audit();
         this.mrc = mrc;
         MrcConfig sampled = mrc.engine();
-        this.exact = MrcConfig.exact().withTemporalPeriod(sampled.temporalPeriod()).withDecay(sampled.decay())
-                .withPageSize(sampled.pageSize()).withWorkingSetTolerance(sampled.workingSetTolerance());
+        this.exact = exactConfig(sampled);
         this.meters = meters;
-        int max = mrc.cachedEngines();
-        this.shadows = new LinkedHashMap<>(16, 0.75f, true) {
+    }
+
+    void init(SnapshotOnCommitStore<Shadow> store) {
+        this.store = store;
+    }
+
+    /** A VM's audit state: its exact engine, or (engine null) the pages it tracked when it went over budget. */
+    record Shadow(MrcEngine engine, long overBudgetPages) {
+        static Shadow of(MrcEngine engine) {
+            return new Shadow(engine, -1);
+        }
+
+        boolean overBudget() {
+            return engine == null;
+        }
+    }
+
+    /** Snapshots and over-budget markers; a snapshot that cannot be read, or of other settings, is absent. */
+    static SnapshotOnCommitStore.Codec<Shadow> codec(MrcSettings mrc) {
+        MrcConfig exact = exactConfig(mrc.engine());
+        return new SnapshotOnCommitStore.Codec<>() {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, MrcEngine> eldest) {
-                return size() > max;
+            public byte[] encode(Shadow shadow) {
+                return shadow.overBudget()
+                        ? ByteBuffer.allocate(MARKER_BYTES).put((byte) 0).putLong(shadow.overBudgetPages()).array()
+                        : shadow.engine().snapshot();
+            }
+
+            @Override
+            public Shadow decode(String vm, byte[] stored) {
+                long pages = overBudgetPages(stored);
+                if (pages >= 0) {
+                    return new Shadow(null, pages);
+                }
+                try {
+                    MrcEngine engine = MrcEngine.restore(stored);
+                    // Settings changed: the sampled engine starts over too.
+                    return engine.config().equals(exact) ? Shadow.of(engine) : null;
+                } catch (IllegalArgumentException e) {
+                    LOG.error("VM {}: cannot read its audit engine snapshot ({}); the audit starts over", vm, e.getMessage());
+                    return null;
+                }
             }
         };
     }
 
-    void init(KeyValueStore<String, byte[]> store) {
-        this.store = store;
-        shadows.clear();
+    private static MrcConfig exactConfig(MrcConfig sampled) {
+        return MrcConfig.exact().withTemporalPeriod(sampled.temporalPeriod()).withDecay(sampled.decay())
+                .withPageSize(sampled.pageSize()).withWorkingSetTolerance(sampled.workingSetTolerance());
     }
 
     /** The VM's exact engine, or null when the VM is not audited or went over budget. */
@@ -67,29 +99,12 @@ final class MrcAuditor {
         if (!settings.audits(vm)) {
             return null;
         }
-        MrcEngine cached = shadows.get(vm);
-        if (cached != null) {
-            return cached;
+        Shadow held = store.get(vm);
+        if (held != null) {
+            return held.engine(); // null when over budget
         }
-        byte[] stored = store.get(vm);
-        MrcEngine engine = null;
-        if (stored != null && overBudgetPages(stored) >= 0) {
-            return null;
-        }
-        if (stored != null) {
-            try {
-                engine = MrcEngine.restore(stored);
-                if (!engine.config().equals(exact)) {
-                    engine = null; // settings changed: the sampled engine starts over too
-                }
-            } catch (IllegalArgumentException e) {
-                LOG.error("VM {}: cannot read its audit engine snapshot ({}); the audit starts over", vm, e.getMessage());
-            }
-        }
-        if (engine == null) {
-            engine = MrcEngine.forVm(vm, exact);
-        }
-        shadows.put(vm, engine);
+        MrcEngine engine = MrcEngine.forVm(vm, exact);
+        store.put(vm, Shadow.of(engine));
         return engine;
     }
 
@@ -98,13 +113,12 @@ final class MrcAuditor {
         if (!settings.audits(vm)) {
             return;
         }
-        shadows.remove(vm);
-        if (store.get(vm) != null) {
+        if (store.contains(vm)) {
             store.delete(vm);
         }
     }
 
-    /** Saves the shadow after a batch, or drops it once it is over the page budget. */
+    /** Marks the shadow changed after a batch (its snapshot is written at the commit), or drops it once over budget. */
     void save(String vm, MrcEngine shadow) {
         if (shadow == null) {
             return;
@@ -112,11 +126,10 @@ final class MrcAuditor {
         if (shadow.trackedPages() > settings.maxPages()) {
             LOG.warn("VM {}: the MRC audit's exact engine tracks {} pages, over its budget of {} ({}); the VM is no"
                     + " longer audited", vm, shadow.trackedPages(), settings.maxPages(), StreamsAppConfig.MRC_AUDIT_MAX_PAGES);
-            shadows.remove(vm);
-            store.put(vm, ByteBuffer.allocate(MARKER_BYTES).put((byte) 0).putLong(shadow.trackedPages()).array());
+            store.put(vm, new Shadow(null, shadow.trackedPages()));
             return;
         }
-        store.put(vm, shadow.snapshot());
+        store.put(vm, Shadow.of(shadow));
     }
 
     /** The VM's state is dropped (idle). */
@@ -124,7 +137,6 @@ final class MrcAuditor {
         if (!settings.audits(vm)) {
             return;
         }
-        shadows.remove(vm);
         store.delete(vm);
     }
 
@@ -138,9 +150,8 @@ final class MrcAuditor {
         }
         MrcEngine shadow = shadow(vm);
         if (shadow == null) {
-            byte[] stored = store.get(vm);
-            long pages = stored == null ? 0 : Math.max(0, overBudgetPages(stored));
-            return new Pending(null, null, pages);
+            Shadow held = store.get(vm);
+            return new Pending(null, null, held == null ? 0 : Math.max(0, held.overBudgetPages()));
         }
         CacheSizeGrid grid = grid(sampled, shadow);
         CurveErrors window = errors(grid, shadow, sampled, MrcEngine.Histogram.WINDOW);

@@ -7,6 +7,7 @@ import io.tierscope.avro.SampleBatch;
 import io.tierscope.schemas.SampleCodec;
 import io.tierscope.topics.EndOfInput;
 import io.tierscope.streams.metrics.TopologySensors;
+import io.tierscope.streams.state.SnapshotOnCommitStore;
 import io.tierscope.streams.window.EventClock;
 import io.tierscope.streams.window.TumblingWindows;
 import io.tierscope.streams.window.VmWindow;
@@ -14,9 +15,7 @@ import org.apache.kafka.common.metrics.Sensor;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -42,12 +41,12 @@ import org.slf4j.LoggerFactory;
  * child, and the long curve to the latest child. VMs named by {@link MrcSettings#audit()} also feed an
  * exact engine, and each closed window of theirs sends an audit record to the audit child ({@link MrcAuditor}).
  *
- * <p>State: {@link #ENGINES_STORE} (vmId -> engine snapshot) and {@link #WINDOWS_STORE} (vmId ->
- * {@link VmWindow}), both changelogged and written after every batch: under exactly-once only
- * what the stores hold at a commit survives a crash. The engines in {@link #engines} are a cache
- * of the store, rebuilt from it lazily (after a restore, rebalance or task revival, which re-runs
- * {@link #init}), holding at most {@link MrcSettings#cachedEngines()} engines: the least recently
- * used is dropped (the store has its every change), so heap does not grow with the VMs of a task.
+ * <p>State: {@link #ENGINES_STORE} (vmId -> engine, a {@link SnapshotOnCommitStore}: the live engines,
+ * their snapshots changelogged once per commit) and {@link #WINDOWS_STORE} (vmId -> {@link VmWindow}),
+ * both updated after every batch: under exactly-once only what the stores hold at a commit survives a
+ * crash, and the engine store writes each changed engine's snapshot in the commit's transaction. It holds
+ * at most {@link MrcSettings#cachedEngines()} live engines (the least recently used one is written if
+ * changed, then dropped), so heap does not grow with the VMs of a task; the others are decoded lazily.
  */
 public final class MrcProcessor implements Processor<String, SampleBatch, String, SpecificRecord> {
     public static final String ENGINES_STORE = "mrc-engines";
@@ -61,10 +60,9 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
     private final String historyChild;
     private final String latestChild;
     private final String auditChild;
-    private final Map<String, MrcEngine> engines;
     private final MrcAuditor auditor;
     private ProcessorContext<String, SpecificRecord> context;
-    private KeyValueStore<String, byte[]> snapshots;
+    private SnapshotOnCommitStore<MrcEngine> engines;
     private KeyValueStore<String, VmWindow> windowStates;
     private EventClock clock;
     private Sensor windowsClosed;
@@ -84,18 +82,36 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
         this.latestChild = latestChild;
         this.auditChild = auditChild;
         this.auditor = new MrcAuditor(settings, MrcAuditMeters.shared());
-        int max = settings.cachedEngines();
-        this.engines = new LinkedHashMap<>(16, 0.75f, true) { // access order: the eldest is the least recently used
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, MrcEngine> eldest) {
-                return size() > max;
-            }
-        };
     }
 
     /** Engines held in memory now (for tests of the bound). */
     int cachedEngineCount() {
-        return engines.size();
+        return engines.liveCount();
+    }
+
+    /**
+     * How the engine store reads and writes engines: a snapshot that cannot be read restarts that VM's engine
+     * (empty) instead of failing the task on every retry; one of other MRC settings is replaced by {@link #engineOf}.
+     */
+    static SnapshotOnCommitStore.Codec<MrcEngine> engineCodec(MrcSettings settings) {
+        return new SnapshotOnCommitStore.Codec<>() {
+            @Override
+            public byte[] encode(MrcEngine engine) {
+                return engine.snapshot();
+            }
+
+            @Override
+            public MrcEngine decode(String vm, byte[] snapshot) {
+                try {
+                    return MrcEngine.restore(snapshot);
+                } catch (IllegalArgumentException e) {
+                    // Failing would stop the task on every retry; the fleet's other VMs matter more than this history.
+                    LOG.error("VM {}: cannot read its MRC engine snapshot ({} bytes: {}); its stack and curves start over",
+                            vm, snapshot.length, e.getMessage());
+                    return MrcEngine.forVm(vm, settings.engine());
+                }
+            }
+        };
     }
 
     @Override
@@ -103,10 +119,9 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
         this.context = context;
         this.windowsClosed = TopologySensors.windowsClosed(context.metrics(), TopologySensors.Output.MRC);
         this.lateBatches = TopologySensors.lateBatches(context.metrics(), TopologySensors.Output.MRC);
-        this.snapshots = context.getStateStore(ENGINES_STORE);
+        this.engines = context.getStateStore(ENGINES_STORE);
         this.windowStates = context.getStateStore(WINDOWS_STORE);
         auditor.init(context.getStateStore(MrcAuditor.STORE));
-        engines.clear(); // the stores may have been restored to an older state than this cache
         clock = EventClock.recover(windowStates);
         context.schedule(Duration.ofMillis(windows.checkEveryMs()), PunctuationType.STREAM_TIME, t -> closeQuietWindows());
     }
@@ -231,8 +246,7 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
             String vm = kv.key;
             LOG.info("VM {}: silent for {} ms of event time; dropping its MRC state ({} late batches since its last"
                     + " window were never reported)", vm, retention, kv.value.late());
-            engines.remove(vm);
-            snapshots.delete(vm);
+            engines.delete(vm);
             auditor.drop(vm);
             windowStates.delete(vm);
             context.forward(new Record<String, SpecificRecord>(vm, null, now), latestChild);
@@ -240,36 +254,17 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
     }
 
     private MrcEngine engineOf(String vm) {
-        MrcEngine cached = engines.get(vm);
-        if (cached != null) {
-            return cached;
-        }
-        byte[] snapshot = snapshots.get(vm);
-        MrcEngine engine;
-        if (snapshot == null) {
+        MrcEngine engine = engines.get(vm);
+        if (engine == null) {
             LOG.warn("VM {}: window state present but no MRC engine snapshot; starting an empty stack", vm);
-            engine = newEngine(vm);
-        } else {
-            engine = restore(vm, snapshot);
-            if (!engine.config().equals(settings.engine())) {
-                LOG.warn("VM {}: MRC settings changed from {} to {}; its stack and curves start over", vm,
-                        engine.config(), settings.engine());
-                engine = newEngine(vm);
-            }
+            return newEngine(vm);
         }
-        engines.put(vm, engine);
+        if (!engine.config().equals(settings.engine())) {
+            LOG.warn("VM {}: MRC settings changed from {} to {}; its stack and curves start over", vm,
+                    engine.config(), settings.engine());
+            return newEngine(vm);
+        }
         return engine;
-    }
-
-    private MrcEngine restore(String vm, byte[] snapshot) {
-        try {
-            return MrcEngine.restore(snapshot);
-        } catch (IllegalArgumentException e) {
-            // Failing would stop the task on every retry; the fleet's other VMs matter more than this history.
-            LOG.error("VM {}: cannot read its MRC engine snapshot ({} bytes: {}); its stack and curves start over",
-                    vm, snapshot.length, e.getMessage());
-            return MrcEngine.forVm(vm, settings.engine());
-        }
     }
 
     private MrcEngine newEngine(String vm) {
@@ -279,13 +274,9 @@ public final class MrcProcessor implements Processor<String, SampleBatch, String
         return engine;
     }
 
+    /** Marks the engine changed (its snapshot is written at the commit) and saves the window state. */
     private void save(String vm, MrcEngine engine, VmWindow state) {
-        snapshots.put(vm, engine.snapshot());
+        engines.put(vm, engine);
         windowStates.put(vm, state);
-    }
-
-    @Override
-    public void close() {
-        engines.clear();
     }
 }

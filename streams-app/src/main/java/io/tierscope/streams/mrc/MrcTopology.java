@@ -3,6 +3,7 @@ package io.tierscope.streams.mrc;
 import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.MrcAudit;
 import io.tierscope.streams.StreamsAppConfig;
+import io.tierscope.streams.state.SnapshotOnCommitStore;
 import io.tierscope.streams.window.TumblingWindows;
 import io.tierscope.streams.window.VmWindow;
 import io.tierscope.topics.Topic;
@@ -28,14 +29,17 @@ public final class MrcTopology {
         TumblingWindows windows = TumblingWindows.of(config.window(), config.grace());
         topology.addProcessor(MRC, () -> new MrcProcessor(config.mrc(), windows, config.accessFilter(),
                 config.accessMask(), MRC_HISTORY_SINK, MRC_LATEST_SINK, MRC_AUDIT_SINK), parent);
-        // Caching: a VM's snapshot is put after every batch; the cache sends only the last per commit to the changelog.
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MrcProcessor.ENGINES_STORE),
-                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), MRC);
+        // Live engines whose snapshots are written once per commit (SnapshotOnCommitStore): no record cache
+        // under them, which would only copy each snapshot once more before the changelog.
+        topology.addStateStore(SnapshotOnCommitStore.builder(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(MrcProcessor.ENGINES_STORE), Serdes.String(), Serdes.ByteArray())
+                .withCachingDisabled(), MrcProcessor.engineCodec(config.mrc()), config.mrc().cachedEngines()), MRC);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MrcProcessor.WINDOWS_STORE),
                 Serdes.String(), VmWindow.serde()).withCachingEnabled(), MRC);
         // The audit's exact engines (empty unless tierscope.mrc.audit names VMs).
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MrcAuditor.STORE),
-                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), MRC);
+        topology.addStateStore(SnapshotOnCommitStore.builder(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(MrcAuditor.STORE), Serdes.String(), Serdes.ByteArray())
+                .withCachingDisabled(), MrcAuditor.codec(config.mrc()), config.mrc().cachedEngines()), MRC);
         topology.addSink(MRC_HISTORY_SINK, Topic.MRC_HISTORY.topicName(), new StringSerializer(),
                 curveSerde.serializer(), MRC);
         topology.addSink(MRC_LATEST_SINK, Topic.MRC_LATEST.topicName(), new StringSerializer(),

@@ -18,6 +18,7 @@ import io.tierscope.streams.TopologySerdes;
 import io.tierscope.streams.heat.HeatStores;
 import io.tierscope.streams.ingest.IngestStatsProcessor;
 import io.tierscope.streams.mrc.MrcProcessor;
+import io.tierscope.streams.state.SnapshotOnCommitStore;
 import io.tierscope.topics.Topic;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -90,7 +91,7 @@ class BoundedResourcesIT {
             send(driver, samples, scans, serializer, random, half, VMS, 31_000);
             heapLoaded = heapAfterGc();
             for (String store : STORES) {
-                storeBytes.put(store, bytesOf(driver.getKeyValueStore(store)));
+                storeBytes.put(store, bytesOf(storeOf(driver, store)));
             }
             long mrcEngines = storeBytes.get(MrcProcessor.ENGINES_STORE)[0];
             assertEquals(VMS, mrcEngines, "every VM has its MRC engine in the store");
@@ -105,7 +106,7 @@ class BoundedResourcesIT {
                 drainOutputs(driver);
             }
             for (String store : STORES) {
-                long[] left = bytesOf(driver.getKeyValueStore(store));
+                long[] left = bytesOf(storeOf(driver, store));
                 assertTrue(left[0] <= 4, store + " still holds " + left[0] + " entries after every VM but one went quiet");
             }
         }
@@ -150,6 +151,13 @@ class BoundedResourcesIT {
         for (String topic : driver.producedTopicNames()) {
             driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
         }
+    }
+
+    /** A key-value store's contents; for a store of live engines, their snapshots as of the last commit. */
+    @SuppressWarnings("unchecked")
+    private static KeyValueStore<Object, Object> storeOf(TopologyTestDriver driver, String name) {
+        return driver.getAllStateStores().get(name) instanceof SnapshotOnCommitStore<?> live
+                ? (KeyValueStore<Object, Object>) (KeyValueStore<?, ?>) live.stored() : driver.getKeyValueStore(name);
     }
 
     private static long[] bytesOf(KeyValueStore<Object, Object> store) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tierscope.analytics.heat.GapPolicy;
 import io.tierscope.analytics.heat.HeatState;
 import io.tierscope.analytics.heat.HeatTable;
+import io.tierscope.analytics.heat.SampledCounts;
 import io.tierscope.avro.AdScan;
 import io.tierscope.avro.HeatChange;
 import io.tierscope.avro.HeatSummary;
@@ -180,6 +181,29 @@ class HeatTopologyTest {
                 d.changes.readValuesToList().stream().map(HeatTopologyTest::describe).toList().subList(0, 3));
         PageHeatChunk c1 = d.pageHeat.readKeyValuesToMap().get("vm-s#1");
         assertEquals(CHUNK, c1.getPageCount(), "sampled chunks are whole chunks: samples do not tell a VM's size");
+    }
+
+    @Test
+    void sampledHeatPublishesEachPagesSampledAccessCountsWithCooling() {
+        Driver d = samplesDriver();
+        d.send(Scans.samples("vm-c", 0, 300, new long[] {3, 3, 5}, 3)); // period 0: page 3 x3 (one a write), page 5 x1
+        d.send(Scans.samples("vm-c", 1, 1_300, new long[] {3, 70})); // period 1: page 3 x1, page 70 x1
+        d.send(Scans.samples("vm-c", 2, 12_500, new long[] {9})); // closes period 1, then window [0, 10 s) with period 12
+        Map<String, PageHeatChunk> heat = d.pageHeat.readKeyValuesToMap();
+        SampledCounts counts = SampledCounts.defaults();
+        char[] chunk0 = SampledCounts.fromBytes(heat.get("vm-c#0").getSampledCounts());
+        assertEquals(CHUNK, chunk0.length);
+        assertEquals(counts.next(counts.next(0, 3), 1), chunk0[3], "3 samples, cooled a period, + 1");
+        assertEquals(counts.next(counts.next(0, 1), 0), chunk0[5]);
+        assertEquals(0, chunk0[9], "period 12 is not applied yet");
+        assertEquals(60, chunk0[3], "floor(48 x 2^(-1/8)) + 16");
+        char[] chunk1 = SampledCounts.fromBytes(heat.get("vm-c#1").getSampledCounts());
+        assertEquals(SampledCounts.UNIT, chunk1[70 - CHUNK]);
+
+        Driver scans = driver();
+        scans.send(scan("vm-a", 0, 1_000, 0, CHUNK, new int[] {1}, null));
+        scans.send(scan("vm-a", 1, 13_000, 0, CHUNK, new int[] {1}, null));
+        assertNull(scans.pageHeat.readValue().getSampledCounts(), "scan-driven heat has no counts");
     }
 
     @Test

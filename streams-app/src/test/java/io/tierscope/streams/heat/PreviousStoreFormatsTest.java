@@ -17,6 +17,8 @@ class PreviousStoreFormatsTest {
     /** heat-chunks: fsm5 chunk at gfn 128 of 20 pages, scan 3 at 5000 ms touched pages 1 and 19 (19 written). */
     static final String STORED_CHUNK_V1 = "01010000000000001388000000000000000000000003020008000008010466736d35000000000000008000000014"
             + "0000000000000003012000000000000000002000000000000000000020";
+    /** heat-sample-periods, format 1 (distinct pages only): period 7, page 3 read, page 70 written. */
+    static final String SAMPLE_PERIOD_V1 = "01" + "0000000000000007" + "00000002" + "0000000000000006" + "000000000000008d";
     /** heat-vms: open window 60000, nothing summarised, last event 61500, 4 applied, 1 duplicate, 2 late, gap 3. */
     static final String VM_HEAT_PROGRESS = "000000000000ea600000000000000000000000000000f03c000000000000000400000000000000010000000000000002"
             + "0000000000000003";
@@ -51,6 +53,20 @@ class PreviousStoreFormatsTest {
         StoredChunk chunk = StoredChunk.serde(GapPolicy.IDLE).deserializer().deserialize("t", hex(STORED_CHUNK_V1));
         assertEquals(3, chunk.heat().lastScanSeq());
         assertArrayEquals(hex(STORED_CHUNK_V1), StoredChunk.serde(GapPolicy.IDLE).serializer().serialize("t", chunk));
+    }
+
+    @Test
+    void openSamplePeriodOfThePreviousFormatRestoresWithOneSampleAPage() {
+        SamplePeriod period = SamplePeriod.fromBytes("vm", hex(SAMPLE_PERIOD_V1));
+        assertEquals(7, period.index);
+        assertEquals(2, period.distinctEntries());
+        int[] counts = period.counts(1, 64);
+        assertEquals(1, counts[6]);
+        assertEquals(1, period.counts(0, 64)[3]);
+        assertEquals(null, period.counts(2, 64));
+        assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0, 0, 0}, period.bitmaps(0, 64)[1], "page 3 was read only");
+        SamplePeriod again = SamplePeriod.fromBytes("vm", period.toBytes());
+        assertEquals(1, again.counts(1, 64)[6], "rewritten in format 2");
     }
 
     @Test

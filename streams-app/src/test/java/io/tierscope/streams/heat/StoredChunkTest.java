@@ -31,6 +31,23 @@ class StoredChunkTest {
     }
 
     @Test
+    void sampledCountsRoundTripInFormatTwoAndFollowResizes() {
+        StoredChunk chunk = new StoredChunk(new ChunkHeat(HeatTable.fsm5(), GapPolicy.IDLE, 0, 20), 5_000, 0, false);
+        assertEquals(1, chunk.toBytes()[0], "without counts (scan-driven heat) the format stays 1");
+        chunk.sampledCounts = new char[20];
+        chunk.sampledCounts[19] = 48;
+        byte[] bytes = chunk.toBytes();
+        assertEquals(2, bytes[0]);
+        StoredChunk back = StoredChunk.fromBytes("vm#0", bytes, GapPolicy.IDLE);
+        assertArrayEquals(chunk.sampledCounts, back.sampledCounts);
+        assertArrayEquals(bytes, back.toBytes());
+        back.resize(10);
+        assertEquals(10, back.sampledCounts.length);
+        back.resize(20);
+        assertEquals(0, back.sampledCounts[19], "a page that comes back starts at 0");
+    }
+
+    @Test
     void shrinkingClearsWindowBitsOfPagesThatAreGone() {
         StoredChunk chunk = new StoredChunk(new ChunkHeat(HeatTable.fsm5(), GapPolicy.IDLE, 0, 16), 0, 0, false);
         chunk.addToWindow(Scans.bitmap(16, new int[] {2, 10}), null);

@@ -2,11 +2,13 @@ package io.tierscope.streams.mrc;
 
 import static io.tierscope.streams.mrc.MrcTestBatches.assertSameCurve;
 import static io.tierscope.streams.mrc.MrcTestBatches.batch;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tierscope.analytics.mrc.MrcConfig;
 import io.tierscope.analytics.mrc.MrcEngine;
+import io.tierscope.streams.state.SnapshotOnCommitStore;
 import io.tierscope.avro.CurveKind;
 import io.tierscope.avro.MissRatioCurve;
 import io.tierscope.avro.SampleBatch;
@@ -367,7 +369,7 @@ class MrcTopologyTest {
         for (long t = 5_000; t < 40_000; t += 5_000) {
             run.send(batch("vm-busy", t, t, 10));
         }
-        KeyValueStore<String, byte[]> engines = run.driver.getKeyValueStore(MrcProcessor.ENGINES_STORE);
+        KeyValueStore<String, byte[]> engines = storedEngines(run);
         assertTrue(engines.get("vm-gone") != null, "kept until 30 s after its window [0, 10 s) ended");
         run.latest.readKeyValuesToList();
         run.send(batch("vm-busy", 99, 40_000, 10));
@@ -423,7 +425,7 @@ class MrcTopologyTest {
         Map<String, byte[]> windows = lastPerKey(before, MrcProcessor.WINDOWS_STORE);
         assertEquals(3, engines.size());
         Run after = new Run(sampledDecayed(), b);
-        KeyValueStore<String, byte[]> engineStore = after.driver.getKeyValueStore(MrcProcessor.ENGINES_STORE);
+        KeyValueStore<String, byte[]> engineStore = storedEngines(after);
         engines.forEach(engineStore::put);
         KeyValueStore<String, VmWindow> windowStore = after.driver.getKeyValueStore(MrcProcessor.WINDOWS_STORE);
         windows.forEach((k, v) -> windowStore.put(k, VmWindow.serde().deserializer().deserialize("", v)));
@@ -431,6 +433,37 @@ class MrcTopologyTest {
         got.addAll(after.history.readKeyValuesToList());
 
         assertSameOutputs(whole.history.readKeyValuesToList(), got);
+    }
+
+    /**
+     * Engines change in memory and their snapshots are written when the driver commits (after each record): after
+     * a commit, every VM's stored snapshot restores to an engine equal to the live one (same snapshot, same curves).
+     */
+    @Test
+    void afterACommitTheStoredSnapshotRestoresToTheLiveEngine(@TempDir Path dir) {
+        Run run = new Run(sampledDecayed(), dir);
+        workload().forEach(run::send);
+        SnapshotOnCommitStore<MrcEngine> store = engineStore(run);
+        for (String vm : List.of("vm-1", "vm-2", "vm-3")) {
+            MrcEngine live = store.get(vm);
+            MrcEngine restored = MrcEngine.restore(store.stored().get(vm));
+            assertArrayEquals(live.snapshot(), restored.snapshot(), vm);
+            assertArrayEquals(live.curve(MrcEngine.Histogram.DECAYED).missRatio(),
+                    restored.curve(MrcEngine.Histogram.DECAYED).missRatio(), vm);
+        }
+    }
+
+    /** With one live engine per task, every other VM's engine comes back from its committed snapshot: same outputs. */
+    @Test
+    void aCacheOfOneEngineGivesTheSameCurvesAsEnginesKeptLive(@TempDir Path a, @TempDir Path b) {
+        Run live = new Run(sampledDecayed(), a);
+        workload().forEach(live::send);
+        MrcSettings oneCached = new MrcSettings(MrcConfig.fixedSize(200).withDecay(0.5), CurveKind.DECAYED,
+                MrcSettings.DEFAULT_IDLE_RETENTION_MS, 1);
+        Run reloaded = new Run(config("rw", oneCached), b);
+        workload().forEach(reloaded::send);
+        assertEquals(1, engineStore(reloaded).liveCount());
+        assertSameOutputs(live.history.readKeyValuesToList(), reloaded.history.readKeyValuesToList());
     }
 
     /** Equal record for record; a failure names the first difference briefly (the records are long). */
@@ -454,7 +487,7 @@ class MrcTopologyTest {
     @Test
     void aSnapshotOfOtherSettingsOrUnreadableBytesRestartsThatVmInsteadOfStoppingTheTask(@TempDir Path dir) {
         Run run = new Run(exact(), dir);
-        KeyValueStore<String, byte[]> engines = run.driver.getKeyValueStore(MrcProcessor.ENGINES_STORE);
+        KeyValueStore<String, byte[]> engines = storedEngines(run);
         KeyValueStore<String, VmWindow> windows = run.driver.getKeyValueStore(MrcProcessor.WINDOWS_STORE);
         MrcEngine otherSettings = MrcEngine.forVm("vm-old", MrcConfig.fixedRate(0.5));
         otherSettings.accept(new long[] {1, 2, 3, 1}, 0, 4);
@@ -494,5 +527,15 @@ class MrcTopologyTest {
         assertEquals(kind, c.getKind());
         assertEquals(start, c.getWindowStartMs());
         assertEquals(end, c.getWindowEndMs());
+    }
+
+    /** The engine snapshots as of the last commit (the driver commits after each record). */
+    private static KeyValueStore<String, byte[]> storedEngines(Run run) {
+        return engineStore(run).stored();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static SnapshotOnCommitStore<MrcEngine> engineStore(Run run) {
+        return (SnapshotOnCommitStore<MrcEngine>) run.driver.getStateStore(MrcProcessor.ENGINES_STORE);
     }
 }

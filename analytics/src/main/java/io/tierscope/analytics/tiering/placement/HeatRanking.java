@@ -1,6 +1,7 @@
 package io.tierscope.analytics.tiering.placement;
 
 import io.tierscope.analytics.heat.HeatTable;
+import io.tierscope.analytics.heat.SampledCounts;
 
 /**
  * How pages are ranked from what the heat topic says, in one place for the planner and the
@@ -8,8 +9,23 @@ import io.tierscope.analytics.heat.HeatTable;
  * 0..255) plus its current heat state's rank as a fraction below 1 (among equal long memories the
  * page hotter now goes first; hysteresis gaps of 1 and more still compare the long memories), and its
  * guard comes from the state ({@link PageGuard#fromHeat}). One table lookup per page.
+ *
+ * <p>When the heat record carries sampled access counts ({@link SampledCounts}, sample-driven heat), a
+ * page's score is its count in samples instead ({@link #rankCounts}), still guarded by its state, and
+ * the hysteresis is {@link #countPlanner}'s.
  */
 public final class HeatRanking {
+    /**
+     * Counts: a swap needs this difference in sampled accesses per period at steady state (the simulator's
+     * temperature rows' gap, kept).
+     */
+    public static final double DEFAULT_COUNT_GAP_PER_PERIOD = 0.15;
+    /**
+     * Counts: ... and this many standard deviations of the counts' Poisson noise: chosen in the simulator on
+     * seed 1 among 0, 1 and 2 (with half-lives 4, 8, 16, 32; docs/tiering.md, "Sampled access counts").
+     */
+    public static final double DEFAULT_COUNT_NOISE_SIGMAS = 2;
+
     private final float[] rankPart;
     private final byte[] guardOf;
 
@@ -41,5 +57,32 @@ public final class HeatRanking {
                 guards[to + i] = guardOf[states[statesFrom + i] & 0xff];
             }
         }
+    }
+
+    /**
+     * For {@code length} pages ranked by sampled counts: {@code scores[to + i] = counts[countsFrom + i]} in
+     * samples, and {@code guards[to + i]} the guard of {@code states[statesFrom + i]} (unless {@code guards} is null).
+     */
+    public void rankCounts(char[] counts, int countsFrom, byte[] states, int statesFrom, float[] scores, byte[] guards,
+                           int to, int length) {
+        for (int i = 0; i < length; i++) {
+            scores[to + i] = SampledCounts.samples(counts[countsFrom + i]);
+        }
+        if (guards != null) {
+            for (int i = 0; i < length; i++) {
+                guards[to + i] = guardOf[states[statesFrom + i] & 0xff];
+            }
+        }
+    }
+
+    /**
+     * The placement for pages ranked by counts: a slow page replaces a fast one when its count is higher
+     * by {@code toleranceRatio}, by {@code gapPerPeriod} sampled accesses per period at steady state
+     * ({@link SampledCounts#countGap}), and by {@code noiseSigmas} standard deviations of sampling noise
+     * ({@link SampledCounts#variance}).
+     */
+    public static PlacementPlanner countPlanner(SampledCounts counts, double toleranceRatio, double gapPerPeriod,
+                                                double noiseSigmas) {
+        return new PlacementPlanner(toleranceRatio, counts.countGap(gapPerPeriod), counts::variance, noiseSigmas);
     }
 }

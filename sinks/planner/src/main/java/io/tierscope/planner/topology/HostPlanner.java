@@ -175,6 +175,10 @@ final class HostPlanner implements Processor<String, HostInput, String, PlannerO
                         return "heat chunk " + in.sourceKey() + " has " + h.getAccessStates().remaining()
                                 + " states for " + h.getPageCount() + " pages";
                     }
+                    if (h.getSampledCounts() != null && h.getSampledCounts().remaining() != 2L * h.getPageCount()) {
+                        return "heat chunk " + in.sourceKey() + " has " + h.getSampledCounts().remaining()
+                                + " bytes of sampled counts for " + h.getPageCount() + " pages (two a page)";
+                    }
                     io.tierscope.analytics.heat.HeatTable table = io.tierscope.analytics.heat.HeatTable.byName(h.getClassifier());
                     ByteBuffer states = h.getAccessStates().duplicate();
                     while (states.hasRemaining()) {

@@ -1,7 +1,9 @@
 package io.tierscope.planner.topology;
 
+import static io.tierscope.planner.PlannerRecords.FRIGID;
 import static io.tierscope.planner.PlannerRecords.SIZZLE;
 import static io.tierscope.planner.PlannerRecords.WARM;
+import static io.tierscope.planner.PlannerRecords.counted;
 import static io.tierscope.planner.PlannerRecords.curve;
 import static io.tierscope.planner.PlannerRecords.heat;
 import static io.tierscope.planner.PlannerRecords.inventory;
@@ -287,6 +289,47 @@ class PlannerTopologyIT {
         fresh.heat(heat("vm", 0, CHUNK, last), 5 * P + 2);
         fresh.tick("h9", 6 * P + 1);
         assertEquals(List.of(200L, 10L), plan(fresh.plans.readValue(), "vm").getPromote().subList(0, 2));
+    }
+
+    /**
+     * Sample-driven heat carries each page's sampled access counts: pages in the same heat state are
+     * ranked by them (busiest first), where the states alone tie (then the lower gfn goes first); a
+     * frigid page is not promoted whatever its count.
+     */
+    @Test
+    void sampledCountsRankPagesOfTheSameStateAndFrigidPagesStayGuarded() {
+        HostInventory inv = inventory("h8", 600, 1_000_000,
+                io.tierscope.planner.inventory.InventorySpec.vm("vm", "memory=256,reservation=3"));
+        byte[] states = states(CHUNK, 0, 0, FRIGID);
+        for (int page : new int[] {10, 50, 200}) {
+            states[page] = WARM;
+        }
+        int[] samples = new int[CHUNK];
+        samples[10] = 1;
+        samples[50] = 3;
+        samples[200] = 5;
+        samples[7] = 9; // frigid: guarded
+
+        Run run = new Run("counts");
+        run.lastInventory.put("h8", inv);
+        run.inventory(inv, 1_000);
+        run.heat(counted(heat("vm", 0, CHUNK, states), samples), 1_001);
+        run.tick("h8", P + 1);
+        assertEquals(List.of(200L, 50L, 10L), plan(run.plans.readValue(), "vm").getPromote(), "busiest first");
+
+        Run statesOnly = new Run("states-only");
+        statesOnly.lastInventory.put("h8", inv);
+        statesOnly.inventory(inv, 1_000);
+        statesOnly.heat(heat("vm", 0, CHUNK, states), 1_001);
+        statesOnly.tick("h8", P + 1);
+        assertEquals(List.of(10L, 50L, 200L), plan(statesOnly.plans.readValue(), "vm").getPromote(), "a tie: gfn order");
+
+        PageHeatChunk bad = PageHeatChunk.newBuilder(heat("vm", 0, CHUNK, states))
+                .setSampledCounts(java.nio.ByteBuffer.wrap(new byte[3])).build();
+        run.heat(bad, P + 2);
+        String reason = new String(run.deadLetters.readRecord().headers().lastHeader(DeadLetter.REASON).value(),
+                StandardCharsets.UTF_8);
+        assertTrue(reason.contains("3 bytes of sampled counts for 256 pages"), reason);
     }
 
     @Test

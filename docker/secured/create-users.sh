@@ -88,12 +88,14 @@ acl streams DESCRIBE TRANSACTIONAL_ID tierscope-streams- PREFIXED
 acl reader READ TOPIC tierscope.ingest.stats LITERAL
 acl reader READ TOPIC tierscope.mrc.history LITERAL
 acl reader READ TOPIC tierscope.mrc.latest LITERAL
+acl reader READ TOPIC tierscope.mrc.audit LITERAL
 acl reader READ TOPIC tierscope.heat.pages LITERAL
 acl reader READ TOPIC tierscope.heat.changes LITERAL
 acl reader READ TOPIC tierscope.heat.summary LITERAL
 acl reader READ TOPIC tierscope.deadletter LITERAL
 acl reader READ TOPIC tierscope.tiering.allocations LITERAL
 acl reader READ TOPIC tierscope.tiering.plans LITERAL
+acl reader READ TOPIC tierscope.migration.results LITERAL
 acl planner READ TOPIC tierscope.mrc.latest LITERAL
 acl planner READ TOPIC tierscope.heat.pages LITERAL
 acl planner READ TOPIC tierscope.placement LITERAL
@@ -123,5 +125,9 @@ acl query READ TOPIC tierscope.tiering.plans LITERAL
 acl query DESCRIBE TOPIC tierscope. PREFIXED
 acl query ALL TOPIC tierscope-query- PREFIXED
 acl query READ GROUP tierscope-query LITERAL
+acl query DESCRIBE GROUP tierscope-streams LITERAL
+acl query DESCRIBE TOPIC tierscope-streams- PREFIXED
+acl query DESCRIBE GROUP tierscope-planner LITERAL
+acl query DESCRIBE TOPIC tierscope-planner- PREFIXED
 
 echo "users: topics, users, ACLs and client configs in place"

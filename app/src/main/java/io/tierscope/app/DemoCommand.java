@@ -160,6 +160,7 @@ public final class DemoCommand implements Callable<Integer> {
             ClientSecurity collectorSecurity = security;
             ClientSecurity streamsSecurity = security;
             ClientSecurity plannerSecurity = security;
+            ClientSecurity executorSecurity = security;
             ClientSecurity querySecurity = security;
             ClientSecurity readerSecurity = security;
             if (secured && platform instanceof EmbeddedPlatform embedded) {
@@ -173,10 +174,11 @@ public final class DemoCommand implements Callable<Integer> {
                 collectorSecurity = ClientSecurity.load(clients.get(SecuredPlatformUsers.COLLECTOR));
                 streamsSecurity = ClientSecurity.load(clients.get(SecuredPlatformUsers.STREAMS));
                 plannerSecurity = ClientSecurity.load(clients.get(SecuredPlatformUsers.PLANNER));
+                executorSecurity = ClientSecurity.load(clients.get(SecuredPlatformUsers.EXECUTOR));
                 querySecurity = ClientSecurity.load(clients.get(SecuredPlatformUsers.QUERY));
                 readerSecurity = ClientSecurity.load(clients.get(SecuredPlatformUsers.READER));
                 out.println("tierscope demo: secured broker (SASL_SSL, SCRAM-SHA-512, ACLs); collector, streams, planner,"
-                        + " query service and printer each run as their own least-privilege user (client configs in "
+                        + " executor, query service and printer each run as their own least-privilege user (client configs in "
                         + stateDir.resolve("clients").toAbsolutePath() + "); topics and inventory are provisioned as "
                         + BrokerSecurity.ADMIN);
             }
@@ -194,7 +196,7 @@ public final class DemoCommand implements Callable<Integer> {
                     4, (short) 1, Duration.ofMinutes(2));
                  PlannerRunner planner = PlannerRunner.start(plannerProps, plannerConfig, plannerSecurity, platform.schemaRegistryUrl(),
                          4, (short) 1, Duration.ofMinutes(2));
-                 DemoExecutor executor = DemoExecutor.start(security, platform.bootstrapServers(), platform.schemaRegistryUrl(),
+                 DemoExecutor executor = DemoExecutor.start(executorSecurity, platform.bootstrapServers(), platform.schemaRegistryUrl(),
                          DEMO_HOST, fleetVms.stream().map(vm -> vm.shape().pages()).toList(), budgetPagesPerSec,
                          plannerConfig.chunkPages());
                  QueryService query = QueryService.start(new QueryService.Settings(querySecurity, platform.bootstrapServers(),

@@ -23,10 +23,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Follows output topics from their current end (committed records only) and hands each record,
- * decoded, to its topic's consumer, on one thread: what the demo shows. A record that cannot be
- * decoded is counted ({@link #unreadable}).
+ * decoded, to its topic's consumer, on one thread: what the demo shows, and when the bench's outputs
+ * arrive. A record that cannot be decoded is counted ({@link #unreadable}).
  */
-final class OutputTail implements AutoCloseable {
+public final class OutputTail implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, Consumer<byte[]>> consumers = new LinkedHashMap<>();
     private final SchemaRegistryClient registry;
@@ -37,10 +37,22 @@ final class OutputTail implements AutoCloseable {
     private volatile long lastReceivedNanos = System.nanoTime();
 
     /** {@code afterPoll} runs on the tail's thread after every poll (at least every half second). */
-    OutputTail(ClientSecurity security, String bootstrapServers, String registryUrl, Runnable afterPoll) {
+    public OutputTail(ClientSecurity security, String bootstrapServers, String registryUrl, Runnable afterPoll) {
+        this(security, bootstrapServers, registryUrl, afterPoll, null);
+    }
+
+    /**
+     * @param fetchMaxWait how long the broker may hold a fetch for more data (null: Kafka's default, 500 ms); short
+     *                     when the time a record is seen is what is measured
+     */
+    public OutputTail(ClientSecurity security, String bootstrapServers, String registryUrl, Runnable afterPoll,
+                      Duration fetchMaxWait) {
         Properties p = security.kafkaClientProps(bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        if (fetchMaxWait != null) {
+            p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Long.toString(fetchMaxWait.toMillis()));
+        }
         this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
         this.registry = security.registryClient(registryUrl, 10_000);
         this.afterPoll = afterPoll;
@@ -49,7 +61,7 @@ final class OutputTail implements AutoCloseable {
     }
 
     /** Hands {@code topic}'s records to {@code consumer} (null for a tombstone). */
-    <T extends SpecificRecord> OutputTail follow(Topic topic, Class<T> type, Consumer<T> consumer) {
+    public <T extends SpecificRecord> OutputTail follow(Topic topic, Class<T> type, Consumer<T> consumer) {
         SpecificAvroDeserializer<T> de = new SpecificAvroDeserializer<>(type, registry);
         consumers.put(topic.topicName(), bytes -> {
             T value;
@@ -65,7 +77,8 @@ final class OutputTail implements AutoCloseable {
         return this;
     }
 
-    OutputTail start() {
+    /** Follows the topics from their end now on. */
+    public OutputTail start() {
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : consumers.keySet()) {
             for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
@@ -80,17 +93,17 @@ final class OutputTail implements AutoCloseable {
     }
 
     /** Records handed over so far. */
-    long received() {
+    public long received() {
         return received;
     }
 
     /** Records that could not be decoded. */
-    long unreadable() {
+    public long unreadable() {
         return unreadable;
     }
 
     /** How long since the last record arrived (or the tail was made). */
-    Duration quietFor() {
+    public Duration quietFor() {
         return Duration.ofNanos(System.nanoTime() - lastReceivedNanos);
     }
 

@@ -1,16 +1,17 @@
 package io.tierscope.app;
 
+import io.tierscope.cli.StatusLine;
 import io.tierscope.workload.AccessBatch;
 import io.tierscope.workload.AccessReader;
 import io.tierscope.workload.Xwr;
 import io.tierscope.workload.trace.BinaryTraceWriter;
+import io.tierscope.workload.trace.ReadProgress;
 import io.tierscope.workload.trace.TraceFormat;
 import io.tierscope.workload.trace.TraceFormatException;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,7 +53,6 @@ public final class TraceCommand implements Runnable {
                 "Exit codes: 0 done, 1 unreadable or malformed input or unwritable output, 2 bad arguments."})
     static final class Convert implements Callable<Integer> {
         private static final int BATCH = 1 << 14;
-        private static final long PROGRESS_NANOS = 500_000_000L;
 
         @Spec
         private CommandSpec spec;
@@ -99,9 +99,10 @@ public final class TraceCommand implements Runnable {
             }
             try {
                 long accesses;
-                try (AccessReader reader = source.open(in);
+                ReadProgress progress = ReadProgress.forFile(in);
+                try (AccessReader reader = source.open(in, progress);
                      OutputStream raw = open(partial)) {
-                    accesses = copy(reader, raw, target);
+                    accesses = copy(reader, raw, target, progress);
                 }
                 Files.move(partial, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 spec.commandLine().getErr().printf(Locale.ROOT, "tierscope trace convert: %,d accesses, %s (%s) -> %s (%s), %,d bytes%n",
@@ -119,14 +120,21 @@ public final class TraceCommand implements Runnable {
             return out.getFileName().toString().endsWith(".gz") ? new GZIPOutputStream(os, 1 << 16) : os;
         }
 
-        private long copy(AccessReader reader, OutputStream raw, TraceFormat target) throws IOException {
+        private long copy(AccessReader reader, OutputStream raw, TraceFormat target, ReadProgress progress) throws IOException {
+            // Live on a terminal, a plain line now and then when standard error is redirected (as mrc).
+            StatusLine status = StatusLine.onStandardError(spec.commandLine().getErr());
+            try {
+                return copy(reader, raw, target, progress, status);
+            } finally {
+                status.finish(); // the closing line, or the failure, starts a line of its own
+            }
+        }
+
+        private long copy(AccessReader reader, OutputStream raw, TraceFormat target, ReadProgress progress, StatusLine status)
+                throws IOException {
             AccessBatch batch = new AccessBatch(BATCH);
-            // Progress only for a person watching a terminal, never into redirected output.
-            boolean progress = System.console() != null;
-            PrintWriter err = spec.commandLine().getErr();
             long accesses = 0;
             long start = System.nanoTime();
-            long lastReport = start;
             BinaryTraceWriter bin = target == TraceFormat.BIN ? new BinaryTraceWriter(raw) : null;
             Writer csv = target == TraceFormat.CSV ? new BufferedWriter(new OutputStreamWriter(raw, StandardCharsets.UTF_8), 1 << 16) : null;
             if (csv != null) {
@@ -150,14 +158,11 @@ public final class TraceCommand implements Runnable {
                     }
                 }
                 accesses += n;
-                if (progress && System.nanoTime() - lastReport > PROGRESS_NANOS) {
-                    lastReport = System.nanoTime();
-                    err.printf(Locale.ROOT, "\r%,d accesses, %.1f M/s", accesses, accesses / ((lastReport - start) / 1e9) / 1e6);
-                    err.flush();
+                if (status.due()) {
+                    long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+                    status.update(String.format(Locale.ROOT, "trace convert: %s, %,d accesses (%,.0f/s)", StatusLine.fileProgress(
+                            progress.bytesRead(), progress.totalBytes(), elapsedMs), accesses, accesses * 1000.0 / Math.max(1, elapsedMs)));
                 }
-            }
-            if (progress && lastReport != start) {
-                err.println();
             }
             if (bin != null) {
                 bin.close();

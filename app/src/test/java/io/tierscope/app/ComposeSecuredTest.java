@@ -77,7 +77,7 @@ class ComposeSecuredTest {
         bindings.addAll(ComponentAcls.outputReader(SecuredPlatformUsers.READER));
         bindings.addAll(ComponentAcls.planner(SecuredPlatformUsers.PLANNER, scopes.plannerApplicationId()));
         bindings.addAll(ComponentAcls.executor(SecuredPlatformUsers.EXECUTOR, scopes.executorHost()));
-        bindings.addAll(ComponentAcls.queryService(SecuredPlatformUsers.QUERY, scopes.queryApplicationId()));
+        bindings.addAll(ComponentAcls.queryService(SecuredPlatformUsers.QUERY, scopes.queryApplicationId(), scopes.lagGroups()));
         Set<String> expectedAcls = new TreeSet<>();
         for (AclBinding b : bindings) {
             expectedAcls.add(String.join(" ", "acl", b.entry().principal().substring("User:".length()),

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tierscope.app.security.ComponentAcls;
 import io.tierscope.avro.IngestStats;
 import io.tierscope.avro.TieringPlan;
@@ -107,7 +109,7 @@ class SecuredClusterIT {
             acls.addAll(ComponentAcls.outputReader("reader"));
             acls.addAll(ComponentAcls.planner("planner", PLANNER_APP));
             acls.addAll(ComponentAcls.executor("executor", HOST));
-            acls.addAll(ComponentAcls.queryService("query", QUERY_APP));
+            acls.addAll(ComponentAcls.queryService("query", QUERY_APP, List.of(APP_ID, PLANNER_APP)));
             admin.createAcls(acls).all().get();
         }
         for (String user : passwords.keySet()) {
@@ -196,7 +198,7 @@ class SecuredClusterIT {
                      Duration.ofMinutes(3));
              QueryService query = QueryService.start(new QueryService.Settings(security("query"), broker.bootstrapServers(),
                      registry, QUERY_APP, tmp.resolve("query"), "127.0.0.1", port, new HostInfo("127.0.0.1", port), TOKEN,
-                     Duration.ofHours(1), 2, (short) 1, Map.of()), Metrics.newRegistry("secured-it"))) {
+                     Duration.ofHours(1), 2, (short) 1, Map.of()), Metrics.newRegistry("secured-it"), List.of(APP_ID, PLANNER_APP))) {
             TieringPlan plan = awaitPlan(registry);
             assertEquals(HOST, plan.getHost());
 
@@ -223,6 +225,33 @@ class SecuredClusterIT {
                 Thread.sleep(500);
             }
             assertTrue(answer.contains(vms.get(0).vmId()), "the query service (its own principal) answers: " + answer);
+
+            // The pipeline lag of the streams app and the planner, read by the query principal (DESCRIBE on their
+            // groups and internal topics): a number of records for each, the planner's repartition topics included.
+            URI lagUri = URI.create("http://127.0.0.1:" + port + "/api/v1/lag");
+            JsonNode groups = null;
+            deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (System.nanoTime() < deadline) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(lagUri).header("Authorization", "Bearer " + TOKEN)
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), r.body());
+                groups = new ObjectMapper().readTree(r.body()).get("groups");
+                if (groups.get(0).get("error").isNull() && groups.get(1).get("error").isNull()) {
+                    break;
+                }
+                Thread.sleep(1000);
+            }
+            assertEquals(APP_ID, groups.get(0).get("group").asText());
+            assertEquals(PLANNER_APP, groups.get(1).get("group").asText());
+            for (JsonNode g : groups) {
+                assertTrue(g.get("error").isNull() && g.get("lag").asLong() >= 0, "the query user reads the lag: " + groups);
+            }
+            assertTrue(groups.get(0).get("byTopic").has(Topic.RAW_SAMPLES.topicName()), groups.toString());
+            List<String> plannerTopics = new ArrayList<>();
+            groups.get(1).get("byTopic").fieldNames().forEachRemaining(plannerTopics::add);
+            assertTrue(plannerTopics.contains(Topic.MRC_LATEST.topicName())
+                    && plannerTopics.stream().anyMatch(t -> t.startsWith(PLANNER_APP + "-") && t.endsWith("-repartition")),
+                    "the planner's inputs and its repartition topics: " + plannerTopics);
         }
 
         // A principal without ACLs cannot run the planner: its start-up topic check is refused.

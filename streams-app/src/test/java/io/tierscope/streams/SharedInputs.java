@@ -1,16 +1,13 @@
 package io.tierscope.streams;
 
 import io.tierscope.platform.Platform;
+import io.tierscope.topics.GroupOffsets;
 import io.tierscope.topics.Topic;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -31,22 +28,14 @@ public final class SharedInputs {
     /** The current end offset of every partition of the input topics (which must exist). */
     public static Map<TopicPartition, Long> endOffsets(Platform platform) throws Exception {
         try (Admin admin = admin(platform)) {
-            List<String> names = TOPICS.stream().map(Topic::topicName).toList();
-            Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .values().stream()
-                    .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
-                    .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
-            return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+            return GroupOffsets.endOffsets(admin, GroupOffsets.partitions(admin, TOPICS));
         }
     }
 
     /** Commits {@code offsets} for the application's group before it first starts: it reads from there on. */
     public static void startAt(Platform platform, String applicationId, Map<TopicPartition, Long> offsets) throws Exception {
         try (Admin admin = admin(platform)) {
-            admin.alterConsumerGroupOffsets(applicationId, offsets.entrySet().stream()
-                            .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue()))))
-                    .all().get(30, TimeUnit.SECONDS);
+            GroupOffsets.startAt(admin, applicationId, offsets);
         }
     }
 

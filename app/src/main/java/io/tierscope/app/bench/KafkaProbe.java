@@ -1,15 +1,14 @@
 package io.tierscope.app.bench;
 
+import io.tierscope.topics.GroupOffsets;
 import io.tierscope.topics.Topic;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.LogDirDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -26,15 +25,7 @@ final class KafkaProbe {
 
     /** The input topics' partitions. */
     List<TopicPartition> partitions(Topic topic) throws ExecutionException, InterruptedException {
-        return admin.describeTopics(List.of(topic.topicName())).allTopicNames().get().get(topic.topicName()).partitions()
-                .stream().map(p -> new TopicPartition(topic.topicName(), p.partition())).toList();
-    }
-
-    Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions) throws ExecutionException, InterruptedException {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        partitions.forEach(tp -> request.put(tp, OffsetSpec.latest()));
-        return admin.listOffsets(request).all().get().entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        return GroupOffsets.partitions(admin, List.of(topic));
     }
 
     /**
@@ -42,9 +33,7 @@ final class KafkaProbe {
      * bench produces, whatever an existing cluster's topics already hold.
      */
     void startGroupAtEnd(List<TopicPartition> inputs) throws ExecutionException, InterruptedException {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        endOffsets(inputs).forEach((tp, end) -> offsets.put(tp, new OffsetAndMetadata(end)));
-        admin.alterConsumerGroupOffsets(applicationId, offsets).all().get();
+        GroupOffsets.startAtEnd(admin, applicationId, inputs);
     }
 
     /** Records of {@code topic} the application has not committed yet (its lag), summed over partitions. */
@@ -52,7 +41,7 @@ final class KafkaProbe {
         Map<TopicPartition, OffsetAndMetadata> committed =
                 admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
         long lag = 0;
-        for (Map.Entry<TopicPartition, Long> end : endOffsets(partitions).entrySet()) {
+        for (Map.Entry<TopicPartition, Long> end : GroupOffsets.endOffsets(admin, partitions).entrySet()) {
             OffsetAndMetadata done = committed.get(end.getKey());
             lag += Math.max(0, end.getValue() - (done == null ? 0 : done.offset()));
         }

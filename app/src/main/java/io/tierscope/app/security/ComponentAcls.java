@@ -23,9 +23,10 @@ public final class ComponentAcls {
     /** What the topology writes. */
     public static final List<Topic> STREAMS_OUTPUTS = List.of(Topic.INGEST_STATS, Topic.MRC_HISTORY, Topic.MRC_LATEST, Topic.MRC_AUDIT,
             Topic.PAGE_HEAT, Topic.HEAT_CHANGES, Topic.HEAT_SUMMARY, Topic.DEAD_LETTER);
-    /** What a reader of the results reads. */
+    /** What a reader of the results reads (the demo's printer: the audit lines and the executor's results too). */
     public static final List<Topic> READER_TOPICS = List.of(Topic.INGEST_STATS, Topic.MRC_HISTORY, Topic.MRC_LATEST,
-            Topic.PAGE_HEAT, Topic.HEAT_CHANGES, Topic.HEAT_SUMMARY, Topic.DEAD_LETTER, Topic.ALLOCATIONS, Topic.TIERING_PLANS);
+            Topic.MRC_AUDIT, Topic.PAGE_HEAT, Topic.HEAT_CHANGES, Topic.HEAT_SUMMARY, Topic.DEAD_LETTER, Topic.ALLOCATIONS,
+            Topic.TIERING_PLANS, Topic.MIGRATION_RESULTS);
     /** What the planner reads. */
     public static final List<Topic> PLANNER_INPUTS = List.of(Topic.MRC_LATEST, Topic.PAGE_HEAT, Topic.PLACEMENT, Topic.INVENTORY);
     /** What the planner writes. */
@@ -70,10 +71,17 @@ public final class ComponentAcls {
 
     /**
      * The query service ({@code serve}, a Kafka Streams app, at-least-once: no transactional ids): reads the outputs
-     * it answers from into its own stores; writes no shared topic.
+     * it answers from into its own stores; writes no shared topic. For the pipeline lag it shows ({@code --lag-groups}),
+     * it may DESCRIBE those groups (their committed offsets) and their internal topics (the end offsets of the
+     * repartition topics they read; without it the broker leaves those partitions out, and the lag looks smaller).
      */
-    public static List<AclBinding> queryService(String user, String applicationId) {
-        return kafkaStreamsApp(user, applicationId, QUERY_INPUTS, List.of(), false);
+    public static List<AclBinding> queryService(String user, String applicationId, List<String> lagGroups) {
+        List<AclBinding> acls = kafkaStreamsApp(user, applicationId, QUERY_INPUTS, List.of(), false);
+        for (String group : lagGroups) {
+            acls.add(allow(user, ResourceType.GROUP, group, PatternType.LITERAL, AclOperation.DESCRIBE));
+            acls.add(allow(user, ResourceType.TOPIC, group + "-", PatternType.PREFIXED, AclOperation.DESCRIBE));
+        }
+        return acls;
     }
 
     /**
@@ -114,7 +122,7 @@ public final class ComponentAcls {
 
     /**
      * A reader of the results without a consumer group (heat order, query --direct, the demo's printer): the
-     * topology's outputs and the planner's allocations and plans.
+     * topology's outputs, the planner's allocations and plans, and the executors' results.
      */
     public static List<AclBinding> outputReader(String user) {
         List<AclBinding> acls = new ArrayList<>();

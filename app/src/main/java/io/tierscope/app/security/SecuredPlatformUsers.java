@@ -44,6 +44,11 @@ public final class SecuredPlatformUsers {
             return new Scopes(StreamsRunner.DEFAULT_APPLICATION_ID, PlannerRunner.DEFAULT_APPLICATION_ID,
                     QueryService.DEFAULT_APPLICATION_ID, executorHost);
         }
+
+        /** The groups whose lag the query service shows (its --lag-groups): the streams app's and the planner's. */
+        public List<String> lagGroups() {
+            return List.of(streamsApplicationId, plannerApplicationId);
+        }
     }
 
     private SecuredPlatformUsers() {
@@ -70,7 +75,7 @@ public final class SecuredPlatformUsers {
         acls.addAll(ComponentAcls.outputReader(READER));
         acls.addAll(ComponentAcls.planner(PLANNER, scopes.plannerApplicationId()));
         acls.addAll(ComponentAcls.executor(EXECUTOR, scopes.executorHost()));
-        acls.addAll(ComponentAcls.queryService(QUERY, scopes.queryApplicationId()));
+        acls.addAll(ComponentAcls.queryService(QUERY, scopes.queryApplicationId(), scopes.lagGroups()));
         try (Admin admin = Admin.create(security(security, BrokerSecurity.ADMIN, security.adminPassword())
                 .kafkaClientProperties(bootstrapServers))) {
             admin.alterUserScramCredentials(new ArrayList<>(users)).all().get();

@@ -71,7 +71,8 @@ public final class QueryServer implements AutoCloseable {
     /**
      * @param self  this instance's {@code application.server} (how the others reach it)
      * @param token bearer token every /api and /metrics request must carry; null or blank: none
-     * @param lag   the pipeline's consumer-group lag for /api/v1/lag and the dashboard; null: none
+     * @param lag   the pipeline's consumer-group lag for /api/v1/lag and the dashboard, refreshed in the background
+     *              from {@link #start} to {@link #close}; null: none
      */
     public QueryServer(LocalStores stores, HostInfo self, String bindHost, int port, String token,
                        PrometheusMeterRegistry registry, Duration retryAfter, PipelineLag lag) {
@@ -93,10 +94,16 @@ public final class QueryServer implements AutoCloseable {
         if (lag != null) {
             for (String group : lag.groups()) {
                 Gauge.builder("tierscope.query.pipeline.lag", lag, l -> {
-                            long records = l.lagOf(group);
+                            long records = l.currentLagOf(group);
                             return records < 0 ? Double.NaN : records;
-                        }).description("Records the pipeline's consumer group has yet to read (read_committed end - committed)")
+                        }).description("Records the pipeline's consumer group has yet to read (read_committed end - committed);"
+                                + " NaN while unknown or stale")
                         .tag("group", group).register(registry);
+                Gauge.builder("tierscope.query.pipeline.lag.age", lag, l -> {
+                            long ms = l.ageMsOf(group);
+                            return ms < 0 ? Double.NaN : ms / 1000.0;
+                        }).description("Age of the group's last successful lag read; NaN before the first")
+                        .baseUnit("seconds").tag("group", group).register(registry);
             }
         }
         this.app = Javalin.create(config -> {
@@ -113,8 +120,12 @@ public final class QueryServer implements AutoCloseable {
         });
     }
 
+    /** Starts serving, and the pipeline lag's background refresh. */
     public QueryServer start() {
         app.start();
+        if (lag != null) {
+            lag.start();
+        }
         LOG.info("query service listening on port {} (application.server {}:{})", app.port(), self.host(), self.port());
         return this;
     }
@@ -126,6 +137,9 @@ public final class QueryServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        if (lag != null) {
+            lag.close();
+        }
     }
 
     private void routes(io.javalin.config.JavalinConfig config) {
@@ -154,7 +168,7 @@ public final class QueryServer implements AutoCloseable {
         });
 
         r.get(API + "/vms", ctx -> ctx.json(fleet(ctx)));
-        r.get(API + "/lag", ctx -> ctx.json(Map.of("groups", lag == null ? List.of() : lag.current())));
+        r.get(API + "/lag", ctx -> ctx.json(Map.of("groups", lag == null ? List.of() : lag.snapshot())));
         r.get(API + "/vms/{vm}", ctx -> byVm(ctx, p -> views.overview(vm(ctx), p)));
         r.get(API + "/vms/{vm}/mrc", ctx -> byVm(ctx, p -> views.latestCurve(vm(ctx), p)));
         r.get(API + "/vms/{vm}/mrc/history", ctx -> byVm(ctx, p -> views.curveHistory(vm(ctx), from(ctx), to(ctx), p)));

@@ -88,7 +88,7 @@ public final class QueryService implements AutoCloseable {
         });
         KafkaStreamsMetrics streamsMetrics = Metrics.bindKafkaStreams(registry, streams);
         Admin lagAdmin = Admin.create(s.security().kafkaClientProperties(s.bootstrapServers()));
-        PipelineLag lag = new PipelineLag(lagAdmin, lagGroups, Duration.ofSeconds(5));
+        PipelineLag lag = new PipelineLag(lagAdmin, lagGroups);
         QueryServer server = new QueryServer(new LocalStores(streams), s.advertised(), s.bindHost(), s.port(), s.token(),
                 registry, Duration.ofSeconds(2), lag);
         server.start();

@@ -15,6 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tierscope.metrics.Metrics;
 import io.tierscope.platform.Platform;
 import io.tierscope.platform.testing.PlatformExtension;
+import io.tierscope.platform.testing.PrometheusText;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -16,6 +16,7 @@ import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.TierscopeTopology;
 import io.tierscope.streams.TopologySerdes;
 import io.tierscope.streams.heat.HeatStores;
+import io.tierscope.streams.heat.StoredChunkBytes;
 import io.tierscope.streams.ingest.IngestStatsProcessor;
 import io.tierscope.streams.mrc.MrcProcessor;
 import io.tierscope.streams.state.SnapshotOnCommitStore;
@@ -173,13 +174,17 @@ class BoundedResourcesIT {
         return new long[] {entries, bytes};
     }
 
-    /** Serialized size: byte arrays as they are, strings as UTF-8, fixed records (16-byte progress) and Avro by toString. */
+    /** Serialized size: byte arrays as they are, strings as UTF-8, stored heat chunks as stored, fixed records (16-byte progress) and Avro by toString. */
     private static long sizeOf(Object o) {
         if (o instanceof byte[] b) {
             return b.length;
         }
         if (o instanceof String s) {
             return s.getBytes(StandardCharsets.UTF_8).length;
+        }
+        long chunkBytes = StoredChunkBytes.of(o);
+        if (chunkBytes >= 0) {
+            return chunkBytes;
         }
         if (o instanceof SpecificRecord r) {
             return r.toString().length() / 2; // Avro binary is about half its JSON text; a rough figure

@@ -3,6 +3,7 @@ package io.tierscope.streams.testing;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.tierscope.platform.Platform;
+import io.tierscope.topics.GroupOffsets;
 import io.tierscope.topics.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,10 +15,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,18 +38,13 @@ public final class BrokerOffsets {
 
     public static List<TopicPartition> partitions(Platform platform, List<Topic> topics) throws Exception {
         try (Admin admin = admin(platform)) {
-            List<TopicPartition> out = new ArrayList<>();
-            admin.describeTopics(topics.stream().map(Topic::topicName).toList()).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .forEach((name, d) -> d.partitions().forEach(p -> out.add(new TopicPartition(name, p.partition()))));
-            return out;
+            return GroupOffsets.partitions(admin, topics);
         }
     }
 
     public static Map<TopicPartition, Long> endOffsets(Platform platform, List<TopicPartition> partitions) throws Exception {
         try (Admin admin = admin(platform)) {
-            return admin.listOffsets(partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
-                    .all().get(30, TimeUnit.SECONDS).entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+            return GroupOffsets.endOffsets(admin, partitions);
         }
     }
 
@@ -76,10 +70,8 @@ public final class BrokerOffsets {
 
     /** Starts a new group at the partitions' current ends, so that it reads only what is produced from now on. */
     public static void startGroupAtEnd(Platform platform, String group, List<TopicPartition> inputs) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        endOffsets(platform, inputs).forEach((tp, end) -> offsets.put(tp, new OffsetAndMetadata(end)));
         try (Admin admin = admin(platform)) {
-            admin.alterConsumerGroupOffsets(group, offsets).all().get(30, TimeUnit.SECONDS);
+            GroupOffsets.startAtEnd(admin, group, inputs);
         }
     }
 

@@ -18,19 +18,29 @@ import io.tierscope.nativeaccess.testing.NativePrograms;
 import io.tierscope.nativeaccess.testing.Toucher;
 import io.tierscope.platform.Platform;
 import io.tierscope.platform.testing.PlatformExtension;
+import io.tierscope.platform.testing.PrometheusText;
 import io.tierscope.schemas.serde.AvroSerdes;
 import io.tierscope.topics.DeadLetter;
 import io.tierscope.topics.Topic;
 import io.tierscope.topics.TopicProvisioner;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -65,10 +75,7 @@ class ExecuteCommandIT {
     void aPlanForAChildProcessGivesResultsAndPlacement(Platform platform) throws Exception {
         String host = PlatformExtension.uniqueTopic("hv");
         String vm = host + "-vm";
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()))) {
-            new TopicProvisioner(admin, 3, (short) 1).ensure(List.of(Topic.TIERING_PLANS, Topic.MIGRATION_RESULTS,
-                    Topic.PLACEMENT, Topic.DEAD_LETTER));
-        }
+        provisionTopics(platform);
         Path toucher = NativePrograms.compile("toucher", dir);
         try (Toucher child = Toucher.start(toucher, PAGES, 0, 1, 2, 3)) {
             // The command finds the child's guest RAM the way it finds QEMU's: its largest anonymous mapping.
@@ -79,9 +86,7 @@ class ExecuteCommandIT {
                     .setDemote(List.of(g0, g0 + 1)).setPromote(List.of(g0 + 2, g0 + 100, outside)).setDeferredPages(0).build();
             TieringPlan plan = TieringPlan.newBuilder().setPlanId(host + "#1").setHost(host).setPeriodStartMs(1)
                     .setFastNode(0).setSlowNode(0).setMigrationBudgetPages(100).setVms(List.of(vmPlan)).build();
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()),
-                    new StringSerializer(), new ByteArraySerializer());
+            try (KafkaProducer<String, byte[]> producer = producer(platform);
                  Serializer<TieringPlan> serializer = AvroSerdes.valueSerde(TieringPlan.class, platform.schemaRegistryUrl()).serializer()) {
                 String topic = Topic.TIERING_PLANS.topicName();
                 producer.send(new ProducerRecord<>(topic, host, "not avro".getBytes(StandardCharsets.UTF_8))).get();
@@ -93,9 +98,7 @@ class ExecuteCommandIT {
 
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
-            CommandLine cli = new CommandLine(new ExecuteCommand());
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(err, true));
+            CommandLine cli = executeCommand(out, err);
             int code = assertTimeoutPreemptively(Duration.ofMinutes(4), () -> cli.execute("--host", host, "--apply",
                     "--gfn-mapping", "qemu", "--chunk-pages", Integer.toString(CHUNK), "--max-plans", "1",
                     "--bootstrap-servers", platform.bootstrapServers(), "--schema-registry", platform.schemaRegistryUrl()));
@@ -145,6 +148,97 @@ class ExecuteCommandIT {
         String reason = new String(dead.get(0).headers().lastHeader(DeadLetter.REASON).value(), StandardCharsets.UTF_8);
         assertTrue(reason.startsWith("cannot decode TieringPlan"), reason);
         assertArrayEquals("not avro".getBytes(StandardCharsets.UTF_8), dead.get(0).value());
+    }
+
+    /**
+     * {@code execute --metrics-port} scraped while it runs (a dry run), after it handled one plan on a host with two
+     * memory nodes (a made-up sysfs tree): demote 2 pages of node 0 to node 1 (would move), promote an untouched page
+     * (ENOENT), one past guest RAM (EFAULT) and two more than the budget of 4 pages allows (over budget).
+     */
+    @Test
+    void aRunningDryRunServesThePlanMetersAtMetrics(Platform platform) throws Exception {
+        String host = PlatformExtension.uniqueTopic("hv");
+        String vm = host + "-vm";
+        provisionTopics(platform);
+        Path numa = dir.resolve("numa");
+        Files.createDirectories(numa.resolve("node0"));
+        Files.createDirectories(numa.resolve("node1"));
+        Files.writeString(numa.resolve("has_memory"), "0-1\n");
+        Path toucher = NativePrograms.compile("toucher", dir);
+        try (Toucher child = Toucher.start(toucher, PAGES, 0, 1, 2, 3);
+             KafkaProducer<String, byte[]> producer = producer(platform);
+             Serializer<TieringPlan> serializer = AvroSerdes.valueSerde(TieringPlan.class, platform.schemaRegistryUrl()).serializer()) {
+            QemuGuestRam ram = QemuGuestRam.ofProcess(child.pid, null, QemuGuestRam.Machine.Q35);
+            long g0 = (child.base - ram.mapping().start()) / 4096;
+            long outside = ram.mapping().pages() + 10;
+            VmPlan vmPlan = VmPlan.newBuilder().setVmId(vm).setPid(child.pid).setFastPages(4)
+                    .setDemote(List.of(g0, g0 + 1)).setPromote(List.of(g0 + 100, outside, g0 + 2, g0 + 3)).setDeferredPages(0).build();
+            TieringPlan plan = TieringPlan.newBuilder().setPlanId(host + "#1").setHost(host).setPeriodStartMs(1)
+                    .setFastNode(0).setSlowNode(1).setMigrationBudgetPages(4).setVms(List.of(vmPlan)).build();
+            String topic = Topic.TIERING_PLANS.topicName();
+            producer.send(new ProducerRecord<>(topic, host, serializer.serialize(topic, plan))).get();
+
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            CommandLine cli = executeCommand(out, err);
+            CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> cli.execute("--host", host, "--gfn-mapping", "qemu",
+                    "--numa-root", numa.toString(), "--max-plans", "2", "--metrics-port", "0", "--metrics-bind", "127.0.0.1",
+                    "--bootstrap-servers", platform.bootstrapServers(), "--schema-registry", platform.schemaRegistryUrl()));
+            try {
+                Map<String, Double> samples = Map.of();
+                long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+                while (counter(samples, "tierscope_execute_plans_total") < 1 && System.nanoTime() < deadline && !run.isDone()) {
+                    Matcher port = Pattern.compile("Prometheus metrics on port (\\d+)").matcher(out.toString());
+                    if (port.find()) {
+                        samples = scrape(Integer.parseInt(port.group(1)));
+                    }
+                    Thread.sleep(200);
+                }
+                assertEquals(1, counter(samples, "tierscope_execute_plans_total", "dry_run=\"true\""), out + "\n" + err + "\n" + samples);
+                assertEquals(2, counter(samples, "tierscope_execute_pages_moved_total", "dry_run=\"true\""), samples.toString());
+                assertEquals(1, counter(samples, "tierscope_execute_pages_failed_total", "errno=\"ENOENT\""), samples.toString());
+                assertEquals(1, counter(samples, "tierscope_execute_pages_failed_total", "errno=\"EFAULT\""), samples.toString());
+                assertEquals(2, counter(samples, "tierscope_execute_pages_failed_total"), "no other errno: " + samples);
+                assertEquals(2, counter(samples, "tierscope_execute_pages_over_budget_total", "dry_run=\"true\""), samples.toString());
+            } finally {
+                // A second plan ends the run (--max-plans 2).
+                TieringPlan next = TieringPlan.newBuilder(plan).setPlanId(host + "#2").setPeriodStartMs(2).build();
+                producer.send(new ProducerRecord<>(topic, host, serializer.serialize(topic, next))).get();
+                assertEquals(0, run.get(3, TimeUnit.MINUTES), out + "\n" + err);
+            }
+            assertTrue(out.toString().contains("execute: done: 2 plan(s) executed"), out.toString());
+        }
+    }
+
+    /** {@code execute} writing its standard output and error to {@code out} and {@code err}. */
+    private static CommandLine executeCommand(StringWriter out, StringWriter err) {
+        return new CommandLine(new ExecuteCommand()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+    }
+
+    private static void provisionTopics(Platform platform) throws InterruptedException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()))) {
+            new TopicProvisioner(admin, 3, (short) 1).ensure(List.of(Topic.TIERING_PLANS, Topic.MIGRATION_RESULTS,
+                    Topic.PLACEMENT, Topic.DEAD_LETTER));
+        }
+    }
+
+    private static KafkaProducer<String, byte[]> producer(Platform platform) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, platform.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static Map<String, Double> scrape(int port) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/metrics")).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return PrometheusText.parse(r.body());
+    }
+
+    /** The sum of the samples of counter {@code name} whose labels include each of {@code labels}. */
+    private static double counter(Map<String, Double> samples, String name, String... labels) {
+        return samples.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(name + "{") && java.util.Arrays.stream(labels).allMatch(e.getKey()::contains))
+                .mapToDouble(Map.Entry::getValue).sum();
     }
 
     @Test

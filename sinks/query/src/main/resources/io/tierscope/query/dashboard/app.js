@@ -33,11 +33,16 @@
     document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
   }
 
-  // Consumer lag of the pipeline's groups (streams app, planner): records they have yet to read.
+  // Consumer lag of the pipeline's groups (streams app, planner): records they have yet to read. The server reads it
+  // in the background; a value that is not current says so and how old it is, and the reason is in the tooltip.
   function lagText(lag) {
     if (!lag || !lag.groups.length) return '–';
     const named = (g) => lag.groups.length > 1 ? ' <span class="hint">' + escapeHtml(g.group) + '</span>' : '';
-    return lag.groups.map(g => (g.lag < 0 ? 'unknown' : fmt.n(g.lag) + ' records') + named(g)).join('<br>');
+    const value = (g) => g.lag < 0 ? '<span class="stale" title="' + escapeHtml(g.error || '') + '">unknown</span>'
+      : !g.stale ? fmt.n(g.lag) + ' records'
+      : '<span class="stale" title="' + escapeHtml(g.error || 'not refreshed') + '">' + fmt.n(g.lag) + ' records (stale, '
+        + Math.round(g.ageMs / 1000) + ' s old)</span>';
+    return lag.groups.map(g => value(g) + named(g)).join('<br>');
   }
 
   function tiles(fleet, lag) {

@@ -1,14 +1,14 @@
-package io.tierscope.query;
+package io.tierscope.platform.testing;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Parses the Prometheus text format: "name{labels} value" per sample line; comments skipped. */
-final class PrometheusText {
+/** Parses the Prometheus text format: "name{labels} value" per sample line; comments skipped. For ITs that scrape /metrics. */
+public final class PrometheusText {
     private PrometheusText() {
     }
 
-    static Map<String, Double> parse(String body) {
+    public static Map<String, Double> parse(String body) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (String line : body.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {

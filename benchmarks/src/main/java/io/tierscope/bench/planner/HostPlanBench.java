@@ -12,6 +12,8 @@ import io.tierscope.planner.NodeWorkingSetCounter;
 import io.tierscope.planner.PlannerConfig;
 import io.tierscope.planner.VmInputs;
 import io.tierscope.planner.inventory.InventorySpec;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +37,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * pages each, heat in 32768-page chunks (a quarter of the pages warm or sizzle), a quarter of each
  * VM on the fast node, fast tier a quarter of the host, budget large enough to move 1% of it per
  * period. Also the per-node working sets of one VM. Run with {@code -jvmArgs -Xmx4g} for 1M-page VMs.
+ *
+ * <p>{@link #main} prints the planning thread's CPU time per plan instead of the wall clock, e.g. for
+ * a 1 TiB host (four VMs of 2^26 pages):
+ * <pre>java -Xmx12g -cp benchmarks/target/benchmarks.jar io.tierscope.bench.planner.HostPlanBench 67108864 5</pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -100,5 +106,27 @@ public class HostPlanBench {
     @Benchmark
     public Object workingSetsOfOneVm() {
         return NodeWorkingSetCounter.count("bench-host", "bench-host#0", 0, 0, vms.get(0));
+    }
+
+    /** Thread CPU time per plan: args pages per VM (default 1048576) and timed plans (default 5), after 2 untimed. */
+    public static void main(String[] args) {
+        HostPlanBench bench = new HostPlanBench();
+        bench.vmPages = args.length > 0 ? Integer.parseInt(args[0]) : 1 << 20;
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        bench.setUp();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < 2; i++) {
+            bench.plan();
+        }
+        StringBuilder line = new StringBuilder("4 VMs of " + bench.vmPages + " pages, CPU s per plan:");
+        for (int i = 0; i < runs; i++) {
+            long start = threads.getCurrentThreadCpuTime();
+            Object plan = bench.plan();
+            line.append(String.format(" %.3f", (threads.getCurrentThreadCpuTime() - start) / 1e9));
+            if (plan == null) {
+                throw new AssertionError();
+            }
+        }
+        System.out.println(line);
     }
 }

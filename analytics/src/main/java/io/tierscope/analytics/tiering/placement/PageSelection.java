@@ -55,9 +55,16 @@ final class PageSelection {
 
     /** Selects up to {@code maxHot} promotion and {@code maxCold} demotion candidates of {@code vm}. */
     static PageSelection select(VmPageState vm, int maxHot, int maxCold) {
+        return select(vm, maxHot, maxCold, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #select(VmPageState, int, int)}, with at most {@code maxSurplus} pages beyond a list's
+     * length collected and sorted instead of refining the cut bin (tests lower it to reach the refinement).
+     */
+    static PageSelection select(VmPageState vm, int maxHot, int maxCold, int maxSurplus) {
         // One histogram: bins [0, BINS) slow pages by key (bin 0: not promotable), [BINS, 2 BINS) fast pages.
         int[] hist = new int[2 * BINS];
-        long fastZeros = 0;
         int chunks = vm.chunkCount();
         // Per 64-page block: the hottest promotable key and the coldest fast key, so that the later
         // passes only open blocks that can hold a candidate.
@@ -73,43 +80,36 @@ final class PageSelection {
                 int to = Math.min(scores.length, from + 64);
                 int hottest = 0;
                 int coldest = Integer.MAX_VALUE;
-                int zeros = 0;
                 if (guards == null) {
                     // The common case, without the guard lookups.
                     for (int i = from; i < to; i++) {
                         int fastBit = (int) (f >>> i) & 1;
                         int key = scoreKey(scores[i]);
                         hist[(fastBit << 15) | (key >>> 16)]++;
-                        zeros += fastBit & ((key - 1) >>> 31);
                         int slowMask = fastBit - 1;
                         hottest = Math.max(hottest, key & slowMask);
                         coldest = Math.min(coldest, key | (slowMask & Integer.MAX_VALUE));
                     }
                     blockHot[w] = hottest;
                     blockCold[w] = coldest;
-                    fastZeros += zeros;
                     continue;
                 }
                 for (int i = from; i < to; i++) {
                     int fastBit = (int) (f >>> i) & 1;
                     int key = scoreKey(scores[i]);
-                    {
-                        byte g = guards[i];
-                        if (fastBit != 0 && g == PageGuard.KEEP_FAST) {
-                            key = PINNED;
-                        } else if (fastBit == 0 && g == PageGuard.KEEP_SLOW) {
-                            key = 0;
-                        }
-                    }
-                    hist[(fastBit << 15) | (key >>> 16)]++;
-                    zeros += fastBit & ((key - 1) >>> 31); // a fast page at key 0
                     int slowMask = fastBit - 1; // all ones for a slow page, 0 for a fast one
+                    // Branch-free guards (heat-derived guards mix on every page, so branches mispredict):
+                    // a fast page kept fast is PINNED, a slow page kept slow is 0.
+                    int g = guards[i] & 0xff;
+                    int keptFast = (((g ^ PageGuard.KEEP_FAST) - 1) >> 31) & ~slowMask;
+                    int keptSlow = (((g ^ PageGuard.KEEP_SLOW) - 1) >> 31) & slowMask;
+                    key = (key | (keptFast & PINNED)) & ~keptSlow;
+                    hist[(fastBit << 15) | (key >>> 16)]++;
                     hottest = Math.max(hottest, key & slowMask);
                     coldest = Math.min(coldest, key | (slowMask & Integer.MAX_VALUE));
                 }
                 blockHot[w] = hottest;
                 blockCold[w] = coldest;
-                fastZeros += zeros;
             }
         }
         long promotable = 0;
@@ -133,11 +133,17 @@ final class PageSelection {
         while (coldBin < BINS - 1 && coldBelow + hist[BINS + coldBin] < wantCold) {
             coldBelow += hist[BINS + coldBin++];
         }
-        boolean refineHot = wantHot > 0 && hotAbove + hist[hotBin] > wantHot;
-        boolean refineCold = wantCold > 0 && coldBelow + hist[BINS + coldBin] > wantCold;
+        // A cut bin that holds a few more pages than the lists need is taken whole (the final sort drops
+        // the surplus): a refinement pass over the blocks costs more than sorting a few thousand extra
+        // candidates. Only a crowded cut bin (many equal scores) is refined by a second histogram.
+        long hotSurplus = Math.min(maxSurplus, Math.max(wantHot, 1 << 12));
+        long coldSurplus = Math.min(maxSurplus, Math.max(wantCold, 1 << 12));
+        boolean refineHot = wantHot > 0 && hotAbove + hist[hotBin] > wantHot + hotSurplus;
+        boolean refineCold = wantCold > 0 && coldBelow + hist[BINS + coldBin] > wantCold + coldSurplus;
         // Most of a guest is idle: when the fast pages at score 0 alone fill the cold list, the cut is
         // exactly 0 and needs no refinement.
-        boolean coldAllZero = wantCold > 0 && coldBin == 0 && fastZeros >= wantCold;
+        // (Bin 0 holds exactly the keys 0: every other key is a normal float, 0x00800000 or above.)
+        boolean coldAllZero = wantCold > 0 && coldBin == 0 && hist[BINS] >= wantCold;
         refineCold &= !coldAllZero;
         // Boundary: take keys beyond it, plus the first (by gfn) `quota` pages exactly at it.
         int hotBoundary = (hotBin << 16) - 1;
@@ -206,10 +212,13 @@ final class PageSelection {
                 coldQuota = wantCold - below;
             }
         }
-        long[] hotGfns = new long[wantHot];
-        int[] hotKeys = new int[wantHot];
-        long[] coldGfns = new long[wantCold];
-        int[] coldKeys = new int[wantCold];
+        int hotTaken = wantHot == 0 || refineHot ? wantHot : hotAbove + hist[hotBin];
+        int coldTaken = wantCold == 0 || refineCold || coldAllZero || coldBin == BINS - 1 ? wantCold
+                : coldBelow + hist[BINS + coldBin];
+        long[] hotGfns = new long[hotTaken];
+        int[] hotKeys = new int[hotTaken];
+        long[] coldGfns = new long[coldTaken];
+        int[] coldKeys = new int[coldTaken];
         int nh = 0;
         int nc = 0;
         for (int c = 0; c < chunks; c++) {
@@ -226,16 +235,28 @@ final class PageSelection {
                 if (blockHot[w] < hotLimit && blockCold[w] > coldLimit) {
                     continue;
                 }
-                int to = Math.min(scores.length, (w << 6) + 64);
-                for (int i = w << 6; i < to; i++) {
-                    byte g = guards == null ? PageGuard.NONE : guards[i];
-                    if ((fast[w] & (1L << i)) != 0) {
-                        int key = g == PageGuard.KEEP_FAST ? PINNED : scoreKey(scores[i]);
+                // Only the side the block can hold a candidate of, visiting its pages by their set bits
+                // (a test of the fast bit per page mispredicts on mixed blocks).
+                int from = w << 6;
+                long f = fast[w];
+                if (blockCold[w] <= coldLimit) {
+                    for (long m = f; m != 0; m &= m - 1) {
+                        int i = from + Long.numberOfTrailingZeros(m);
+                        int key = guards != null && guards[i] == PageGuard.KEEP_FAST ? PINNED : scoreKey(scores[i]);
                         if (key < coldBoundary || (key == coldBoundary && coldQuota-- > 0)) {
                             coldGfns[nc] = base + i;
                             coldKeys[nc++] = key;
                         }
-                    } else if (g != PageGuard.KEEP_SLOW) {
+                    }
+                }
+                if (blockHot[w] >= hotLimit) {
+                    int pages = Math.min(scores.length - from, 64);
+                    long slow = ~f & (pages == 64 ? -1L : (1L << pages) - 1);
+                    for (long m = slow; m != 0; m &= m - 1) {
+                        int i = from + Long.numberOfTrailingZeros(m);
+                        if (guards != null && guards[i] == PageGuard.KEEP_SLOW) {
+                            continue;
+                        }
                         int key = scoreKey(scores[i]);
                         if (key != 0 && (key > hotBoundary || (key == hotBoundary && hotQuota-- > 0))) {
                             hotGfns[nh] = base + i;
@@ -245,9 +266,9 @@ final class PageSelection {
                 }
             }
         }
-        if (nh != wantHot || nc != wantCold) {
-            throw new IllegalStateException("selection collected " + nh + "/" + wantHot + " hot and " + nc + "/"
-                    + wantCold + " cold pages of VM " + vm.vmId() + ": scores changed while planning?");
+        if (nh != hotTaken || nc != coldTaken) {
+            throw new IllegalStateException("selection collected " + nh + "/" + hotTaken + " hot and " + nc + "/"
+                    + coldTaken + " cold pages of VM " + vm.vmId() + ": scores changed while planning?");
         }
         // Order the candidates: hot by key descending, cold ascending, ties by gfn (collection order).
         long[] order = new long[Math.max(nh, nc)];
@@ -255,9 +276,9 @@ final class PageSelection {
             order[i] = ((long) (PINNED - hotKeys[i]) << 32) | i;
         }
         Arrays.sort(order, 0, nh);
-        long[] hotSorted = new long[nh];
-        float[] hotScores = new float[nh];
-        for (int i = 0; i < nh; i++) {
+        long[] hotSorted = new long[wantHot];
+        float[] hotScores = new float[wantHot];
+        for (int i = 0; i < wantHot; i++) {
             int at = (int) order[i];
             hotSorted[i] = hotGfns[at];
             hotScores[i] = scoreOf(hotKeys[at]);
@@ -266,9 +287,9 @@ final class PageSelection {
             order[i] = ((long) coldKeys[i] << 32) | i;
         }
         Arrays.sort(order, 0, nc);
-        long[] coldSorted = new long[nc];
-        int[] coldSortedKeys = new int[nc];
-        for (int i = 0; i < nc; i++) {
+        long[] coldSorted = new long[wantCold];
+        int[] coldSortedKeys = new int[wantCold];
+        for (int i = 0; i < wantCold; i++) {
             int at = (int) order[i];
             coldSorted[i] = coldGfns[at];
             coldSortedKeys[i] = coldKeys[at];

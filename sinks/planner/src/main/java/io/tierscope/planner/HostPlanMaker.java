@@ -234,10 +234,8 @@ public final class HostPlanMaker {
         for (PagePlacement chunk : in.placement()) {
             byte[] nodes = bytes(chunk.getNodes());
             long base = chunk.getBaseGfn();
-            for (int i = 0; i < nodes.length && base + i < pageCount; i++) {
-                if (nodes[i] == fastNode) {
-                    state.setFast(base + i, true);
-                }
+            if (base < pageCount) { // a negative base fails in markFast, as a page outside the VM
+                state.markFast(base, nodes, (int) Math.min(nodes.length, pageCount - base), fastNode);
             }
         }
         return state;

@@ -278,7 +278,12 @@ public final class HostPlanMaker {
         return out;
     }
 
+    /** The buffer's bytes, for reading only: its own array when it wraps one whole (decoded records do), else a copy. */
     static byte[] bytes(ByteBuffer buffer) {
+        if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+                && buffer.remaining() == buffer.array().length) {
+            return buffer.array(); // no copy: 1 GiB of heat states per 1 TiB period, read three times
+        }
         ByteBuffer b = buffer.duplicate();
         byte[] out = new byte[b.remaining()];
         b.get(out);

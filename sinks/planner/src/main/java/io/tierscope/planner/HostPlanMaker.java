@@ -50,6 +50,12 @@ import java.util.Map;
 public final class HostPlanMaker {
     private final PlannerConfig config;
     private final HeatMemoryScore heatScore;
+    /**
+     * The page states of the host planned last, by VM, reused by that host's next period: a 1 TiB host's
+     * are 1.3 GiB, as costly to allocate each period as to fill. Only one host's are kept.
+     */
+    private String pageStatesHost;
+    private Map<String, VmPageState> pageStates = new HashMap<>();
     /** The cooling of the counts sample-driven heat records carry (the streams app's). */
     private static final SampledCounts SAMPLED_COUNTS = SampledCounts.defaults();
 
@@ -61,7 +67,7 @@ public final class HostPlanMaker {
     /**
      * The allocation and the moves of one host for the period starting at {@code periodStartMs},
      * and per VM (inventory order) its heat scores after the period, one array per chunk of
-     * {@link PlannerConfig#chunkPages()} pages.
+     * {@link PlannerConfig#chunkPages()} pages. Not thread-safe: the maker keeps the last host's page states.
      */
     public record HostPlan(HostAllocation allocation, TieringPlan plan, List<NodeWorkingSets> workingSets,
                            List<byte[][]> heatScores) {
@@ -83,6 +89,9 @@ public final class HostPlanMaker {
         Map<String, VmInventory> byId = new HashMap<>();
         inventory.getVms().forEach(vm -> byId.put(vm.getVmId(), vm));
 
+        Map<String, VmPageState> reusable = inventory.getHost().equals(pageStatesHost) ? pageStates : Map.of();
+        pageStates = new HashMap<>();
+        pageStatesHost = inventory.getHost();
         List<VmPageState> pages = new ArrayList<>();
         List<VmDemand> demands = new ArrayList<>();
         List<byte[][]> scores = new ArrayList<>();
@@ -91,7 +100,8 @@ public final class HostPlanMaker {
             VmInventory vm = byId.get(in.vmId());
             byte[][] vmScores = nextScores(vm, in, v < previousScores.size() ? previousScores.get(v) : null);
             scores.add(vmScores);
-            VmPageState state = pageState(vm, in, vmScores, inventory.getFastNode());
+            VmPageState state = pageState(vm, in, vmScores, inventory.getFastNode(), reusable.get(vm.getVmId()));
+            pageStates.put(vm.getVmId(), state);
             pages.add(state);
             long limit = vm.getLimitPages() == 0 ? vm.getMemoryPages() : vm.getLimitPages();
             demands.add(new VmDemand(vm.getVmId(), curve(in.curve()), referencesPerSec(in.curve()), vm.getShares(),
@@ -184,8 +194,14 @@ public final class HostPlanMaker {
      * the same code): its heat score plus its state's heat rank as a fraction below 1, or, when its heat
      * record carries sampled access counts, its count in samples (the tierscope-counts row).
      */
-    private VmPageState pageState(VmInventory vm, VmInputs in, byte[][] heatScores, int fastNode) {
-        VmPageState state = new VmPageState(vm.getVmId(), vm.getMemoryPages(), config.chunkPages());
+    private VmPageState pageState(VmInventory vm, VmInputs in, byte[][] heatScores, int fastNode, VmPageState previous) {
+        VmPageState state;
+        if (previous != null && previous.pageCount() == vm.getMemoryPages() && previous.chunkPages() == config.chunkPages()) {
+            state = previous;
+            state.clearGuardsAndPlacement(); // every score is rewritten below
+        } else {
+            state = new VmPageState(vm.getVmId(), vm.getMemoryPages(), config.chunkPages());
+        }
         for (int c = 0; c < heatScores.length; c++) {
             float[] ranked = state.scores(c);
             byte[] s = heatScores[c];
@@ -218,10 +234,8 @@ public final class HostPlanMaker {
         for (PagePlacement chunk : in.placement()) {
             byte[] nodes = bytes(chunk.getNodes());
             long base = chunk.getBaseGfn();
-            for (int i = 0; i < nodes.length && base + i < pageCount; i++) {
-                if (nodes[i] == fastNode) {
-                    state.setFast(base + i, true);
-                }
+            if (base < pageCount) { // a negative base fails in markFast, as a page outside the VM
+                state.markFast(base, nodes, (int) Math.min(nodes.length, pageCount - base), fastNode);
             }
         }
         return state;
@@ -264,7 +278,12 @@ public final class HostPlanMaker {
         return out;
     }
 
+    /** The buffer's bytes, for reading only: its own array when it wraps one whole (decoded records do), else a copy. */
     static byte[] bytes(ByteBuffer buffer) {
+        if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+                && buffer.remaining() == buffer.array().length) {
+            return buffer.array(); // no copy: 1 GiB of heat states per 1 TiB period, read three times
+        }
         ByteBuffer b = buffer.duplicate();
         byte[] out = new byte[b.remaining()];
         b.get(out);

@@ -6,6 +6,7 @@ import io.tierscope.avro.NodeWorkingSets;
 import io.tierscope.avro.PageHeatChunk;
 import io.tierscope.avro.PagePlacement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -27,31 +28,39 @@ public final class NodeWorkingSetCounter {
         for (PagePlacement p : vm.placement()) {
             placementByBase.put(p.getBaseGfn(), HostPlanMaker.bytes(p.getNodes()));
         }
-        long[] hotPerNode = new long[Byte.MAX_VALUE + 1];
+        // Hot pages by node byte (0..255): bytes 128..255 are negative nodes, i.e. not present.
+        long[] hotByNodeByte = new long[256];
         long unplaced = 0;
         for (PageHeatChunk chunk : vm.heat()) {
-            HeatTable table = HeatTable.byName(chunk.getClassifier());
+            int[] hot = hotStates(HeatTable.byName(chunk.getClassifier()));
             byte[] states = HostPlanMaker.bytes(chunk.getAccessStates());
             long base = chunk.getBaseGfn();
-            long nodesBase = -1; // the placement chunk looked up last: one lookup per chunk it covers
-            byte[] nodesOf = new byte[0];
-            for (int i = 0; i < states.length; i++) {
-                if (!table.isHot(states[i] & 0xff)) {
-                    continue;
-                }
+            // Run by run: the pages of one placement record, or a gap between records; counted branch-free
+            // (hot and cold pages mix, so a test per page mispredicts).
+            int i = 0;
+            while (i < states.length) {
                 long gfn = base + i;
-                if (gfn < nodesBase || gfn - nodesBase >= nodesOf.length) {
-                    Map.Entry<Long, byte[]> p = placementByBase.floorEntry(gfn);
-                    nodesBase = p == null ? -1 : p.getKey();
-                    nodesOf = p == null ? new byte[0] : p.getValue();
-                }
-                int node = nodesBase >= 0 && gfn - nodesBase < nodesOf.length ? nodesOf[(int) (gfn - nodesBase)] : -1;
-                if (node < 0) {
-                    unplaced++;
+                Map.Entry<Long, byte[]> p = placementByBase.floorEntry(gfn);
+                Long nextBase = placementByBase.higherKey(gfn);
+                int run = (int) Math.min(states.length - i, nextBase == null ? Long.MAX_VALUE : nextBase - gfn);
+                if (p != null && gfn - p.getKey() < p.getValue().length) {
+                    byte[] nodesOf = p.getValue();
+                    int at = (int) (gfn - p.getKey());
+                    run = Math.min(run, nodesOf.length - at);
+                    for (int k = 0; k < run; k++) {
+                        hotByNodeByte[nodesOf[at + k] & 0xff] += hot[states[i + k] & 0xff];
+                    }
                 } else {
-                    hotPerNode[node]++;
+                    for (int k = 0; k < run; k++) {
+                        unplaced += hot[states[i + k] & 0xff];
+                    }
                 }
+                i += run;
             }
+        }
+        long[] hotPerNode = Arrays.copyOf(hotByNodeByte, Byte.MAX_VALUE + 1);
+        for (int b = Byte.MAX_VALUE + 1; b < hotByNodeByte.length; b++) {
+            unplaced += hotByNodeByte[b];
         }
         List<NodeWorkingSet> nodes = new ArrayList<>();
         int largest = -1;
@@ -66,5 +75,14 @@ public final class NodeWorkingSetCounter {
         return NodeWorkingSets.newBuilder().setVmId(vm.vmId()).setHost(host).setPlanId(planId).setPeriodStartMs(periodStartMs)
                 .setHomeNode(homeNode).setNodes(nodes).setUnplacedHotPages(unplaced).setLargestNode(largest)
                 .setRecommendMigration(largest >= 0 && largest != homeNode).build();
+    }
+
+    /** Per state value 0..255: 1 when the table calls it hot, else 0. */
+    private static int[] hotStates(HeatTable table) {
+        int[] hot = new int[256];
+        for (int s = 0; s < table.stateCount(); s++) {
+            hot[s] = table.isHot(s) ? 1 : 0;
+        }
+        return hot;
     }
 }

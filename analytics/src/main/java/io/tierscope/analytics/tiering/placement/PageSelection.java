@@ -5,10 +5,10 @@ import java.util.Arrays;
 /**
  * One VM's candidates for a period: its hottest promotable slow pages and its coldest fast pages,
  * each list cut at a given length. Built by selection, not by sorting the VM: a histogram of the
- * score's float bits (scores are >= 0, so their bits order like the values) finds the cut, a second
- * histogram over the cut's bin finds the exact boundary score when only part of that bin is taken,
- * and a last pass collects the pages beyond it. Three passes over the pages and a sort of the
- * candidates only; ties go to the lower gfn.
+ * score's float bits (scores are >= 0, so their bits order like the values) finds the cut, and a
+ * second pass collects the pages beyond it; when only part of a crowded cut bin is taken, that pass
+ * also counts the bin's pages by their low key bits and keeps those that can still be taken
+ * ({@code CutBin}). Two passes over the pages and a sort of the candidates only; ties go to the lower gfn.
  *
  * <p>Keys: a slow page is promotable when its score is > 0 and its guard is not
  * {@link PageGuard#KEEP_SLOW}; its key is its score's bits. A fast page's key is its score's bits,
@@ -60,7 +60,7 @@ final class PageSelection {
 
     /**
      * As {@link #select(VmPageState, int, int)}, with at most {@code maxSurplus} pages beyond a list's
-     * length collected and sorted instead of refining the cut bin (tests lower it to reach the refinement).
+     * length collected and sorted instead of resolving the cut bin (tests lower it to reach the CutBin).
      */
     static PageSelection select(VmPageState vm, int maxHot, int maxCold, int maxSurplus) {
         // One histogram: bins [0, BINS) slow pages by key (bin 0: not promotable), [BINS, 2 BINS) fast pages.
@@ -134,20 +134,19 @@ final class PageSelection {
             coldBelow += hist[BINS + coldBin++];
         }
         // A cut bin that holds a few more pages than the lists need is taken whole (the final sort drops
-        // the surplus): a refinement pass over the blocks costs more than sorting a few thousand extra
-        // candidates. Only a crowded cut bin (many equal scores) is refined by a second histogram.
+        // the surplus): resolving it costs more than sorting a few thousand extra
+        // candidates. Only a crowded cut bin (many equal scores) is resolved, by a CutBin.
         long hotSurplus = Math.min(maxSurplus, Math.max(wantHot, 1 << 12));
         long coldSurplus = Math.min(maxSurplus, Math.max(wantCold, 1 << 12));
-        boolean refineHot = wantHot > 0 && hotAbove + hist[hotBin] > wantHot + hotSurplus;
-        boolean refineCold = wantCold > 0 && coldBelow + hist[BINS + coldBin] > wantCold + coldSurplus;
+        boolean crowdedHot = wantHot > 0 && hotAbove + hist[hotBin] > wantHot + hotSurplus;
+        boolean crowdedCold = wantCold > 0 && coldBelow + hist[BINS + coldBin] > wantCold + coldSurplus;
         // Most of a guest is idle: when the fast pages at score 0 alone fill the cold list, the cut is
-        // exactly 0 and needs no refinement.
+        // exactly 0 and needs no CutBin.
         // (Bin 0 holds exactly the keys 0: every other key is a normal float, 0x00800000 or above.)
         boolean coldAllZero = wantCold > 0 && coldBin == 0 && hist[BINS] >= wantCold;
-        refineCold &= !coldAllZero;
+        crowdedCold &= !coldAllZero;
         // Boundary: take keys beyond it, plus the first (by gfn) `quota` pages exactly at it.
         int hotBoundary = (hotBin << 16) - 1;
-        int hotQuota = 0;
         int coldBoundary = coldBin == BINS - 1 ? PINNED : ((coldBin + 1) << 16);
         int coldQuota = coldBin == BINS - 1 ? wantCold - coldBelow : 0;
         if (wantHot == 0) {
@@ -161,59 +160,21 @@ final class PageSelection {
             coldBoundary = -1;
             coldQuota = 0;
         }
-        if (refineHot || refineCold) {
-            int[] hotLow = new int[1 << 16];
-            int[] coldLow = new int[1 << 16];
-            int hotFloor = refineHot ? hotBin << 16 : Integer.MAX_VALUE;
-            int coldCeiling = refineCold ? (coldBin << 16) | 0xFFFF : -1;
-            for (int c = 0; c < chunks; c++) {
-                float[] scores = vm.scores(c);
-                byte[] guards = vm.guardsOrNull(c);
-                long[] fast = vm.fastBits(c);
-                int[] blockHot = vm.blockMaxHot(c);
-                int[] blockCold = vm.blockMinCold(c);
-                for (int w = 0; w < fast.length; w++) {
-                    if (blockHot[w] < hotFloor && blockCold[w] > coldCeiling) {
-                        continue;
-                    }
-                    int to = Math.min(scores.length, (w << 6) + 64);
-                    for (int i = w << 6; i < to; i++) {
-                        byte g = guards == null ? PageGuard.NONE : guards[i];
-                        if ((fast[w] & (1L << i)) != 0) {
-                            int key = g == PageGuard.KEEP_FAST ? PINNED : scoreKey(scores[i]);
-                            if (refineCold && (key >>> 16) == coldBin) {
-                                coldLow[key & 0xFFFF]++;
-                            }
-                        } else if (refineHot && g != PageGuard.KEEP_SLOW) {
-                            int key = scoreKey(scores[i]);
-                            if (key != 0 && (key >>> 16) == hotBin) {
-                                hotLow[key & 0xFFFF]++;
-                            }
-                        }
-                    }
-                }
-            }
-            if (refineHot) {
-                int low = 0xFFFF;
-                int above = hotAbove;
-                while (above + hotLow[low] < wantHot) {
-                    above += hotLow[low--];
-                }
-                hotBoundary = (hotBin << 16) | low;
-                hotQuota = wantHot - above;
-            }
-            if (refineCold) {
-                int low = 0;
-                int below = coldBelow;
-                while (below + coldLow[low] < wantCold) {
-                    below += coldLow[low++];
-                }
-                coldBoundary = (coldBin << 16) | low;
-                coldQuota = wantCold - below;
-            }
+        // A crowded cut bin is resolved in the collection pass itself, without a pass of its own: its pages go
+        // to a CutBin, which counts them by their key's low 16 bits and keeps those that can still be taken.
+        CutBin hotCrowd = null;
+        CutBin coldCrowd = null;
+        if (crowdedHot) {
+            hotBoundary = ((hotBin + 1) << 16) - 1; // keys above the bin are taken directly
+            hotCrowd = new CutBin(wantHot - hotAbove, hotBin, true);
         }
-        int hotTaken = wantHot == 0 || refineHot ? wantHot : hotAbove + hist[hotBin];
-        int coldTaken = wantCold == 0 || refineCold || coldAllZero || coldBin == BINS - 1 ? wantCold
+        if (crowdedCold) {
+            coldBoundary = coldBin << 16; // keys below the bin are taken directly
+            coldQuota = 0;
+            coldCrowd = new CutBin(wantCold - coldBelow, coldBin, false);
+        }
+        int hotTaken = wantHot == 0 || crowdedHot ? wantHot : hotAbove + hist[hotBin];
+        int coldTaken = wantCold == 0 || crowdedCold || coldAllZero || coldBin == BINS - 1 ? wantCold
                 : coldBelow + hist[BINS + coldBin];
         long[] hotGfns = new long[hotTaken];
         int[] hotKeys = new int[hotTaken];
@@ -229,9 +190,10 @@ final class PageSelection {
             int[] blockCold = vm.blockMinCold(c);
             long base = (long) c * vm.chunkPages();
             for (int w = 0; w < fast.length; w++) {
-                // Once a boundary's quota is used up, only keys strictly beyond it are still taken.
-                int hotLimit = hotQuota > 0 || hotBoundary == PINNED ? hotBoundary : hotBoundary + 1;
-                int coldLimit = coldQuota > 0 ? coldBoundary : coldBoundary - 1;
+                // Once the cold boundary's quota is used up, only keys strictly below it are still taken.
+                int hotLimit = hotCrowd != null ? hotBin << 16
+                        : hotBoundary == PINNED ? hotBoundary : hotBoundary + 1;
+                int coldLimit = coldCrowd != null ? (coldBin << 16) | 0xFFFF : coldQuota > 0 ? coldBoundary : coldBoundary - 1;
                 if (blockHot[w] < hotLimit && blockCold[w] > coldLimit) {
                     continue;
                 }
@@ -246,6 +208,8 @@ final class PageSelection {
                         if (key < coldBoundary || (key == coldBoundary && coldQuota-- > 0)) {
                             coldGfns[nc] = base + i;
                             coldKeys[nc++] = key;
+                        } else if (coldCrowd != null && (key >>> 16) == coldBin) {
+                            coldCrowd.add(key, base + i);
                         }
                     }
                 }
@@ -258,13 +222,21 @@ final class PageSelection {
                             continue;
                         }
                         int key = scoreKey(scores[i]);
-                        if (key != 0 && (key > hotBoundary || (key == hotBoundary && hotQuota-- > 0))) {
+                        if (key != 0 && key > hotBoundary) {
                             hotGfns[nh] = base + i;
                             hotKeys[nh++] = key;
+                        } else if (hotCrowd != null && key != 0 && (key >>> 16) == hotBin) {
+                            hotCrowd.add(key, base + i);
                         }
                     }
                 }
             }
+        }
+        if (hotCrowd != null) {
+            nh = hotCrowd.take(hotGfns, hotKeys, nh);
+        }
+        if (coldCrowd != null) {
+            nc = coldCrowd.take(coldGfns, coldKeys, nc);
         }
         if (nh != hotTaken || nc != coldTaken) {
             throw new IllegalStateException("selection collected " + nh + "/" + hotTaken + " hot and " + nc + "/"
@@ -295,5 +267,110 @@ final class PageSelection {
             coldSortedKeys[i] = coldKeys[at];
         }
         return new PageSelection(hotSorted, hotScores, coldSorted, coldSortedKeys, promotable);
+    }
+
+    /**
+     * The pages of a crowded cut bin, ranked by their key's low 16 bits (rank 0: the highest key for the
+     * hot list, the lowest for the cold one), of which the first
+     * {@code need} by (rank, gfn) are taken; pages arrive in gfn order. Every rank is counted; a page is kept
+     * only while it can still be taken: at most {@code need} per rank, and none of a rank that the ranks
+     * before it already fill (counts only grow, so such a rank stays out). Keeps fewer than 2 x need pages
+     * after each compaction, so memory is bounded by the lists' length, not by the crowd.
+     */
+    private static final class CutBin {
+        private static final int RANKS = 1 << 16;
+        private final int need;
+        private final int bin;
+        private final boolean highestFirst;
+        private final int[] count = new int[RANKS];
+        private final int[] head = new int[RANKS];
+        private final int[] tail = new int[RANKS];
+        /** Ranks above this one can no longer be taken. */
+        private int lastRank = RANKS - 1;
+        private long[] gfns;
+        private int[] next;
+        private int size;
+
+        CutBin(int need, int bin, boolean highestFirst) {
+            this.need = need;
+            this.bin = bin;
+            this.highestFirst = highestFirst;
+            Arrays.fill(head, -1);
+            int capacity = (int) Math.min(4L * need, 1 << 16);
+            gfns = new long[capacity];
+            next = new int[capacity];
+        }
+
+        /** A page whose key is in the bin. */
+        void add(int key, long gfn) {
+            int rank = highestFirst ? 0xFFFF - (key & 0xFFFF) : key & 0xFFFF;
+            if (++count[rank] > need || rank > lastRank) {
+                return;
+            }
+            if (size == gfns.length) {
+                if (gfns.length < 4L * need) {
+                    int capacity = (int) Math.min(4L * need, 2L * gfns.length);
+                    gfns = Arrays.copyOf(gfns, capacity);
+                    next = Arrays.copyOf(next, capacity);
+                } else {
+                    compact();
+                    if (rank > lastRank) {
+                        return;
+                    }
+                }
+            }
+            gfns[size] = gfn;
+            next[size] = -1;
+            if (head[rank] < 0) {
+                head[rank] = size;
+            } else {
+                next[tail[rank]] = size;
+            }
+            tail[rank] = size++;
+        }
+
+        /** Drops the lists of the ranks the counts so far put beyond the cut, keeping the others in order. */
+        private void compact() {
+            int seen = 0;
+            int r = 0;
+            while (seen + count[r] < need) {
+                seen += count[r++];
+            }
+            lastRank = r;
+            long[] keptGfns = new long[gfns.length];
+            int[] keptNext = new int[gfns.length];
+            int kept = 0;
+            for (int rank = 0; rank < RANKS; rank++) {
+                int at = head[rank];
+                head[rank] = -1;
+                if (rank > lastRank || at < 0) {
+                    continue;
+                }
+                head[rank] = kept;
+                for (; at >= 0; at = next[at]) {
+                    keptGfns[kept] = gfns[at];
+                    keptNext[kept] = kept + 1;
+                    kept++;
+                }
+                keptNext[kept - 1] = -1;
+                tail[rank] = kept - 1;
+            }
+            gfns = keptGfns;
+            next = keptNext;
+            size = kept;
+        }
+
+        /** Writes the {@code need} taken pages and their keys from {@code at} on; returns the new end. */
+        int take(long[] outGfns, int[] outKeys, int at) {
+            int taken = 0;
+            for (int rank = 0; rank < RANKS && taken < need; rank++) {
+                for (int i = head[rank]; i >= 0 && taken < need; i = next[i]) {
+                    outGfns[at] = gfns[i];
+                    outKeys[at++] = (bin << 16) | (highestFirst ? 0xFFFF - rank : rank);
+                    taken++;
+                }
+            }
+            return at;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.tierscope.analytics.tiering.placement;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -149,6 +150,51 @@ public final class VmPageState {
             bits[page >>> 6] ^= mask;
             fastPages += inFast ? 1 : -1;
         }
+    }
+
+    /**
+     * Marks fast every page {@code baseGfn + i} (i < {@code length}) with {@code nodes[i] == node}, leaving
+     * the others as they are: a placement record applied a 64-page word at a time.
+     */
+    public void markFast(long baseGfn, byte[] nodes, int length, int node) {
+        if (length <= 0) {
+            return;
+        }
+        checkPage(baseGfn);
+        checkPage(baseGfn + length - 1);
+        int i = 0;
+        while (i < length) {
+            long gfn = baseGfn + i;
+            int page = (int) (gfn % chunkPages);
+            int bit = page & 63;
+            int n = Math.min(64 - bit, length - i); // chunkPages is a multiple of 64: a word never spans chunks
+            long word = 0;
+            for (int k = 0; k < n; k++) {
+                int x = nodes[i + k] ^ node;
+                word |= (long) (((x - 1) & ~x) >>> 31) << (bit + k); // 1 exactly when x == 0, without a branch
+            }
+            long[] bits = fast[(int) (gfn / chunkPages)];
+            fastPages += Long.bitCount(word & ~bits[page >>> 6]);
+            bits[page >>> 6] |= word;
+            i += n;
+        }
+    }
+
+    /**
+     * Forgets every page's guard and placement (all {@link PageGuard#NONE}, all slow), keeping the arrays:
+     * a planner reuses one state per VM across periods instead of allocating it (1.3 GiB for 1 TiB) each
+     * time. Scores are kept: the caller rewrites every page's score.
+     */
+    public void clearGuardsAndPlacement() {
+        for (byte[] g : guards) {
+            if (g != null) {
+                Arrays.fill(g, PageGuard.NONE);
+            }
+        }
+        for (long[] bits : fast) {
+            Arrays.fill(bits, 0);
+        }
+        fastPages = 0;
     }
 
     /** Pages in the fast tier now. */

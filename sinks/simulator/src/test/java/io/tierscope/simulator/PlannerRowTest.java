@@ -2,7 +2,6 @@ package io.tierscope.simulator;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tierscope.analytics.heat.SampledCounts;
 import io.tierscope.analytics.tiering.placement.HeatMemoryScore;
 import io.tierscope.analytics.tiering.placement.HeatRanking;
 import java.util.List;
@@ -27,7 +26,7 @@ class PlannerRowTest {
         long pages = vms.stream().mapToLong(VmSource::pages).sum();
         Simulation.Settings s = new Simulation.Settings((long) Math.floor(pages * 0.1), 1024, 1000, perPeriod, 0.05, 8, 0.1,
                 0.15, HeatMemoryScore.DEFAULT_HALF_LIFE_PERIODS, HeatMemoryScore.DEFAULT_MIN_GAP, true, SEED,
-                SampledCounts.DEFAULT_HALF_LIFE_PERIODS, HeatRanking.DEFAULT_COUNT_GAP_PER_PERIOD,
+                0, HeatRanking.DEFAULT_COUNT_GAP_MEAN_COUNTS,
                 HeatRanking.DEFAULT_COUNT_NOISE_SIGMAS);
         Simulation.Result r = Simulation.run(vms, s, List.of(), Set.of("kvm_hybridmem", "tierscope-counts"));
         Simulation.PolicyResult kvm = r.policy("kvm_hybridmem");

@@ -57,6 +57,12 @@ public final class ScaleSweep {
         Simulation.PolicyResult oracle = r.policy("epoch-oracle");
         Simulation.PolicyResult counts = r.policy("tierscope-counts");
         Simulation.PolicyResult fsm = r.policy("tierscope-fsm");
+        if (Boolean.getBoolean("ts.trace")) { // per period: pages migrated and each VM's fast pages, of the count row
+            for (int p = 0; p < r.periods(); p++) {
+                System.out.println("# " + p + " moved " + counts.migratedPerPeriod()[p] + " fast "
+                        + java.util.Arrays.toString(counts.fastPagesPerPeriod()[p]) + " kvm moved " + kvm.migratedPerPeriod()[p]);
+            }
+        }
         System.out.println(String.format(Locale.ROOT, "%s,%d,%.2f,%d,%.3f,%d,%.4f,%d,%.4f,%.4f,%d,%.4f,%d,%.3f,%+.4f,%.2f,%.0f",
                 workload, pages, fast, budget, sample, seed, kvm.fastShare(), kvm.migratedPages(), oracle.fastShare(),
                 counts.fastShare(), counts.migratedPages(), fsm.fastShare(), fsm.migratedPages(),

@@ -190,10 +190,12 @@ final class PageSelection {
             int[] blockCold = vm.blockMinCold(c);
             long base = (long) c * vm.chunkPages();
             for (int w = 0; w < fast.length; w++) {
-                // Once the cold boundary's quota is used up, only keys strictly below it are still taken.
-                int hotLimit = hotCrowd != null ? hotBin << 16
+                // Once the cold boundary's quota is used up, only keys strictly below it are still taken; once a
+                // crowded cut bin holds the pages it needs up to some key, only better keys can still be taken.
+                int hotLimit = hotCrowd != null ? hotCrowd.firstTakeableKey()
                         : hotBoundary == PINNED ? hotBoundary : hotBoundary + 1;
-                int coldLimit = coldCrowd != null ? (coldBin << 16) | 0xFFFF : coldQuota > 0 ? coldBoundary : coldBoundary - 1;
+                int coldLimit = coldCrowd != null ? coldCrowd.firstTakeableKey() - 1
+                        : coldQuota > 0 ? coldBoundary : coldBoundary - 1;
                 if (blockHot[w] < hotLimit && blockCold[w] > coldLimit) {
                     continue;
                 }
@@ -273,9 +275,11 @@ final class PageSelection {
      * The pages of a crowded cut bin, ranked by their key's low 16 bits (rank 0: the highest key for the
      * hot list, the lowest for the cold one), of which the first
      * {@code need} by (rank, gfn) are taken; pages arrive in gfn order. Every rank is counted; a page is kept
-     * only while it can still be taken: at most {@code need} per rank, and none of a rank that the ranks
-     * before it already fill (counts only grow, so such a rank stays out). Keeps fewer than 2 x need pages
-     * after each compaction, so memory is bounded by the lists' length, not by the crowd.
+     * only while it can still be taken: once the ranks up to some rank hold {@code need} pages ({@link #fullRank}),
+     * a later page of that rank or a worse one comes after all of those and is dropped, and so are the kept pages
+     * of worse ranks at the next compaction. Keeps fewer than 2 x need pages after each compaction, so memory is
+     * bounded by the lists' length, not by the crowd; and once the cut is known, the collection pass skips the
+     * blocks that hold no better key ({@link #firstTakeableKey}).
      */
     private static final class CutBin {
         private static final int RANKS = 1 << 16;
@@ -285,8 +289,10 @@ final class PageSelection {
         private final int[] count = new int[RANKS];
         private final int[] head = new int[RANKS];
         private final int[] tail = new int[RANKS];
-        /** Ranks above this one can no longer be taken. */
-        private int lastRank = RANKS - 1;
+        /** The best rank whose pages and those of better ranks number at least {@code need}; RANKS until there is one. */
+        private int fullRank = RANKS;
+        /** Pages counted at ranks better than {@link #fullRank}: fewer than need. */
+        private long countedBetter;
         private long[] gfns;
         private int[] next;
         private int size;
@@ -301,11 +307,27 @@ final class PageSelection {
             next = new int[capacity];
         }
 
+        /**
+         * The hot list's lowest key a page arriving now can still be taken with, or the cold list's highest key
+         * plus one: keys of the bin past the full rank lose to the pages already counted.
+         */
+        int firstTakeableKey() {
+            if (fullRank == RANKS) {
+                return highestFirst ? bin << 16 : (bin + 1) << 16;
+            }
+            return highestFirst ? ((bin << 16) | (0xFFFF - fullRank)) + 1 : (bin << 16) | fullRank;
+        }
+
         /** A page whose key is in the bin. */
         void add(int key, long gfn) {
             int rank = highestFirst ? 0xFFFF - (key & 0xFFFF) : key & 0xFFFF;
-            if (++count[rank] > need || rank > lastRank) {
-                return;
+            count[rank]++;
+            if (rank >= fullRank) {
+                return; // need pages of this rank or better came first
+            }
+            countedBetter++;
+            while (countedBetter >= need) {
+                countedBetter -= count[--fullRank];
             }
             if (size == gfns.length) {
                 if (gfns.length < 4L * need) {
@@ -314,9 +336,6 @@ final class PageSelection {
                     next = Arrays.copyOf(next, capacity);
                 } else {
                     compact();
-                    if (rank > lastRank) {
-                        return;
-                    }
                 }
             }
             gfns[size] = gfn;
@@ -329,21 +348,15 @@ final class PageSelection {
             tail[rank] = size++;
         }
 
-        /** Drops the lists of the ranks the counts so far put beyond the cut, keeping the others in order. */
+        /** Drops the lists of the ranks past the full rank, keeping the others in order. */
         private void compact() {
-            int seen = 0;
-            int r = 0;
-            while (seen + count[r] < need) {
-                seen += count[r++];
-            }
-            lastRank = r;
             long[] keptGfns = new long[gfns.length];
             int[] keptNext = new int[gfns.length];
             int kept = 0;
             for (int rank = 0; rank < RANKS; rank++) {
                 int at = head[rank];
                 head[rank] = -1;
-                if (rank > lastRank || at < 0) {
+                if (rank > fullRank || at < 0) {
                     continue;
                 }
                 head[rank] = kept;

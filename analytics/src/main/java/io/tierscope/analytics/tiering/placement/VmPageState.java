@@ -197,6 +197,11 @@ public final class VmPageState {
         fastPages = 0;
     }
 
+    /** For {@link PeriodPass}, which writes the fast bitmap's words directly: the change in fast pages. */
+    void addFastPages(long delta) {
+        fastPages += delta;
+    }
+
     /** Pages in the fast tier now. */
     public long fastPages() {
         return fastPages;

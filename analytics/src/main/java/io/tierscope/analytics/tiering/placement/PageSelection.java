@@ -17,7 +17,7 @@ import java.util.Arrays;
 final class PageSelection {
     /** Demotion key of a fast page the guards keep fast: after every real score. */
     static final int PINNED = Integer.MAX_VALUE;
-    private static final int BINS = 1 << 15;
+    static final int BINS = 1 << 15;
 
     /** Hottest promotable slow pages, hottest first. */
     final long[] hotGfns;
@@ -45,12 +45,57 @@ final class PageSelection {
      * Zero, negatives, NaN and subnormals (below 1.2e-38) all count as 0, so histogram bin 0 of
      * the hot side holds only unpromotable pages.
      */
-    private static int scoreKey(float score) {
+    static int scoreKey(float score) {
         int bits = Float.floatToRawIntBits(score);
         // Branch-free (a quarter of the first pass's time on a mix of idle and hot pages, where a
         // branch mispredicts): d in [0, 0x7F000000] exactly when bits is in [0x00800000, 0x7F800000].
         int d = bits - 0x0080_0000;
         return bits & ~((d | (0x7F00_0000 - d)) >> 31);
+    }
+
+    /**
+     * A page's key in the histogram: {@code key} ({@link #scoreKey}) unless its guard says otherwise: a fast page
+     * kept fast is {@link #PINNED}, a slow page kept slow 0 (not promotable). Branch-free (heat-derived guards mix
+     * on every page, so branches mispredict).
+     */
+    static int guardedKey(int key, int guard, int fastBit) {
+        int slowMask = fastBit - 1; // all ones for a slow page, 0 for a fast one
+        int keptFast = (((guard ^ PageGuard.KEEP_FAST) - 1) >> 31) & ~slowMask;
+        int keptSlow = (((guard ^ PageGuard.KEEP_SLOW) - 1) >> 31) & slowMask;
+        return (key | (keptFast & PINNED)) & ~keptSlow;
+    }
+
+    /**
+     * The first pass over chunk {@code c}'s 64-page blocks from {@code fromBlock} on: each page's key counted in
+     * {@code hist}, and per block the hottest promotable key and the coldest fast key, so that the later pass
+     * only opens blocks that can hold a candidate.
+     */
+    static void summarize(VmPageState vm, int c, int fromBlock, int[] hist) {
+        float[] scores = vm.scoresOf(c);
+        byte[] guards = vm.guardsOrNull(c);
+        long[] fast = vm.fastBits(c);
+        int[] blockHot = vm.blockMaxHot(c);
+        int[] blockCold = vm.blockMinCold(c);
+        for (int w = fromBlock; w < fast.length; w++) {
+            long f = fast[w];
+            int from = w << 6;
+            int to = Math.min(scores.length, from + 64);
+            int hottest = 0;
+            int coldest = Integer.MAX_VALUE;
+            for (int i = from; i < to; i++) {
+                int fastBit = (int) (f >>> i) & 1;
+                int key = scoreKey(scores[i]);
+                if (guards != null) {
+                    key = guardedKey(key, guards[i] & 0xff, fastBit); // the same branch for every page of the chunk
+                }
+                hist[(fastBit << 15) | (key >>> 16)]++;
+                int slowMask = fastBit - 1;
+                hottest = Math.max(hottest, key & slowMask);
+                coldest = Math.min(coldest, key | (slowMask & Integer.MAX_VALUE));
+            }
+            blockHot[w] = hottest;
+            blockCold[w] = coldest;
+        }
     }
 
     /** Selects up to {@code maxHot} promotion and {@code maxCold} demotion candidates of {@code vm}. */
@@ -63,53 +108,14 @@ final class PageSelection {
      * length collected and sorted instead of resolving the cut bin (tests lower it to reach the CutBin).
      */
     static PageSelection select(VmPageState vm, int maxHot, int maxCold, int maxSurplus) {
-        // One histogram: bins [0, BINS) slow pages by key (bin 0: not promotable), [BINS, 2 BINS) fast pages.
-        int[] hist = new int[2 * BINS];
+        // One histogram: bins [0, BINS) slow pages by key (bin 0: not promotable), [BINS, 2 BINS) fast pages;
+        // PeriodPass may have built it, with the block summaries, while it filled the pages.
+        int[] hist = vm.takeSummary();
         int chunks = vm.chunkCount();
-        // Per 64-page block: the hottest promotable key and the coldest fast key, so that the later
-        // passes only open blocks that can hold a candidate.
-        for (int c = 0; c < chunks; c++) {
-            float[] scores = vm.scores(c);
-            byte[] guards = vm.guardsOrNull(c);
-            long[] fast = vm.fastBits(c);
-            int[] blockHot = vm.blockMaxHot(c);
-            int[] blockCold = vm.blockMinCold(c);
-            for (int w = 0; w < fast.length; w++) {
-                long f = fast[w];
-                int from = w << 6;
-                int to = Math.min(scores.length, from + 64);
-                int hottest = 0;
-                int coldest = Integer.MAX_VALUE;
-                if (guards == null) {
-                    // The common case, without the guard lookups.
-                    for (int i = from; i < to; i++) {
-                        int fastBit = (int) (f >>> i) & 1;
-                        int key = scoreKey(scores[i]);
-                        hist[(fastBit << 15) | (key >>> 16)]++;
-                        int slowMask = fastBit - 1;
-                        hottest = Math.max(hottest, key & slowMask);
-                        coldest = Math.min(coldest, key | (slowMask & Integer.MAX_VALUE));
-                    }
-                    blockHot[w] = hottest;
-                    blockCold[w] = coldest;
-                    continue;
-                }
-                for (int i = from; i < to; i++) {
-                    int fastBit = (int) (f >>> i) & 1;
-                    int key = scoreKey(scores[i]);
-                    int slowMask = fastBit - 1; // all ones for a slow page, 0 for a fast one
-                    // Branch-free guards (heat-derived guards mix on every page, so branches mispredict):
-                    // a fast page kept fast is PINNED, a slow page kept slow is 0.
-                    int g = guards[i] & 0xff;
-                    int keptFast = (((g ^ PageGuard.KEEP_FAST) - 1) >> 31) & ~slowMask;
-                    int keptSlow = (((g ^ PageGuard.KEEP_SLOW) - 1) >> 31) & slowMask;
-                    key = (key | (keptFast & PINNED)) & ~keptSlow;
-                    hist[(fastBit << 15) | (key >>> 16)]++;
-                    hottest = Math.max(hottest, key & slowMask);
-                    coldest = Math.min(coldest, key | (slowMask & Integer.MAX_VALUE));
-                }
-                blockHot[w] = hottest;
-                blockCold[w] = coldest;
+        if (hist == null) {
+            hist = new int[2 * BINS];
+            for (int c = 0; c < chunks; c++) {
+                summarize(vm, c, 0, hist);
             }
         }
         long promotable = 0;
@@ -183,7 +189,7 @@ final class PageSelection {
         int nh = 0;
         int nc = 0;
         for (int c = 0; c < chunks; c++) {
-            float[] scores = vm.scores(c);
+            float[] scores = vm.scoresOf(c);
             byte[] guards = vm.guardsOrNull(c);
             long[] fast = vm.fastBits(c);
             int[] blockHot = vm.blockMaxHot(c);

@@ -11,7 +11,11 @@ import java.util.Arrays;
  * (its node is the fast node) and, when the heat table calls it hot, its count in the per-node working
  * sets (US 9,223,722 FIG. 8).
  *
- * <p>Why fused: the planner used to run these as five passes over every page (268M for a 1 TiB host),
+ * <p>It also does the placement selection's first pass ({@link PageSelection#summarize}: each page's key
+ * counted in a histogram, the hottest and coldest key per 64-page block) when it fills a VM's chunks 0, 1, ...
+ * in order, so that the selection skips its own.
+ *
+ * <p>Why fused: the planner used to run these as six passes over every page (268M for a 1 TiB host),
  * each a table lookup or two per page, so the passes cost more in loads, stores and loop overhead than
  * in work. Here every page's state, node and score are read once and its score, ranked score and guard
  * written once; the fast bits and the hot pages on the fast and slow nodes are built and counted a
@@ -20,7 +24,7 @@ import java.util.Arrays;
  * <p>The results are those of {@link HeatMemoryScore#update}, {@link HeatRanking#rank} (or
  * {@link HeatRanking#rankCounts}) and {@link VmPageState#markFast} on a cleared state, for inputs laid
  * out a chunk at a time (a heat record and a placement record per chunk, each from the chunk's first
- * page, as the streams app and the executor write them). Immutable after construction.
+ * page, as the streams app and the executor write them). Not thread-safe (a scratch histogram).
  */
 public final class PeriodPass {
     /** Index, in the per-node counts, of the hot pages without a placement record. */
@@ -32,9 +36,12 @@ public final class PeriodPass {
     /** The ranked score after the period by the same index: the new heat score plus the state's rank fraction. */
     private final float[] rankedScore;
     private final float[] rankPart;
+    /** The page's selection key ({@link PageSelection#summarize}) by {@code (state << 8 | score) << 1 | fast bit}. */
+    private final int[] keyOf;
     private final byte[] guardOf;
     /** Per state: 1 when the table calls it hot. */
     private final long[] hot;
+    private int[] scratch;
 
     public PeriodPass(HeatMemoryScore memory, HeatTable table) {
         this.memory = memory;
@@ -45,6 +52,11 @@ public final class PeriodPass {
         this.rankedScore = new float[nextScore.length];
         for (int i = 0; i < nextScore.length; i++) {
             rankedScore[i] = (nextScore[i] & 0xff) + rankPart[i >>> 8];
+        }
+        this.keyOf = new int[2 * nextScore.length];
+        for (int i = 0; i < keyOf.length; i++) {
+            int key = PageSelection.scoreKey(rankedScore[i >>> 1]);
+            keyOf[i] = PageSelection.guardedKey(key, guardOf[i >>> 9] & 0xff, i & 1);
         }
         this.hot = new long[table.stateCount()];
         for (int s = 0; s < hot.length; s++) {
@@ -72,10 +84,15 @@ public final class PeriodPass {
             throw new IllegalArgumentException("chunk " + chunk + " of VM " + vm.vmId() + " has " + pages + " pages, got "
                     + scores.length + " scores, " + states.length + " states and " + nodePages + " nodes");
         }
-        float[] ranked = vm.scores(chunk);
-        byte[] guards = vm.guards(chunk);
+        float[] ranked = vm.scoresOf(chunk);
+        byte[] guards = vm.guardsOf(chunk);
         long[] fast = vm.fastBits(chunk);
         long fastBefore = bitCount(fast);
+        int[] summary = vm.summaryFor(chunk);
+        // Pages ranked by counts get their keys once their scores are final, below.
+        int[] hist = summary != null && counts == null ? summary : scratchHistogram();
+        int[] blockHot = vm.blockMaxHot(chunk);
+        int[] blockCold = vm.blockMinCold(chunk);
         int fusedWords = Math.min(states.length, nodePages) >>> 6;
         // The fused loop (see the class comment), a 64-page word at a time.
         for (int w = 0; w < fusedWords; w++) {
@@ -83,6 +100,8 @@ public final class PeriodPass {
             long fastWord = 0;
             long slowWord = 0;
             long hotWord = 0;
+            int hottest = 0;
+            int coldest = Integer.MAX_VALUE;
             for (int k = 0; k < 64; k++) {
                 int i = from + k;
                 int s = states[i] & 0xff;
@@ -92,9 +111,18 @@ public final class PeriodPass {
                 guards[i] = guardOf[s];
                 hotWord |= hot[s] << k;
                 int node = nodes[i];
-                fastWord |= (long) isZero(node ^ fastNode) << k;
+                int fastBit = isZero(node ^ fastNode);
+                fastWord |= (long) fastBit << k;
                 slowWord |= (long) isZero(node ^ slowNode) << k;
+                // The selection's first pass for this page (PageSelection.summarize).
+                int key = keyOf[(at << 1) | fastBit];
+                hist[(fastBit << 15) | (key >>> 16)]++;
+                int slowMask = fastBit - 1;
+                hottest = Math.max(hottest, key & slowMask);
+                coldest = Math.min(coldest, key | (slowMask & Integer.MAX_VALUE));
             }
+            blockHot[w] = hottest;
+            blockCold[w] = coldest;
             fast[w] = fastWord;
             hotByNode[fastNode & 0xff] += Long.bitCount(hotWord & fastWord);
             hotByNode[slowNode & 0xff] += Long.bitCount(hotWord & slowWord & ~fastWord);
@@ -131,6 +159,10 @@ public final class PeriodPass {
             }
         }
         vm.addFastPages(bitCount(fast) - fastBefore);
+        if (summary != null) {
+            PageSelection.summarize(vm, chunk, counts == null ? fusedWords : 0, summary);
+            vm.summarized(chunk);
+        }
     }
 
     /**
@@ -143,8 +175,9 @@ public final class PeriodPass {
             throw new IllegalArgumentException("chunk " + chunk + " of VM " + vm.vmId() + " has " + pages + " pages, got "
                     + scores.length + " scores and " + (nodes == null ? 0 : nodes.length) + " nodes");
         }
+        int[] summary = vm.summaryFor(chunk);
         memory.decay(scores, 0, pages);
-        float[] ranked = vm.scores(chunk);
+        float[] ranked = vm.scoresOf(chunk);
         for (int i = 0; i < pages; i++) {
             ranked[i] = scores[i] & 0xff;
         }
@@ -156,8 +189,20 @@ public final class PeriodPass {
         vm.addFastPages(-bitCount(fast));
         Arrays.fill(fast, 0);
         if (nodes != null) {
-            vm.markFast((long) chunk * vm.chunkPages(), nodes, nodes.length, fastNode);
+            vm.markFastBits((long) chunk * vm.chunkPages(), nodes, nodes.length, fastNode);
         }
+        if (summary != null) {
+            PageSelection.summarize(vm, chunk, 0, summary);
+            vm.summarized(chunk);
+        }
+    }
+
+    /** Where the fused loop counts keys no summary needs (thrown away). */
+    private int[] scratchHistogram() {
+        if (scratch == null) {
+            scratch = new int[2 * PageSelection.BINS];
+        }
+        return scratch;
     }
 
     /** 1 when {@code x} is 0, else 0, without a branch. */

@@ -82,16 +82,25 @@ final class PageSelection {
             int to = Math.min(scores.length, from + 64);
             int hottest = 0;
             int coldest = Integer.MAX_VALUE;
-            for (int i = from; i < to; i++) {
-                int fastBit = (int) (f >>> i) & 1;
-                int key = scoreKey(scores[i]);
-                if (guards != null) {
-                    key = guardedKey(key, guards[i] & 0xff, fastBit); // the same branch for every page of the chunk
+            if (guards == null) {
+                // The common case, without the guard lookups.
+                for (int i = from; i < to; i++) {
+                    int fastBit = (int) (f >>> i) & 1;
+                    int key = scoreKey(scores[i]);
+                    hist[(fastBit << 15) | (key >>> 16)]++;
+                    int slowMask = fastBit - 1;
+                    hottest = Math.max(hottest, key & slowMask);
+                    coldest = Math.min(coldest, key | (slowMask & Integer.MAX_VALUE));
                 }
-                hist[(fastBit << 15) | (key >>> 16)]++;
-                int slowMask = fastBit - 1;
-                hottest = Math.max(hottest, key & slowMask);
-                coldest = Math.min(coldest, key | (slowMask & Integer.MAX_VALUE));
+            } else {
+                for (int i = from; i < to; i++) {
+                    int fastBit = (int) (f >>> i) & 1;
+                    int key = guardedKey(scoreKey(scores[i]), guards[i] & 0xff, fastBit);
+                    hist[(fastBit << 15) | (key >>> 16)]++;
+                    int slowMask = fastBit - 1;
+                    hottest = Math.max(hottest, key & slowMask);
+                    coldest = Math.min(coldest, key | (slowMask & Integer.MAX_VALUE));
+                }
             }
             blockHot[w] = hottest;
             blockCold[w] = coldest;

@@ -68,7 +68,8 @@ final class PageSelection {
     /**
      * The first pass over chunk {@code c}'s 64-page blocks from {@code fromBlock} on: each page's key counted in
      * {@code hist}, and per block the hottest promotable key and the coldest fast key, so that the later pass
-     * only opens blocks that can hold a candidate.
+     * only opens blocks that can hold a candidate. {@link PeriodPass}'s fused loop does the same per page (its keys
+     * from {@link #scoreKey} and {@link #guardedKey} by table): change both together.
      */
     static void summarize(VmPageState vm, int c, int fromBlock, int[] hist) {
         float[] scores = vm.scoresOf(c);

@@ -28,8 +28,9 @@ public final class HeatRanking {
      */
     public static final double DEFAULT_COUNT_GAP_MEAN_COUNTS = 1;
 
-    private final float[] rankPart;
-    private final byte[] guardOf;
+    /** Per state: its heat rank as a fraction below 1, and its guard (read by {@link PeriodPass}'s fused loop too). */
+    final float[] rankPart;
+    final byte[] guardOf;
 
     public HeatRanking(HeatTable table) {
         int n = table.stateCount();
@@ -79,6 +80,15 @@ public final class HeatRanking {
             for (int i = 0; i < length; i++) {
                 guards[to + i] = guardOf[states[statesFrom + i] & 0xff];
             }
+        }
+        return sum / (double) SampledCounts.UNIT;
+    }
+
+    /** The sum of {@code counts}, in samples (as {@link #rankCounts} returns it, for a caller that ranks them itself). */
+    public static double countSum(char[] counts) {
+        long sum = 0;
+        for (char c : counts) {
+            sum += c;
         }
         return sum / (double) SampledCounts.UNIT;
     }

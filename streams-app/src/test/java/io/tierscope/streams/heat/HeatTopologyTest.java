@@ -11,6 +11,7 @@ import io.tierscope.analytics.heat.GapPolicy;
 import io.tierscope.analytics.heat.HeatState;
 import io.tierscope.analytics.heat.HeatTable;
 import io.tierscope.analytics.heat.SampledCounts;
+import io.tierscope.analytics.heat.SampledPeriod;
 import io.tierscope.avro.AdScan;
 import io.tierscope.avro.HeatChange;
 import io.tierscope.avro.HeatSummary;
@@ -24,6 +25,7 @@ import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.TierscopeTopology;
 import io.tierscope.streams.TopologySerdes;
+import io.tierscope.streams.state.SnapshotOnCommitStore;
 import io.tierscope.streams.window.VmWindow;
 import io.tierscope.topics.DeadLetter;
 import io.tierscope.topics.EndOfInput;
@@ -121,6 +123,12 @@ class HeatTopologyTest {
 
         KeyValueStore<String, StoredChunk> chunkStore() {
             return driver.getKeyValueStore(HeatStores.CHUNKS);
+        }
+
+        /** The open sample periods as stored (the test driver commits after every record). */
+        @SuppressWarnings("unchecked")
+        KeyValueStore<String, byte[]> samplePeriodStore() {
+            return ((SnapshotOnCommitStore<SampledPeriod>) driver.getStateStore(HeatStores.SAMPLE_PERIODS)).stored();
         }
 
         @Override
@@ -222,7 +230,7 @@ class HeatTopologyTest {
         String chunk1 = ChunkKeys.storeKey("vm-q", 1);
         assertEquals(8, d.chunkStore().get(chunk1).heat().lastScanSeq(),
                 "the quiet VM's last period (8) was applied when event time passed its end + grace");
-        assertEquals(List.of(), keys(d.driver.getKeyValueStore(HeatStores.SAMPLE_PERIODS)).stream()
+        assertEquals(List.of(), keys(d.samplePeriodStore()).stream()
                 .filter(k -> k.equals("vm-q")).toList(), "vm-q's open period was closed");
     }
 
@@ -241,7 +249,7 @@ class HeatTopologyTest {
         assertTrue(d.summaries.isEmpty(), "one summary");
         String chunk0 = ChunkKeys.storeKey("vm-e", 0);
         assertEquals(4, d.chunkStore().get(chunk0).heat().lastScanSeq());
-        assertNull(d.driver.getKeyValueStore(HeatStores.SAMPLE_PERIODS).get("vm-e"), "no open period left");
+        assertNull(d.samplePeriodStore().get("vm-e"), "no open period left");
 
         // A later batch of the VM simply opens a new period and window (a restarted collector's first).
         d.send(Scans.samples("vm-e", 5, 25_500, new long[] {3}));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.tierscope.analytics.heat.SampledPeriod;
 import io.tierscope.avro.SampleBatch;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,8 @@ class SamplePeriodFormatTest {
             + "0000000000040002"
             + "00000002" + "00000001" + "00000002" + "00000001" + "00000002" + "00000001";
 
+    private final SamplePeriodCodec codec = new SamplePeriodCodec(64);
+
     private static byte[] hex(String s) {
         return HexFormat.of().parseHex(s);
     }
@@ -32,25 +35,26 @@ class SamplePeriodFormatTest {
         SampleBatch first = Scans.samples("vm", 0, 9_300, new long[] {3, 3, 5}, 3);
         SampleBatch second = Scans.samples("vm", 1, 9_800, new long[] {5, 70}, 70, 70);
         SampleBatch third = Scans.samples("vm", 2, 9_900, new long[] {131_073});
-        SamplePeriod period = SamplePeriod.empty(9).with(first.getSamples(), first.getSampleCount())
-                .with(second.getSamples(), second.getSampleCount()).with(third.getSamples(), third.getSampleCount());
-        assertArrayEquals(hex(SAMPLE_PERIOD_V2), period.toBytes());
+        SampledPeriod period = SampledPeriod.open(9, 64);
+        for (SampleBatch batch : new SampleBatch[] {first, second, third}) {
+            period.addPacked(batch.getSamples(), batch.getSampleCount());
+        }
+        assertArrayEquals(hex(SAMPLE_PERIOD_V2), codec.encode(period));
     }
 
     @Test
     void aStoredFormat2PeriodRestores() {
-        SamplePeriod period = SamplePeriod.fromBytes("vm", hex(SAMPLE_PERIOD_V2));
-        assertEquals(9, period.index);
+        SampledPeriod period = codec.decode("vm", hex(SAMPLE_PERIOD_V2));
+        assertEquals(9, period.index());
         assertEquals(6, period.distinctEntries());
-        int[] chunk0 = period.counts(0, 64);
+        int[] chunk0 = period.counts(0);
         assertEquals(3, chunk0[3], "two reads and a write");
         assertEquals(2, chunk0[5]);
-        assertEquals(3, period.counts(1, 64)[6], "a read and two writes");
-        assertEquals(1, period.counts(2048, 64)[1]);
-        assertNull(period.counts(2, 64));
-        byte[][] bitmaps = period.bitmaps(0, 64);
-        assertArrayEquals(new byte[] {0x28, 0, 0, 0, 0, 0, 0, 0}, bitmaps[0], "pages 3 and 5 accessed");
-        assertArrayEquals(new byte[] {0x08, 0, 0, 0, 0, 0, 0, 0}, bitmaps[1], "page 3 written");
-        assertArrayEquals(hex(SAMPLE_PERIOD_V2), period.toBytes(), "rewritten unchanged");
+        assertEquals(3, period.counts(1)[6], "a read and two writes");
+        assertEquals(1, period.counts(2048)[1]);
+        assertNull(period.counts(2));
+        assertArrayEquals(new byte[] {0x28, 0, 0, 0, 0, 0, 0, 0}, period.accessed(0), "pages 3 and 5 accessed");
+        assertArrayEquals(new byte[] {0x08, 0, 0, 0, 0, 0, 0, 0}, period.dirty(0), "page 3 written");
+        assertArrayEquals(hex(SAMPLE_PERIOD_V2), codec.encode(period), "rewritten unchanged");
     }
 }

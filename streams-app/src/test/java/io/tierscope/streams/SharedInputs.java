@@ -3,6 +3,7 @@ package io.tierscope.streams;
 import io.tierscope.platform.Platform;
 import io.tierscope.topics.GroupOffsets;
 import io.tierscope.topics.Topic;
+import io.tierscope.topics.TopicProvisioner;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -36,6 +37,17 @@ public final class SharedInputs {
     public static void startAt(Platform platform, String applicationId, Map<TopicPartition, Long> offsets) throws Exception {
         try (Admin admin = admin(platform)) {
             GroupOffsets.startAt(admin, applicationId, offsets);
+        }
+    }
+
+    /**
+     * Creates the topics if need be (two partitions each), then starts the application at the input topics' current
+     * end: it reads only what the test sends from now on.
+     */
+    public static void startAtEnd(Platform platform, String applicationId) throws Exception {
+        try (Admin admin = admin(platform)) {
+            new TopicProvisioner(admin, 2, (short) 1).ensureAll();
+            GroupOffsets.startAt(admin, applicationId, GroupOffsets.endOffsets(admin, GroupOffsets.partitions(admin, TOPICS)));
         }
     }
 

@@ -26,9 +26,8 @@ public final class ExecuteMeters {
                 .description("Pages moved (dry run: pages that would move)").register(registry);
     }
 
-    /** Counts one executed plan's VM results. */
+    /** Counts one executed plan's VM results; the plan last, so a scrape that counts the plan also counts its pages. */
     public void planExecuted(Iterable<MigrationResult> results) {
-        plansExecuted.increment();
         for (MigrationResult r : results) {
             registry.counter("tierscope.execute.pages.moved", "dry_run", dryRun).increment(r.getMovedPages());
             r.getFailuresByErrno().forEach((errno, pages) -> {
@@ -40,6 +39,7 @@ public final class ExecuteMeters {
                 }
             });
         }
+        plansExecuted.increment();
     }
 
     /** Counts a plan that did not run: {@code reason} superseded (a newer plan waited) or stale (older than the maximum age). */

@@ -123,8 +123,11 @@ class PlannerBrokerIT {
                 }
             }
             assertTrue(allocation != null, "a plan with every VM's curve within 150 s");
+            // Every plan committed so far (the allocation's plan is in the same transaction), rather than a fixed 20 s.
+            Map<TopicPartition, Long> planEnds = plans.endOffsets(plans.assignment());
             long readUntil = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (System.nanoTime() < readUntil) {
+            while (plans.assignment().stream().anyMatch(tp -> plans.position(tp) < planEnds.get(tp))
+                    && System.nanoTime() < readUntil) {
                 for (ConsumerRecord<String, byte[]> r : plans.poll(Duration.ofMillis(200))) {
                     if (host.equals(r.key())) {
                         hostPlans.add(planDe.deserialize(r.topic(), r.value()));

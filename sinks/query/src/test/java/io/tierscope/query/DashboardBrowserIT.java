@@ -57,6 +57,8 @@ class DashboardBrowserIT {
             Fixtures.await("service running", Duration.ofMinutes(3), () -> service.streams().state() == KafkaStreams.State.RUNNING);
             Fixtures.await(vm + " materialised", Duration.ofMinutes(2), () -> Fixtures.ok(port, "/api/v1/vms/" + vm + "/heatmap", "it-secret")
                     && Fixtures.ok(port, "/api/v1/vms/" + vm + "/mrc", "it-secret"));
+            // The tile shows the refresher's last read, whose first runs beside the start-up: wait for it, as a user would.
+            Fixtures.await("the pipeline lag read", Duration.ofMinutes(1), () -> lagOf(port, lagGroup) == 7);
             String url = "http://127.0.0.1:" + port + "/?token=it-secret#vm=" + vm;
 
             String dom = run(chromium, profile, "--dump-dom", url);
@@ -84,6 +86,20 @@ class DashboardBrowserIT {
     }
 
     /** A consumer group that has read none of {@code records} records on a topic of its own. */
+    /** The group's lag as /api/v1/lag answers it now; -1 while unread, stale or not answered. */
+    private static long lagOf(int port, String group) {
+        try {
+            for (com.fasterxml.jackson.databind.JsonNode g : Fixtures.getJson(port, "/api/v1/lag", "it-secret").get("groups")) {
+                if (g.get("group").asText().equals(group) && g.get("error").isNull() && !g.get("stale").asBoolean()) {
+                    return g.get("lag").asLong();
+                }
+            }
+        } catch (Exception | AssertionError notYet) {
+            // not up yet: asked again
+        }
+        return -1;
+    }
+
     private static void laggingGroup(Platform platform, String group, int records) throws Exception {
         Map<String, Object> client = Map.of("bootstrap.servers", platform.bootstrapServers());
         try (Admin admin = Admin.create(client);

@@ -26,11 +26,14 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -62,6 +65,9 @@ class PipelineLagIT {
                     producer.send(new ProducerRecord<>(topic, i % 2, "k", "v" + i));
                 }
                 producer.commitTransaction();
+                // The commit markers are written after commitTransaction returns: wait until read_committed sees them.
+                awaitCommittedEnd(admin, new TopicPartition(topic, 0), 6);
+                awaitCommittedEnd(admin, new TopicPartition(topic, 1), 6);
                 // Committed: 5 records + 1 commit marker per partition; the group has read 2 of partition 0's.
                 admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(2),
                         new TopicPartition(topic, 1), new OffsetAndMetadata(6))).all().get();
@@ -95,6 +101,7 @@ class PipelineLagIT {
                 lag.refresh();
                 assertEquals(4, lag.currentLagOf(group));
                 producer.commitTransaction();
+                awaitCommittedEnd(admin, new TopicPartition(topic, 0), 8);
                 clock.set(11_000);
                 PipelineLag.GroupLag unrefreshed = lag.snapshot().get(0);
                 assertEquals(4, unrefreshed.lag(), "readers get the last read, not the cluster's answer");
@@ -197,5 +204,23 @@ class PipelineLagIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /**
+     * Waits until the partition's read_committed end offset is {@code expected}: a transaction's commit markers reach
+     * the partitions after commitTransaction has returned, so a read at once may still see the open transaction.
+     */
+    private static void awaitCommittedEnd(Admin admin, TopicPartition tp, long expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long end = -1;
+        while (System.nanoTime() < deadline) {
+            end = admin.listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .partitionResult(tp).get().offset();
+            if (end >= expected) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertEquals(expected, end, tp + ": read_committed end offset");
     }
 }

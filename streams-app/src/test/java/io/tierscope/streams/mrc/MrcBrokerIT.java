@@ -64,7 +64,7 @@ class MrcBrokerIT {
         StreamsAppConfig config = new StreamsAppConfig(Duration.ofSeconds(10), Duration.ofSeconds(1), "xwr")
                 .withMrc(new MrcSettings(SAMPLING, CurveKind.CUMULATIVE));
         String app = "mrc-it-" + UUID.randomUUID();
-        startAtInputEnd(platform, app);
+        SharedInputs.startAtEnd(platform, app); // the shared broker's inputs hold other tests' clocks
         Properties props = StreamsRunner.streamsProperties(platform.bootstrapServers(), app,
                 stateDir, Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200",
                         // The first instance stays in the group like a crashed one: its successor waits this long.
@@ -139,7 +139,7 @@ class MrcBrokerIT {
         String app = "mrc-big-it-" + run;
         StreamsAppConfig config = new StreamsAppConfig(Duration.ofSeconds(10), Duration.ofSeconds(1), "xwr")
                 .withMrc(new MrcSettings(MrcConfig.exact(), CurveKind.CUMULATIVE));
-        startAtInputEnd(platform, app);
+        SharedInputs.startAtEnd(platform, app); // the shared broker's inputs hold other tests' clocks
         Properties props = StreamsRunner.streamsProperties(platform.bootstrapServers(), app, stateDir,
                 Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200"));
         SchemaRegistryClient registry = new SchemaRegistryClient(platform.schemaRegistryUrl(), 10_000);
@@ -190,18 +190,6 @@ class MrcBrokerIT {
                     "at the footprint only the first touches miss");
             assertEquals(threads, threadNames(streams), "no stream thread died and was replaced");
         }
-    }
-
-    /**
-     * The app reads only what the test sends from now on: the shared broker's input topics hold the other tests'
-     * records, whose event times would move the tasks' clocks (see {@link SharedInputs}).
-     */
-    private static void startAtInputEnd(Platform platform, String app) throws Exception {
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                Map.<String, Object>of("bootstrap.servers", platform.bootstrapServers()))) {
-            new io.tierscope.topics.TopicProvisioner(admin, 2, (short) 1).ensureAll();
-        }
-        SharedInputs.startAt(platform, app, SharedInputs.endOffsets(platform));
     }
 
     /** One read of each of {@code pages}, in order. */

@@ -66,6 +66,9 @@ public final class StreamsRunner implements AutoCloseable {
         // topic take by default. Refused, such a changelog write would abort every transaction of its task.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Integer.toString(MAX_STATE_RECORD_BYTES));
         p.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), Integer.toString(MAX_STATE_RECORD_BYTES));
+        // Heat chunks are rewritten to their changelog on every scan (40 KiB per 32,768 pages, mostly settled
+        // states): lz4 makes them 16x smaller on the broker for no stream-thread CPU the bench could see (docs/performance.md).
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         // A record that makes a processor throw, or whose output the broker refuses, is dead-lettered
         // instead of killing the stream thread (which would restore, re-read it and die again).
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingExceptionHandler.class.getName());

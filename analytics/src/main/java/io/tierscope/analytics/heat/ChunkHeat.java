@@ -24,8 +24,14 @@ public final class ChunkHeat {
     public static final long NO_SCAN = -1;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final byte SNAPSHOT_VERSION = 1;
     private static final long BYTE_LANES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long EVEN_BYTES = 0x00FF00FF00FF00FFL;
+    private static final long EVEN_SHORTS = 0x0000FFFF0000FFFFL;
+    private static final long LOW_NIBBLES = 0x000F000F000F000FL;
+    private static final long HIGH_NIBBLES = 0x00F000F000F000F0L;
 
     private final HeatTable table;
     private final GapPolicy gapPolicy;
@@ -77,7 +83,20 @@ public final class ChunkHeat {
     }
 
     private static void checkStates(HeatTable table, byte[] states, String what) {
-        for (int i = 0; i < states.length; i++) {
+        int from = 0;
+        int stateCount = table.stateCount();
+        if (stateCount <= 128) {
+            // 8 states at a time: a lane's high bit is set when it is >= 128 or, added to 128 - stateCount,
+            // reaches 128 (no carry crosses lanes: 127 + 127 < 256). Any hit: the loop below names it.
+            long below = BYTE_LANES * (0x80 - stateCount);
+            for (; from + 8 <= states.length; from += 8) {
+                long lanes = (long) LONGS.get(states, from);
+                if (((((lanes & ~HIGH_BITS) + below) | lanes) & HIGH_BITS) != 0) {
+                    break;
+                }
+            }
+        }
+        for (int i = from; i < states.length; i++) {
             if ((states[i] & 0xFF) >= table.stateCount()) {
                 throw new IllegalArgumentException(what + "[" + i + "] = " + (states[i] & 0xFF)
                         + " is not a state of classifier " + table.name() + " (0.." + (table.stateCount() - 1) + ")");
@@ -421,18 +440,28 @@ public final class ChunkHeat {
         return nibbles() ? (pages + 1) >>> 1 : pages;
     }
 
+    /** Two states a byte, the even page in the low nibble; 8 pages at a time (states < 16 here). */
     private void pack(byte[] states, ByteBuffer out) {
         if (!nibbles()) {
             out.put(states);
             return;
         }
-        int pairs = pageCount >>> 1;
-        for (int i = 0; i < pairs; i++) {
-            out.put((byte) (states[2 * i] | (states[2 * i + 1] << 4)));
+        byte[] to = out.array();
+        int at = out.arrayOffset() + out.position();
+        int p = 0;
+        for (; p + 8 <= pageCount; p += 8, at += 4) {
+            long lanes = (long) LONGS.get(states, p);
+            long pairs = (lanes | (lanes >>> 4)) & EVEN_BYTES; // byte 2j: page 2j | page 2j+1 << 4
+            pairs = (pairs | (pairs >>> 8)) & EVEN_SHORTS;
+            INTS.set(to, at, (int) (pairs | (pairs >>> 16)));
         }
-        if ((pageCount & 1) != 0) {
-            out.put(states[pageCount - 1]);
+        for (; p + 1 < pageCount; p += 2) {
+            to[at++] = (byte) (states[p] | (states[p + 1] << 4));
         }
+        if (p < pageCount) {
+            to[at++] = states[p];
+        }
+        out.position(at - out.arrayOffset());
     }
 
     private byte[] unpack(ByteBuffer in, int pages) {
@@ -441,15 +470,27 @@ public final class ChunkHeat {
             in.get(states);
             return states;
         }
-        int pairs = pages >>> 1;
-        for (int i = 0; i < pairs; i++) {
-            int b = in.get() & 0xFF;
-            states[2 * i] = (byte) (b & 0x0F);
-            states[2 * i + 1] = (byte) (b >>> 4);
+        if (in.remaining() < (pages + 1) >>> 1) {
+            throw new java.nio.BufferUnderflowException();
         }
-        if ((pages & 1) != 0) {
-            states[pages - 1] = in.get();
+        byte[] from = in.array();
+        int at = in.arrayOffset() + in.position();
+        int p = 0;
+        for (; p + 8 <= pages; p += 8, at += 4) {
+            long pairs = (int) INTS.get(from, at) & 0xFFFFFFFFL;
+            pairs = (pairs | (pairs << 16)) & EVEN_SHORTS;
+            pairs = (pairs | (pairs << 8)) & EVEN_BYTES; // byte 2j: packed byte j
+            LONGS.set(states, p, (pairs & LOW_NIBBLES) | ((pairs & HIGH_NIBBLES) << 4));
         }
+        for (; p + 1 < pages; p += 2) {
+            int b = from[at++] & 0xFF;
+            states[p] = (byte) (b & 0x0F);
+            states[p + 1] = (byte) (b >>> 4);
+        }
+        if (p < pages) {
+            states[p] = from[at++];
+        }
+        in.position(at - in.arrayOffset());
         return states;
     }
 }

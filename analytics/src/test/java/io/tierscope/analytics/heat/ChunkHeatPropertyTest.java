@@ -2,6 +2,8 @@ package io.tierscope.analytics.heat;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -142,5 +144,35 @@ class ChunkHeatPropertyTest {
         assertEquals(pages, r.pageCount());
         assertArrayEquals(a, r.accessStates());
         assertArrayEquals(d, r.writeStates());
+    }
+
+    /** The stored layout is what it was before the 8-pages-at-a-time packing: stores written by older builds restore. */
+    @Property(tries = 100)
+    void snapshotKeepsTwoStatesPerByteEvenPageLow(@ForAll long seed, @ForAll @IntRange(max = 200) int pages) {
+        Random rnd = new Random(seed);
+        HeatTable table = HeatTable.fsm5();
+        byte[] a = new byte[pages];
+        for (int p = 0; p < pages; p++) {
+            a[p] = (byte) rnd.nextInt(table.stateCount());
+        }
+        byte[] snap = ChunkHeat.fromStates(table, GapPolicy.IDLE, 0, 3, a, null).snapshot();
+        byte[] packed = java.util.Arrays.copyOfRange(snap, snap.length - (pages + 1) / 2, snap.length);
+        for (int j = 0; j < packed.length; j++) {
+            int high = 2 * j + 1 < pages ? a[2 * j + 1] << 4 : 0;
+            assertEquals((byte) (a[2 * j] | high), packed[j], "byte " + j);
+        }
+    }
+
+    @Property(tries = 100)
+    void restoreRefusesAStateTheClassifierLacksWhereverItIs(@ForAll long seed, @ForAll @IntRange(min = 1, max = 200) int pages) {
+        Random rnd = new Random(seed);
+        HeatTable table = HeatTable.fsm5();
+        byte[] snap = ChunkHeat.fromStates(table, GapPolicy.IDLE, 0, 3, new byte[pages], null).snapshot();
+        int page = rnd.nextInt(pages);
+        int at = snap.length - (pages + 1) / 2 + page / 2;
+        int bad = table.stateCount() + rnd.nextInt(16 - table.stateCount());
+        snap[at] |= (byte) (page % 2 == 0 ? bad : bad << 4);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ChunkHeat.restore(snap, GapPolicy.IDLE));
+        assertTrue(e.getMessage().contains("accessStates[" + page + "] = " + bad), e.getMessage());
     }
 }

@@ -26,7 +26,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * (io.tierscope.streams.heat.HeatChunks): restore the chunk from its store snapshot, copy the
  * states to detect change, apply the scan, compare, snapshot back ("roundTrip"), against the bare
  * engine on a chunk kept in memory ("inMemory"). The difference is the price of keeping nothing but
- * the changelogged store. One operation = one page of one scan. "guest" bitmaps: a 10% hot set
+ * the changelogged store; "writeThrough" is what the topology does with the chunk kept live between scans
+ * (io.tierscope.streams.heat.LiveChunks): no restore, the snapshot still written. One operation = one page of one scan. "guest" bitmaps: a 10% hot set
  * accessed every period and 1% of the rest.
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar HeatStoreRoundTripBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s</pre>
@@ -84,5 +85,15 @@ public class HeatStoreRoundTripBenchmark {
         bh.consume(Arrays.equals(before, chunk.accessStates()));
         bh.consume(outcome);
         stored = chunk.snapshot();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(CHUNK_PAGES)
+    public void writeThrough(Blackhole bh) {
+        byte[] before = live.accessStates();
+        ScanOutcome outcome = live.apply(seq, scans[(int) (seq++ % PERIODS)], null);
+        bh.consume(Arrays.equals(before, live.accessStates()));
+        bh.consume(outcome);
+        stored = live.snapshot();
     }
 }

@@ -16,8 +16,10 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -87,6 +89,49 @@ public class HostPlanBench {
         inventory = InventorySpec.build("bench-host", 0, 1, fast, fast / 100 / 60, 4096, vmInventory, 0);
     }
 
+    private void printHashes(int periods) {
+        SplittableRandom random = new SplittableRandom(11);
+        List<byte[][]> previous = new ArrayList<>();
+        List<VmInputs> inputs = vms;
+        for (int p = 0; p < periods; p++) {
+            HostPlanMaker.HostPlan plan = maker.plan(inventory, inputs, previous, p * 60_000L);
+            long outputs = Objects.hash(plan.allocation(), plan.plan(), plan.workingSets());
+            long scores = 0;
+            for (byte[][] vmScores : plan.heatScores()) {
+                scores = scores * 31 + Arrays.deepHashCode(vmScores);
+            }
+            System.out.printf("period %d: outputs %x, heat scores %x%n", p, outputs, scores);
+            previous = new ArrayList<>();
+            for (byte[][] vmScores : plan.heatScores()) {
+                byte[][] copy = new byte[vmScores.length][];
+                for (int c = 0; c < copy.length; c++) {
+                    copy[c] = vmScores[c].clone();
+                }
+                previous.add(copy);
+            }
+            List<VmInputs> next = new ArrayList<>();
+            for (VmInputs in : inputs) {
+                List<PageHeatChunk> heat = new ArrayList<>();
+                for (PageHeatChunk chunk : in.heat()) {
+                    if (random.nextInt(10) == 0) {
+                        ByteBuffer old = chunk.getAccessStates().duplicate();
+                        byte[] states = new byte[old.remaining()];
+                        old.get(states);
+                        for (int i = 0; i < states.length; i++) {
+                            if (random.nextInt(3) == 0) {
+                                states[i] = (byte) random.nextInt(5);
+                            }
+                        }
+                        chunk = PageHeatChunk.newBuilder(chunk).setAccessStates(ByteBuffer.wrap(states)).build();
+                    }
+                    heat.add(chunk);
+                }
+                next.add(new VmInputs(in.vmId(), in.curve(), heat, in.placement()));
+            }
+            inputs = next;
+        }
+    }
+
     private static MissRatioCurve curve(String id, long pages, double floor) {
         List<MrcPoint> points = new ArrayList<>();
         for (long size = 1; size <= pages; size *= 2) {
@@ -108,12 +153,21 @@ public class HostPlanBench {
         return NodeWorkingSetCounter.count("bench-host", "bench-host#0", 0, 0, vms.get(0));
     }
 
-    /** Thread CPU time per plan: args pages per VM (default 1048576) and timed plans (default 5), after 2 untimed. */
+    /**
+     * Thread CPU time per plan: args pages per VM (default 1048576) and timed plans (default 5), after 2 untimed.
+     * With a third argument {@code hash}: instead, that many periods with the scores carried over and a tenth of
+     * each VM's heat chunks changing each period, one line of hashes per period (plan, allocation and working
+     * sets; heat scores), to check that a change leaves plans exactly the same.
+     */
     public static void main(String[] args) {
         HostPlanBench bench = new HostPlanBench();
         bench.vmPages = args.length > 0 ? Integer.parseInt(args[0]) : 1 << 20;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         bench.setUp();
+        if (args.length > 2 && args[2].equals("hash")) {
+            bench.printHashes(runs);
+            return;
+        }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (int i = 0; i < 2; i++) {
             bench.plan();

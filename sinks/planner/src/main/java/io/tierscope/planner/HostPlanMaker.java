@@ -11,6 +11,7 @@ import io.tierscope.analytics.tiering.placement.HeatMemoryScore;
 import io.tierscope.analytics.tiering.placement.HeatRanking;
 import io.tierscope.analytics.tiering.placement.HostPlacement;
 import io.tierscope.analytics.tiering.placement.PageGuard;
+import io.tierscope.analytics.tiering.placement.PeriodPass;
 import io.tierscope.analytics.tiering.placement.PlacementPlanner;
 import io.tierscope.analytics.tiering.placement.VmMoves;
 import io.tierscope.analytics.tiering.placement.VmPageState;
@@ -56,6 +57,8 @@ public final class HostPlanMaker {
      */
     private String pageStatesHost;
     private Map<String, VmPageState> pageStates = new HashMap<>();
+    /** The fused period loop per heat classifier. */
+    private final Map<String, PeriodPass> passes = new HashMap<>();
     /** The cooling of the counts sample-driven heat records carry (the streams app's). */
     private static final SampledCounts SAMPLED_COUNTS = SampledCounts.defaults();
 
@@ -95,12 +98,23 @@ public final class HostPlanMaker {
         List<VmPageState> pages = new ArrayList<>();
         List<VmDemand> demands = new ArrayList<>();
         List<byte[][]> scores = new ArrayList<>();
+        List<NodeWorkingSets> workingSets = new ArrayList<>();
         for (int v = 0; v < vms.size(); v++) {
             VmInputs in = vms.get(v);
             VmInventory vm = byId.get(in.vmId());
-            byte[][] vmScores = nextScores(vm, in, v < previousScores.size() ? previousScores.get(v) : null);
+            byte[][] vmScores = carriedScores(vm, v < previousScores.size() ? previousScores.get(v) : null);
             scores.add(vmScores);
-            VmPageState state = pageState(vm, in, vmScores, inventory.getFastNode(), reusable.get(vm.getVmId()));
+            VmPageState state = reusableState(vm, reusable.get(vm.getVmId()));
+            ChunkedInputs chunked = ChunkedInputs.of(in, vm.getMemoryPages(), config.chunkPages());
+            if (chunked != null) {
+                long[] hotByNode = periodPass(state, chunked, vmScores, inventory.getFastNode(), inventory.getSlowNode());
+                workingSets.add(NodeWorkingSetCounter.of(inventory.getHost(), planId, periodStartMs, inventory.getFastNode(),
+                        vm.getVmId(), hotByNode));
+            } else {
+                updateScores(vm, in, vmScores);
+                fillPageState(state, vm, in, vmScores, inventory.getFastNode());
+                workingSets.add(NodeWorkingSetCounter.count(inventory.getHost(), planId, periodStartMs, inventory.getFastNode(), in));
+            }
             pageStates.put(vm.getVmId(), state);
             pages.add(state);
             long limit = vm.getLimitPages() == 0 ? vm.getMemoryPages() : vm.getLimitPages();
@@ -144,10 +158,6 @@ public final class HostPlanMaker {
         TieringPlan plan = TieringPlan.newBuilder().setPlanId(planId).setHost(inventory.getHost()).setPeriodStartMs(periodStartMs)
                 .setFastNode(inventory.getFastNode()).setSlowNode(inventory.getSlowNode()).setMigrationBudgetPages(budget)
                 .setVms(plans).build();
-        List<NodeWorkingSets> workingSets = new ArrayList<>();
-        for (VmInputs in : vms) {
-            workingSets.add(NodeWorkingSetCounter.count(inventory.getHost(), planId, periodStartMs, inventory.getFastNode(), in));
-        }
         return new HostPlan(allocation, plan, workingSets, scores);
     }
 
@@ -157,10 +167,10 @@ public final class HostPlanMaker {
     }
 
     /**
-     * The VM's heat scores one period on: every page cools, and pages whose newest heat state (the
-     * last chunk the streams app published: it publishes only changes) says accessed gain.
+     * The VM's heat scores the last period left, one array per chunk (new ones at 0), not yet updated for
+     * this period: the arrays are reused.
      */
-    private byte[][] nextScores(VmInventory vm, VmInputs in, byte[][] previous) {
+    private byte[][] carriedScores(VmInventory vm, byte[][] previous) {
         long pageCount = vm.getMemoryPages();
         int chunkPages = config.chunkPages();
         int chunks = (int) ((pageCount + chunkPages - 1) / chunkPages);
@@ -169,7 +179,87 @@ public final class HostPlanMaker {
             int length = (int) Math.min(chunkPages, pageCount - (long) c * chunkPages);
             byte[] old = previous != null && c < previous.length ? previous[c] : null;
             scores[c] = old == null ? new byte[length] : old.length == length ? old : Arrays.copyOf(old, length);
-            heatScore.decay(scores[c], 0, length);
+        }
+        return scores;
+    }
+
+    /** The VM's page state to fill: the last period's when it has the same shape (1.3 GiB for 1 TiB), else a new one. */
+    private VmPageState reusableState(VmInventory vm, VmPageState previous) {
+        if (previous != null && previous.pageCount() == vm.getMemoryPages() && previous.chunkPages() == config.chunkPages()) {
+            return previous;
+        }
+        return new VmPageState(vm.getVmId(), vm.getMemoryPages(), config.chunkPages());
+    }
+
+    /**
+     * The VM's period when its records lie a chunk each: heat scores, page state and per-node hot pages in one
+     * loop per chunk ({@link PeriodPass}). Returns the hot pages by node byte.
+     */
+    private long[] periodPass(VmPageState state, ChunkedInputs in, byte[][] heatScores, int fastNode, int slowNode) {
+        long[] hotByNode = new long[PeriodPass.NO_PLACEMENT + 1];
+        PeriodPass anyPass = passFor(HeatTable.fsm5().name());
+        for (int c = 0; c < heatScores.length; c++) {
+            PageHeatChunk heat = in.heat()[c];
+            byte[] nodes = in.nodes()[c];
+            if (heat == null) {
+                anyPass.runWithoutHeat(state, c, heatScores[c], nodes, fastNode);
+            } else {
+                char[] counts = heat.getSampledCounts() == null ? null : SampledCounts.fromBytes(heat.getSampledCounts());
+                passFor(heat.getClassifier()).run(state, c, heatScores[c], bytes(heat.getAccessStates()), counts, nodes,
+                        fastNode, slowNode, hotByNode);
+            }
+        }
+        return hotByNode;
+    }
+
+    private PeriodPass passFor(String classifier) {
+        return passes.computeIfAbsent(classifier, name -> new PeriodPass(heatScore, HeatTable.byName(name)));
+    }
+
+    /**
+     * A VM's heat and placement records by chunk, when each starts a chunk, fits in it and is its chunk's only
+     * record of its kind (as the streams app and the executor write them); other layouts take the general path.
+     */
+    private record ChunkedInputs(PageHeatChunk[] heat, byte[][] nodes) {
+        static ChunkedInputs of(VmInputs in, long pageCount, int chunkPages) {
+            int chunks = (int) ((pageCount + chunkPages - 1) / chunkPages);
+            PageHeatChunk[] heat = new PageHeatChunk[chunks];
+            byte[][] nodes = new byte[chunks][];
+            for (PageHeatChunk h : in.heat()) {
+                int c = chunkOf(h.getBaseGfn(), h.getAccessStates().remaining(), pageCount, chunkPages);
+                if (c < 0 || heat[c] != null) {
+                    return null;
+                }
+                heat[c] = h;
+            }
+            for (PagePlacement p : in.placement()) {
+                int c = chunkOf(p.getBaseGfn(), p.getNodes().remaining(), pageCount, chunkPages);
+                if (c < 0 || nodes[c] != null) {
+                    return null;
+                }
+                nodes[c] = bytes(p.getNodes());
+            }
+            return new ChunkedInputs(heat, nodes);
+        }
+
+        /** The chunk a record of {@code length} pages from {@code base} lies in from its first page, or -1. */
+        private static int chunkOf(long base, int length, long pageCount, int chunkPages) {
+            if (base < 0 || base >= pageCount || base % chunkPages != 0) {
+                return -1;
+            }
+            return length <= Math.min(chunkPages, pageCount - base) ? (int) (base / chunkPages) : -1;
+        }
+    }
+
+    /**
+     * The general path's heat scores one period on: every page cools, and pages whose newest heat state (the
+     * last chunk the streams app published: it publishes only changes) says accessed gain.
+     */
+    private void updateScores(VmInventory vm, VmInputs in, byte[][] scores) {
+        long pageCount = vm.getMemoryPages();
+        int chunkPages = config.chunkPages();
+        for (byte[] chunkScores : scores) {
+            heatScore.decay(chunkScores, 0, chunkScores.length);
         }
         for (PageHeatChunk chunk : in.heat()) {
             byte[] states = bytes(chunk.getAccessStates());
@@ -185,23 +275,16 @@ public final class HostPlanMaker {
                 done += length;
             }
         }
-        return scores;
     }
 
     /**
-     * Scores, guards and the fast bitmap of a VM's pages; heat or placement past its memory size is
+     * The general path's scores, guards and fast bitmap of a VM's pages; heat or placement past its memory size is
      * ignored. A page's score and guard are {@link HeatRanking}'s (the simulator's tierscope-fsm row runs
      * the same code): its heat score plus its state's heat rank as a fraction below 1, or, when its heat
      * record carries sampled access counts, its count in samples (the tierscope-counts row).
      */
-    private VmPageState pageState(VmInventory vm, VmInputs in, byte[][] heatScores, int fastNode, VmPageState previous) {
-        VmPageState state;
-        if (previous != null && previous.pageCount() == vm.getMemoryPages() && previous.chunkPages() == config.chunkPages()) {
-            state = previous;
-            state.clearGuardsAndPlacement(); // every score is rewritten below
-        } else {
-            state = new VmPageState(vm.getVmId(), vm.getMemoryPages(), config.chunkPages());
-        }
+    private void fillPageState(VmPageState state, VmInventory vm, VmInputs in, byte[][] heatScores, int fastNode) {
+        state.clearGuardsAndPlacement(); // every score is rewritten below
         for (int c = 0; c < heatScores.length; c++) {
             float[] ranked = state.scores(c);
             byte[] s = heatScores[c];
@@ -238,7 +321,6 @@ public final class HostPlanMaker {
                 state.markFast(base, nodes, (int) Math.min(nodes.length, pageCount - base), fastNode);
             }
         }
-        return state;
     }
 
     /** The curve in pages; none: a flat line at 1 (fast memory removes no misses, so only the reservation). */

@@ -1,6 +1,7 @@
 package io.tierscope.planner;
 
 import io.tierscope.analytics.heat.HeatTable;
+import io.tierscope.analytics.tiering.placement.PeriodPass;
 import io.tierscope.avro.NodeWorkingSet;
 import io.tierscope.avro.NodeWorkingSets;
 import io.tierscope.avro.PageHeatChunk;
@@ -58,7 +59,19 @@ public final class NodeWorkingSetCounter {
                 i += run;
             }
         }
+        long[] counts = Arrays.copyOf(hotByNodeByte, PeriodPass.NO_PLACEMENT + 1);
+        counts[PeriodPass.NO_PLACEMENT] = unplaced;
+        return of(host, planId, periodStartMs, homeNode, vm.vmId(), counts);
+    }
+
+    /**
+     * The working sets from hot pages counted by node byte ({@code node & 0xff}: 128..255 are negative nodes,
+     * pages not present) and, at {@link PeriodPass#NO_PLACEMENT}, hot pages without a placement record.
+     */
+    public static NodeWorkingSets of(String host, String planId, long periodStartMs, int homeNode, String vmId,
+                                     long[] hotByNodeByte) {
         long[] hotPerNode = Arrays.copyOf(hotByNodeByte, Byte.MAX_VALUE + 1);
+        long unplaced = 0;
         for (int b = Byte.MAX_VALUE + 1; b < hotByNodeByte.length; b++) {
             unplaced += hotByNodeByte[b];
         }
@@ -72,7 +85,7 @@ public final class NodeWorkingSetCounter {
                 }
             }
         }
-        return NodeWorkingSets.newBuilder().setVmId(vm.vmId()).setHost(host).setPlanId(planId).setPeriodStartMs(periodStartMs)
+        return NodeWorkingSets.newBuilder().setVmId(vmId).setHost(host).setPlanId(planId).setPeriodStartMs(periodStartMs)
                 .setHomeNode(homeNode).setNodes(nodes).setUnplacedHotPages(unplaced).setLargestNode(largest)
                 .setRecommendMigration(largest >= 0 && largest != homeNode).build();
     }

@@ -46,6 +46,8 @@ final class HeatChunks {
     private final StringSerializer keySerializer = new StringSerializer();
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, StoredChunk> chunks;
+    /** The chunks as last written to {@link #chunks}, live (see {@link LiveChunks}). */
+    private final LiveChunks live;
     private KeyValueStore<String, VmWindow> vms;
     private EventClock clock;
     private Sensor summariesClosed;
@@ -54,15 +56,22 @@ final class HeatChunks {
     HeatChunks(HeatConfig config, TumblingWindows windows) {
         this.config = config;
         this.windows = windows;
+        this.live = new LiveChunks(config.chunkPages());
     }
 
     void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.chunks = context.getStateStore(HeatStores.CHUNKS);
+        live.clear(); // a task re-initialised after a dirty close restored its store: the store is the truth
         this.vms = context.getStateStore(HeatStores.VMS);
         this.clock = EventClock.recover(vms);
         this.summariesClosed = TopologySensors.windowsClosed(context.metrics(), TopologySensors.Output.HEAT);
         this.lateBatches = TopologySensors.lateBatches(context.metrics(), TopologySensors.Output.HEAT);
+    }
+
+    /** The task closed: its live chunks go. */
+    void close() {
+        live.clear();
     }
 
     HeatConfig config() {
@@ -140,7 +149,19 @@ final class HeatChunks {
     ScanOutcome applyPiece(String vm, long chunkIndex, long scanSeq, int periodMs, long time, long window,
                            boolean late, int pages, byte[] accessed, byte[] dirty, boolean countSamples, int[] sampledCounts) {
         String key = ChunkKeys.storeKey(vm, chunkIndex);
-        StoredChunk chunk = chunks.get(key);
+        try {
+            return applyPiece(vm, key, chunkIndex, scanSeq, periodMs, time, window, late, pages, accessed, dirty,
+                    countSamples, sampledCounts);
+        } catch (RuntimeException e) {
+            live.remove(key); // it may be half-changed and not written: the next piece reads the store's
+            throw e;
+        }
+    }
+
+    private ScanOutcome applyPiece(String vm, String key, long chunkIndex, long scanSeq, int periodMs, long time,
+                                   long window, boolean late, int pages, byte[] accessed, byte[] dirty,
+                                   boolean countSamples, int[] sampledCounts) {
+        StoredChunk chunk = get(key);
         if (chunk == null || !chunk.heat().table().name().equals(config.classifier().name())) {
             // New chunk, or the classifier was changed in the config: start over with the configured one.
             ChunkHeat heat = new ChunkHeat(config.classifier(), config.gapPolicy(), chunkIndex * config.chunkPages(), pages);
@@ -180,7 +201,7 @@ final class HeatChunks {
             chunk.addToWindow(accessed, dirty);
         }
         chunk.lastScanTimeMs = Math.max(chunk.lastScanTimeMs, time);
-        chunks.put(key, chunk);
+        put(key, chunk);
         emitChanges(vm, chunkIndex, scanSeq, time, io.tierscope.avro.HeatBit.ACCESSED, outcome.changes(HeatBit.ACCESSED));
         emitChanges(vm, chunkIndex, scanSeq, time, io.tierscope.avro.HeatBit.DIRTY, outcome.changes(HeatBit.DIRTY));
         return outcome;
@@ -210,7 +231,7 @@ final class HeatChunks {
         try (KeyValueIterator<String, StoredChunk> it = chunks.prefixScan(ChunkKeys.storePrefix(vm), keySerializer)) {
             while (it.hasNext()) {
                 KeyValue<String, StoredChunk> kv = it.next();
-                StoredChunk chunk = kv.value;
+                StoredChunk chunk = live.getOrDefault(kv.key, kv.value);
                 if (chunk.lastScanTimeMs <= expireBefore) {
                     expired.add(kv.key);
                     continue;
@@ -225,9 +246,9 @@ final class HeatChunks {
             }
         }
         for (String key : toPublish) {
-            StoredChunk chunk = chunks.get(key);
+            StoredChunk chunk = get(key);
             chunk.unpublished = false;
-            chunks.put(key, chunk);
+            put(key, chunk);
         }
         for (String key : expired) {
             dropChunk(vm, key, end - 1);
@@ -240,6 +261,24 @@ final class HeatChunks {
         context.forward(new Record<Object, Object>(vm, out, end - 1), HeatTopology.HEAT_SUMMARY_SINK);
         summariesClosed.record();
         return p.emitted(end);
+    }
+
+    /** The chunk, live if held, else as stored (then held if there is room); null if absent. */
+    private StoredChunk get(String key) {
+        StoredChunk chunk = live.get(key);
+        if (chunk == null) {
+            chunk = chunks.get(key);
+            if (chunk != null) {
+                live.offer(key, chunk);
+            }
+        }
+        return chunk;
+    }
+
+    /** Writes the chunk through to the store (and its changelog): under exactly-once only the store survives a crash. */
+    private void put(String key, StoredChunk chunk) {
+        chunks.put(key, chunk);
+        live.offer(key, chunk);
     }
 
     private static PageHeatChunk pageHeat(String vm, long chunkIndex, StoredChunk chunk) {
@@ -296,6 +335,7 @@ final class HeatChunks {
     }
 
     private void dropChunk(String vm, String key, long timestamp) {
+        live.remove(key);
         chunks.delete(key);
         context.forward(new Record<Object, Object>(ChunkKeys.topicKey(vm, ChunkKeys.chunkIndexOf(vm, key)), null, timestamp),
                 HeatTopology.PAGE_HEAT_SINK);

@@ -38,6 +38,11 @@ final class SampleHeatProcessor implements Processor<String, SampleBatch, Object
     }
 
     @Override
+    public void close() {
+        heat.close();
+    }
+
+    @Override
     public void process(Record<String, SampleBatch> record) {
         String vm = record.key();
         onSamples(vm, record.value());

@@ -29,6 +29,11 @@ final class ScanHeatProcessor implements Processor<String, AdScan, Object, Objec
     }
 
     @Override
+    public void close() {
+        heat.close();
+    }
+
+    @Override
     public void process(Record<String, AdScan> record) {
         String vm = record.key();
         onScan(vm, record.value());

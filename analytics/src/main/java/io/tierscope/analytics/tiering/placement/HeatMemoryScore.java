@@ -88,6 +88,21 @@ public final class HeatMemoryScore {
         return accessed ? Math.min(MAX, (decayed[score] & 0xff) + gain) : decayed[score] & 0xff;
     }
 
+    /**
+     * The whole period's update as one table, for loops that update scores as they read the states:
+     * entry {@code state << 8 | score} is {@link #next}{@code (score, accessed(state))}.
+     */
+    public byte[] nextByState(HeatTable table) {
+        boolean[] accessed = accessedStates(table);
+        byte[] next = new byte[accessed.length << 8];
+        for (int s = 0; s < accessed.length; s++) {
+            for (int score = 0; score <= MAX; score++) {
+                next[(s << 8) | score] = (byte) next(score, accessed[s]);
+            }
+        }
+        return next;
+    }
+
     /** Per state of {@code table}: does the state say the page was accessed in the newest period? */
     public static boolean[] accessedStates(HeatTable table) {
         int n = table.stateCount();

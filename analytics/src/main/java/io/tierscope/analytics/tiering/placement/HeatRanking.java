@@ -26,8 +26,9 @@ public final class HeatRanking {
      */
     public static final double DEFAULT_COUNT_NOISE_SIGMAS = 2;
 
-    private final float[] rankPart;
-    private final byte[] guardOf;
+    /** Per state: its heat rank as a fraction below 1, and its guard (read by {@link PeriodPass}'s fused loop too). */
+    final float[] rankPart;
+    final byte[] guardOf;
 
     public HeatRanking(HeatTable table) {
         int n = table.stateCount();

@@ -17,7 +17,7 @@ import java.util.Arrays;
 final class PageSelection {
     /** Demotion key of a fast page the guards keep fast: after every real score. */
     static final int PINNED = Integer.MAX_VALUE;
-    private static final int BINS = 1 << 15;
+    static final int BINS = 1 << 15;
 
     /** Hottest promotable slow pages, hottest first. */
     final long[] hotGfns;
@@ -45,12 +45,67 @@ final class PageSelection {
      * Zero, negatives, NaN and subnormals (below 1.2e-38) all count as 0, so histogram bin 0 of
      * the hot side holds only unpromotable pages.
      */
-    private static int scoreKey(float score) {
+    static int scoreKey(float score) {
         int bits = Float.floatToRawIntBits(score);
         // Branch-free (a quarter of the first pass's time on a mix of idle and hot pages, where a
         // branch mispredicts): d in [0, 0x7F000000] exactly when bits is in [0x00800000, 0x7F800000].
         int d = bits - 0x0080_0000;
         return bits & ~((d | (0x7F00_0000 - d)) >> 31);
+    }
+
+    /**
+     * A page's key in the histogram: {@code key} ({@link #scoreKey}) unless its guard says otherwise: a fast page
+     * kept fast is {@link #PINNED}, a slow page kept slow 0 (not promotable). Branch-free (heat-derived guards mix
+     * on every page, so branches mispredict).
+     */
+    static int guardedKey(int key, int guard, int fastBit) {
+        int slowMask = fastBit - 1; // all ones for a slow page, 0 for a fast one
+        int keptFast = (((guard ^ PageGuard.KEEP_FAST) - 1) >> 31) & ~slowMask;
+        int keptSlow = (((guard ^ PageGuard.KEEP_SLOW) - 1) >> 31) & slowMask;
+        return (key | (keptFast & PINNED)) & ~keptSlow;
+    }
+
+    /**
+     * The first pass over chunk {@code c}'s 64-page blocks from {@code fromBlock} on: each page's key counted in
+     * {@code hist}, and per block the hottest promotable key and the coldest fast key, so that the later pass
+     * only opens blocks that can hold a candidate. {@link PeriodPass}'s fused loop does the same per page (its keys
+     * from {@link #scoreKey} and {@link #guardedKey} by table): change both together.
+     */
+    static void summarize(VmPageState vm, int c, int fromBlock, int[] hist) {
+        float[] scores = vm.scoresOf(c);
+        byte[] guards = vm.guardsOrNull(c);
+        long[] fast = vm.fastBits(c);
+        int[] blockHot = vm.blockMaxHot(c);
+        int[] blockCold = vm.blockMinCold(c);
+        for (int w = fromBlock; w < fast.length; w++) {
+            long f = fast[w];
+            int from = w << 6;
+            int to = Math.min(scores.length, from + 64);
+            int hottest = 0;
+            int coldest = Integer.MAX_VALUE;
+            if (guards == null) {
+                // The common case, without the guard lookups.
+                for (int i = from; i < to; i++) {
+                    int fastBit = (int) (f >>> i) & 1;
+                    int key = scoreKey(scores[i]);
+                    hist[(fastBit << 15) | (key >>> 16)]++;
+                    int slowMask = fastBit - 1;
+                    hottest = Math.max(hottest, key & slowMask);
+                    coldest = Math.min(coldest, key | (slowMask & Integer.MAX_VALUE));
+                }
+            } else {
+                for (int i = from; i < to; i++) {
+                    int fastBit = (int) (f >>> i) & 1;
+                    int key = guardedKey(scoreKey(scores[i]), guards[i] & 0xff, fastBit);
+                    hist[(fastBit << 15) | (key >>> 16)]++;
+                    int slowMask = fastBit - 1;
+                    hottest = Math.max(hottest, key & slowMask);
+                    coldest = Math.min(coldest, key | (slowMask & Integer.MAX_VALUE));
+                }
+            }
+            blockHot[w] = hottest;
+            blockCold[w] = coldest;
+        }
     }
 
     /** Selects up to {@code maxHot} promotion and {@code maxCold} demotion candidates of {@code vm}. */
@@ -63,53 +118,14 @@ final class PageSelection {
      * length collected and sorted instead of resolving the cut bin (tests lower it to reach the CutBin).
      */
     static PageSelection select(VmPageState vm, int maxHot, int maxCold, int maxSurplus) {
-        // One histogram: bins [0, BINS) slow pages by key (bin 0: not promotable), [BINS, 2 BINS) fast pages.
-        int[] hist = new int[2 * BINS];
+        // One histogram: bins [0, BINS) slow pages by key (bin 0: not promotable), [BINS, 2 BINS) fast pages;
+        // PeriodPass may have built it, with the block summaries, while it filled the pages.
+        int[] hist = vm.takeSummary();
         int chunks = vm.chunkCount();
-        // Per 64-page block: the hottest promotable key and the coldest fast key, so that the later
-        // passes only open blocks that can hold a candidate.
-        for (int c = 0; c < chunks; c++) {
-            float[] scores = vm.scores(c);
-            byte[] guards = vm.guardsOrNull(c);
-            long[] fast = vm.fastBits(c);
-            int[] blockHot = vm.blockMaxHot(c);
-            int[] blockCold = vm.blockMinCold(c);
-            for (int w = 0; w < fast.length; w++) {
-                long f = fast[w];
-                int from = w << 6;
-                int to = Math.min(scores.length, from + 64);
-                int hottest = 0;
-                int coldest = Integer.MAX_VALUE;
-                if (guards == null) {
-                    // The common case, without the guard lookups.
-                    for (int i = from; i < to; i++) {
-                        int fastBit = (int) (f >>> i) & 1;
-                        int key = scoreKey(scores[i]);
-                        hist[(fastBit << 15) | (key >>> 16)]++;
-                        int slowMask = fastBit - 1;
-                        hottest = Math.max(hottest, key & slowMask);
-                        coldest = Math.min(coldest, key | (slowMask & Integer.MAX_VALUE));
-                    }
-                    blockHot[w] = hottest;
-                    blockCold[w] = coldest;
-                    continue;
-                }
-                for (int i = from; i < to; i++) {
-                    int fastBit = (int) (f >>> i) & 1;
-                    int key = scoreKey(scores[i]);
-                    int slowMask = fastBit - 1; // all ones for a slow page, 0 for a fast one
-                    // Branch-free guards (heat-derived guards mix on every page, so branches mispredict):
-                    // a fast page kept fast is PINNED, a slow page kept slow is 0.
-                    int g = guards[i] & 0xff;
-                    int keptFast = (((g ^ PageGuard.KEEP_FAST) - 1) >> 31) & ~slowMask;
-                    int keptSlow = (((g ^ PageGuard.KEEP_SLOW) - 1) >> 31) & slowMask;
-                    key = (key | (keptFast & PINNED)) & ~keptSlow;
-                    hist[(fastBit << 15) | (key >>> 16)]++;
-                    hottest = Math.max(hottest, key & slowMask);
-                    coldest = Math.min(coldest, key | (slowMask & Integer.MAX_VALUE));
-                }
-                blockHot[w] = hottest;
-                blockCold[w] = coldest;
+        if (hist == null) {
+            hist = new int[2 * BINS];
+            for (int c = 0; c < chunks; c++) {
+                summarize(vm, c, 0, hist);
             }
         }
         long promotable = 0;
@@ -183,17 +199,19 @@ final class PageSelection {
         int nh = 0;
         int nc = 0;
         for (int c = 0; c < chunks; c++) {
-            float[] scores = vm.scores(c);
+            float[] scores = vm.scoresOf(c);
             byte[] guards = vm.guardsOrNull(c);
             long[] fast = vm.fastBits(c);
             int[] blockHot = vm.blockMaxHot(c);
             int[] blockCold = vm.blockMinCold(c);
             long base = (long) c * vm.chunkPages();
             for (int w = 0; w < fast.length; w++) {
-                // Once the cold boundary's quota is used up, only keys strictly below it are still taken.
-                int hotLimit = hotCrowd != null ? hotBin << 16
+                // Once the cold boundary's quota is used up, only keys strictly below it are still taken; once a
+                // crowded cut bin holds the pages it needs up to some key, only better keys can still be taken.
+                int hotLimit = hotCrowd != null ? hotCrowd.firstTakeableKey()
                         : hotBoundary == PINNED ? hotBoundary : hotBoundary + 1;
-                int coldLimit = coldCrowd != null ? (coldBin << 16) | 0xFFFF : coldQuota > 0 ? coldBoundary : coldBoundary - 1;
+                int coldLimit = coldCrowd != null ? coldCrowd.firstTakeableKey() - 1
+                        : coldQuota > 0 ? coldBoundary : coldBoundary - 1;
                 if (blockHot[w] < hotLimit && blockCold[w] > coldLimit) {
                     continue;
                 }
@@ -273,9 +291,11 @@ final class PageSelection {
      * The pages of a crowded cut bin, ranked by their key's low 16 bits (rank 0: the highest key for the
      * hot list, the lowest for the cold one), of which the first
      * {@code need} by (rank, gfn) are taken; pages arrive in gfn order. Every rank is counted; a page is kept
-     * only while it can still be taken: at most {@code need} per rank, and none of a rank that the ranks
-     * before it already fill (counts only grow, so such a rank stays out). Keeps fewer than 2 x need pages
-     * after each compaction, so memory is bounded by the lists' length, not by the crowd.
+     * only while it can still be taken: once the ranks up to some rank hold {@code need} pages ({@link #fullRank}),
+     * a later page of that rank or a worse one comes after all of those and is dropped, and so are the kept pages
+     * of worse ranks at the next compaction. Keeps fewer than 2 x need pages after each compaction, so memory is
+     * bounded by the lists' length, not by the crowd; and once the cut is known, the collection pass skips the
+     * blocks that hold no better key ({@link #firstTakeableKey}).
      */
     private static final class CutBin {
         private static final int RANKS = 1 << 16;
@@ -285,8 +305,10 @@ final class PageSelection {
         private final int[] count = new int[RANKS];
         private final int[] head = new int[RANKS];
         private final int[] tail = new int[RANKS];
-        /** Ranks above this one can no longer be taken. */
-        private int lastRank = RANKS - 1;
+        /** The best rank whose pages and those of better ranks number at least {@code need}; RANKS until there is one. */
+        private int fullRank = RANKS;
+        /** Pages counted at ranks better than {@link #fullRank}: fewer than need. */
+        private long countedBetter;
         private long[] gfns;
         private int[] next;
         private int size;
@@ -301,11 +323,27 @@ final class PageSelection {
             next = new int[capacity];
         }
 
+        /**
+         * The hot list's lowest key a page arriving now can still be taken with, or the cold list's highest key
+         * plus one: keys of the bin past the full rank lose to the pages already counted.
+         */
+        int firstTakeableKey() {
+            if (fullRank == RANKS) {
+                return highestFirst ? bin << 16 : (bin + 1) << 16;
+            }
+            return highestFirst ? ((bin << 16) | (0xFFFF - fullRank)) + 1 : (bin << 16) | fullRank;
+        }
+
         /** A page whose key is in the bin. */
         void add(int key, long gfn) {
             int rank = highestFirst ? 0xFFFF - (key & 0xFFFF) : key & 0xFFFF;
-            if (++count[rank] > need || rank > lastRank) {
-                return;
+            count[rank]++;
+            if (rank >= fullRank) {
+                return; // need pages of this rank or better came first
+            }
+            countedBetter++;
+            while (countedBetter >= need) {
+                countedBetter -= count[--fullRank];
             }
             if (size == gfns.length) {
                 if (gfns.length < 4L * need) {
@@ -314,9 +352,6 @@ final class PageSelection {
                     next = Arrays.copyOf(next, capacity);
                 } else {
                     compact();
-                    if (rank > lastRank) {
-                        return;
-                    }
                 }
             }
             gfns[size] = gfn;
@@ -329,21 +364,15 @@ final class PageSelection {
             tail[rank] = size++;
         }
 
-        /** Drops the lists of the ranks the counts so far put beyond the cut, keeping the others in order. */
+        /** Drops the lists of the ranks past the full rank, keeping the others in order. */
         private void compact() {
-            int seen = 0;
-            int r = 0;
-            while (seen + count[r] < need) {
-                seen += count[r++];
-            }
-            lastRank = r;
             long[] keptGfns = new long[gfns.length];
             int[] keptNext = new int[gfns.length];
             int kept = 0;
             for (int rank = 0; rank < RANKS; rank++) {
                 int at = head[rank];
                 head[rank] = -1;
-                if (rank > lastRank || at < 0) {
+                if (rank > fullRank || at < 0) {
                     continue;
                 }
                 head[rank] = kept;

@@ -27,8 +27,8 @@ import java.util.function.DoubleUnaryOperator;
  * before any promotion, and never over a VM's allocation: promotions only fill pages freed by
  * demotions or already free. What the budget cuts off is counted as deferred.
  *
- * <p>Cost: three passes over the host's pages (see {@link PageSelection}) and work proportional to
- * the budget; nothing per page is allocated. Deterministic: ties go to the lower gfn, then to the
+ * <p>Cost: two passes over the host's pages (see {@link PageSelection}; one when {@link PeriodPass}
+ * filled them) and work proportional to the budget; nothing per page is allocated. Deterministic: ties go to the lower gfn, then to the
  * VM that comes first in the input.
  */
 public final class PlacementPlanner {

@@ -26,6 +26,13 @@ public final class VmPageState {
     private int[][] blockMaxHot;
     private int[][] blockMinCold;
     private long fastPages;
+    /**
+     * The selection's first pass as {@link PeriodPass} builds it while filling chunks 0, 1, ... in order (its
+     * key histogram; the block summaries are in blockMaxHot and blockMinCold), complete when it has filled all:
+     * {@link PageSelection} then skips its own. Any public write access drops it.
+     */
+    private int[] summary;
+    private int summarizedChunks = -1;
 
     public VmPageState(String vmId, long pageCount, int chunkPages) {
         this.vmId = Objects.requireNonNull(vmId, "vmId");
@@ -75,15 +82,64 @@ public final class VmPageState {
 
     /** The live score array of a chunk: write this period's scores into it. */
     public float[] scores(int chunk) {
+        dropSummary();
         return scores[chunk];
     }
 
     /** The live guard array of a chunk, created (all {@link PageGuard#NONE}) on first use. */
     public byte[] guards(int chunk) {
+        dropSummary();
         if (guards[chunk] == null) {
             guards[chunk] = new byte[scores[chunk].length];
         }
         return guards[chunk];
+    }
+
+    /** The chunk's scores for the planner's own passes (no write access from outside: the summary stays). */
+    float[] scoresOf(int chunk) {
+        return scores[chunk];
+    }
+
+    /** The chunk's guards for {@link PeriodPass}, created on first use, keeping the summary. */
+    byte[] guardsOf(int chunk) {
+        if (guards[chunk] == null) {
+            guards[chunk] = new byte[scores[chunk].length];
+        }
+        return guards[chunk];
+    }
+
+    /**
+     * The histogram {@link PeriodPass} adds chunk {@code chunk}'s keys to, or null when it cannot: chunk 0 starts
+     * a new summary, any other chunk continues it only when it is the next one.
+     */
+    int[] summaryFor(int chunk) {
+        if (chunk == 0) {
+            if (summary == null) {
+                summary = new int[2 * PageSelection.BINS];
+            } else {
+                Arrays.fill(summary, 0);
+            }
+            summarizedChunks = 0;
+        }
+        return chunk == summarizedChunks ? summary : null;
+    }
+
+    /** Chunk {@code chunk} is summarized (after {@link #summaryFor}). */
+    void summarized(int chunk) {
+        if (chunk == summarizedChunks) {
+            summarizedChunks++;
+        }
+    }
+
+    /** The summary when every chunk is in it, once (the next period builds another), else null. */
+    int[] takeSummary() {
+        boolean complete = summarizedChunks == scores.length && summary != null;
+        summarizedChunks = -1;
+        return complete ? summary : null;
+    }
+
+    private void dropSummary() {
+        summarizedChunks = -1;
     }
 
     /** Guards of a chunk, or null when none were set (all {@link PageGuard#NONE}). */
@@ -118,6 +174,7 @@ public final class VmPageState {
     }
 
     public void setScore(long gfn, float score) {
+        dropSummary();
         checkPage(gfn);
         scores[(int) (gfn / chunkPages)][(int) (gfn % chunkPages)] = score;
     }
@@ -129,6 +186,7 @@ public final class VmPageState {
     }
 
     public void setGuard(long gfn, byte guard) {
+        dropSummary();
         checkPage(gfn);
         guards((int) (gfn / chunkPages))[(int) (gfn % chunkPages)] = guard;
     }
@@ -141,6 +199,7 @@ public final class VmPageState {
 
     /** Records where a page is now (e.g. from the executor's placement query). */
     public void setFast(long gfn, boolean inFast) {
+        dropSummary();
         checkPage(gfn);
         int page = (int) (gfn % chunkPages);
         long[] bits = fast[(int) (gfn / chunkPages)];
@@ -157,6 +216,12 @@ public final class VmPageState {
      * the others as they are: a placement record applied a 64-page word at a time.
      */
     public void markFast(long baseGfn, byte[] nodes, int length, int node) {
+        dropSummary();
+        markFastBits(baseGfn, nodes, length, node);
+    }
+
+    /** {@link #markFast} for {@link PeriodPass}, keeping the summary. */
+    void markFastBits(long baseGfn, byte[] nodes, int length, int node) {
         if (length <= 0) {
             return;
         }
@@ -186,6 +251,7 @@ public final class VmPageState {
      * time. Scores are kept: the caller rewrites every page's score.
      */
     public void clearGuardsAndPlacement() {
+        dropSummary();
         for (byte[] g : guards) {
             if (g != null) {
                 Arrays.fill(g, PageGuard.NONE);
@@ -195,6 +261,11 @@ public final class VmPageState {
             Arrays.fill(bits, 0);
         }
         fastPages = 0;
+    }
+
+    /** For {@link PeriodPass}, which writes the fast bitmap's words directly: the change in fast pages. */
+    void addFastPages(long delta) {
+        fastPages += delta;
     }
 
     /** Pages in the fast tier now. */

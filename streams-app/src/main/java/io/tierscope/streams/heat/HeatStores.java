@@ -1,5 +1,6 @@
 package io.tierscope.streams.heat;
 
+import io.tierscope.streams.state.SnapshotOnCommitStore;
 import io.tierscope.streams.window.VmWindow;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -13,8 +14,16 @@ public final class HeatStores {
     public static final String CHUNKS = "heat-chunks";
     /** Per VM: its {@link VmWindow}. */
     public static final String VMS = "heat-vms";
-    /** Only when samples drive heat: each VM's open sampling period. */
+    /**
+     * Only when samples drive heat: each VM's open sampling period, held live and stored once per commit
+     * ({@link SnapshotOnCommitStore}, {@link SamplePeriodCodec}).
+     */
     public static final String SAMPLE_PERIODS = "heat-sample-periods";
+    /**
+     * Open periods a task holds live (least recently used ones beyond are written and dropped). What they hold is
+     * bounded by the input of about one sampling period, whatever the count; the count bounds the per-VM overhead.
+     */
+    static final int LIVE_SAMPLE_PERIODS = 10_000;
 
     private HeatStores() {
     }
@@ -31,8 +40,10 @@ public final class HeatStores {
     /** {@link #shared} and the open sampling periods. */
     static Set<StoreBuilder<?>> withSamplePeriods(HeatConfig config) {
         Set<StoreBuilder<?>> stores = shared(config);
-        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAMPLE_PERIODS), Serdes.String(),
-                Serdes.ByteArray()));
+        // No record cache under the live periods: it would only copy each snapshot once more before the changelog.
+        stores.add(SnapshotOnCommitStore.builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SAMPLE_PERIODS),
+                Serdes.String(), Serdes.ByteArray()).withCachingDisabled(), new SamplePeriodCodec(config.chunkPages()),
+                LIVE_SAMPLE_PERIODS));
         return stores;
     }
 }

@@ -1,29 +1,27 @@
 package io.tierscope.streams.heat;
 
+import io.tierscope.analytics.heat.SampledPeriod;
 import io.tierscope.analytics.heat.ScanOutcome;
 import io.tierscope.avro.SampleBatch;
+import io.tierscope.streams.state.SnapshotOnCommitStore;
 import io.tierscope.streams.window.VmWindow;
 import io.tierscope.topics.EndOfInput;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.TreeSet;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Sample-driven heat: a VM's sample batches gather in its open sampling period
  * ({@link HeatStores#SAMPLE_PERIODS}); each closed period is applied as one scan of all the VM's
- * chunks in {@link HeatChunks} (rules in {@link HeatTopology}).
+ * chunks in {@link HeatChunks} (rules in {@link HeatTopology}). The open periods are live objects, a batch
+ * adds to its VM's in place; their snapshots are stored once per commit, not once per batch.
  */
 final class SampleHeatProcessor implements Processor<String, SampleBatch, Object, Object> {
     private final HeatChunks heat;
-    private KeyValueStore<String, byte[]> samplePeriods;
+    private SnapshotOnCommitStore<SampledPeriod> samplePeriods;
 
     SampleHeatProcessor(HeatChunks heat) {
         this.heat = heat;
@@ -47,7 +45,7 @@ final class SampleHeatProcessor implements Processor<String, SampleBatch, Object
         String vm = record.key();
         onSamples(vm, record.value());
         if (EndOfInput.marks(record.headers())) {
-            SamplePeriod open = openPeriod(vm);
+            SampledPeriod open = samplePeriods.get(vm);
             if (open != null) {
                 closePeriod(vm, open);
             }
@@ -62,19 +60,20 @@ final class SampleHeatProcessor implements Processor<String, SampleBatch, Object
      */
     private void onSamples(String vm, SampleBatch batch) {
         long period = Math.floorDiv(batch.getEndTimeMs(), heat.config().samplePeriod().toMillis());
-        SamplePeriod open = openPeriod(vm);
-        if (open != null && period > open.index) {
+        SampledPeriod open = samplePeriods.get(vm);
+        if (open != null && period > open.index()) {
             closePeriod(vm, open);
             open = null;
         }
         VmWindow p = heat.seen(vm, batch.getEndTimeMs());
-        if (open != null && period < open.index) {
+        if (open != null && period < open.index()) {
             p = p.withLate();
         }
         if (open == null) {
-            open = SamplePeriod.empty(period);
+            open = SampledPeriod.open(period, heat.config().chunkPages());
         }
-        samplePeriods.put(vm, open.with(batch.getSamples(), batch.getSampleCount()).toBytes());
+        open.addPacked(batch.getSamples(), batch.getSampleCount());
+        samplePeriods.put(vm, open); // stored at the next commit
         heat.put(vm, p);
     }
 
@@ -83,23 +82,22 @@ final class SampleHeatProcessor implements Processor<String, SampleBatch, Object
      * has and every chunk it sampled: unsampled means idle for this period, so chunks without
      * samples cool down in step instead of freezing.
      */
-    private void closePeriod(String vm, SamplePeriod period) {
+    private void closePeriod(String vm, SampledPeriod period) {
         long periodMs = heat.config().samplePeriod().toMillis();
-        long time = (period.index + 1) * periodMs - 1;
+        long time = (period.index() + 1) * periodMs - 1;
         HeatChunks.Arrival arrival = heat.arrive(vm, time);
         int chunkPages = heat.config().chunkPages();
         TreeSet<Long> chunkIndexes = new TreeSet<>(); // one entry per chunk, not per page
-        for (long c : period.sampledChunks(chunkPages)) {
+        for (long c : period.sampledChunks()) {
             chunkIndexes.add(c);
         }
         heat.forEachChunkIndex(vm, chunkIndexes::add);
         boolean applied = false;
         long missed = 0;
         for (long chunkIndex : chunkIndexes) {
-            byte[][] bitmaps = period.bitmaps(chunkIndex, chunkPages);
-            ScanOutcome outcome = heat.applyPiece(vm, chunkIndex, period.index, HeatChunks.SEQUENCE_COUNTS_PERIODS, time,
-                    arrival.window(), arrival.late(), chunkPages, bitmaps[0], bitmaps[1], true,
-                    period.counts(chunkIndex, chunkPages));
+            ScanOutcome outcome = heat.applyPiece(vm, chunkIndex, period.index(), HeatChunks.SEQUENCE_COUNTS_PERIODS, time,
+                    arrival.window(), arrival.late(), chunkPages, period.accessed(chunkIndex), period.dirty(chunkIndex), true,
+                    period.counts(chunkIndex));
             if (outcome != null) {
                 applied = true;
                 missed = Math.max(missed, outcome.missedPeriods());
@@ -109,23 +107,14 @@ final class SampleHeatProcessor implements Processor<String, SampleBatch, Object
         samplePeriods.delete(vm);
     }
 
-    private SamplePeriod openPeriod(String vm) {
-        byte[] bytes = samplePeriods.get(vm);
-        return bytes == null ? null : SamplePeriod.fromBytes(vm, bytes);
-    }
-
     /** Closes the last period of VMs gone quiet (it would otherwise wait for ever), then their windows. */
     private void closeQuietPeriods() {
         long now = heat.nowMs(); // before the periods close: their end times are not input seen
-        List<KeyValue<String, byte[]>> open = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = samplePeriods.all()) {
-            it.forEachRemaining(open::add);
-        }
         long periodMs = heat.config().samplePeriod().toMillis();
-        for (KeyValue<String, byte[]> kv : open) {
-            SamplePeriod period = SamplePeriod.fromBytes(kv.key, kv.value);
-            if ((period.index + 1) * periodMs + heat.windows().graceMs() <= now) {
-                closePeriod(kv.key, period);
+        for (String vm : samplePeriods.keys()) {
+            SampledPeriod period = samplePeriods.get(vm);
+            if (period != null && (period.index() + 1) * periodMs + heat.windows().graceMs() <= now) {
+                closePeriod(vm, period);
             }
         }
         heat.closeQuietWindows(now, samplePeriods::delete);

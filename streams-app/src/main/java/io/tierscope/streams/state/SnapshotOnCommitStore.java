@@ -1,9 +1,12 @@
 package io.tierscope.streams.state;
 
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
@@ -12,6 +15,7 @@ import org.apache.kafka.streams.query.PositionBound;
 import org.apache.kafka.streams.query.Query;
 import org.apache.kafka.streams.query.QueryConfig;
 import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
@@ -110,6 +114,18 @@ public final class SnapshotOnCommitStore<V> implements StateStore, CachedStateSt
     /** Whether {@code key} has a live value or a stored snapshot (without decoding it). */
     public boolean contains(String key) {
         return live.containsKey(key) || inner.get(key) != null;
+    }
+
+    /**
+     * The keys with a live value or a stored snapshot, ascending: a copy, so the caller may {@link #get}, {@link #put}
+     * and {@link #delete} while going through it.
+     */
+    public List<String> keys() {
+        TreeSet<String> keys = new TreeSet<>(live.keySet());
+        try (KeyValueIterator<String, byte[]> stored = inner.all()) {
+            stored.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        return new ArrayList<>(keys);
     }
 
     /** Removes {@code key}'s live value and its stored snapshot. */

@@ -11,6 +11,7 @@ import io.tierscope.analytics.heat.GapPolicy;
 import io.tierscope.analytics.heat.HeatState;
 import io.tierscope.analytics.heat.HeatTable;
 import io.tierscope.analytics.heat.SampledCounts;
+import io.tierscope.analytics.heat.SampledPeriod;
 import io.tierscope.avro.AdScan;
 import io.tierscope.avro.HeatChange;
 import io.tierscope.avro.HeatSummary;
@@ -24,6 +25,7 @@ import io.tierscope.schemas.serde.SpecificAvroSerializer;
 import io.tierscope.streams.StreamsAppConfig;
 import io.tierscope.streams.TierscopeTopology;
 import io.tierscope.streams.TopologySerdes;
+import io.tierscope.streams.state.SnapshotOnCommitStore;
 import io.tierscope.streams.window.VmWindow;
 import io.tierscope.topics.DeadLetter;
 import io.tierscope.topics.EndOfInput;
@@ -123,6 +125,12 @@ class HeatTopologyTest {
             return driver.getKeyValueStore(HeatStores.CHUNKS);
         }
 
+        /** The open sample periods as stored (the test driver commits after every record). */
+        @SuppressWarnings("unchecked")
+        KeyValueStore<String, byte[]> samplePeriodStore() {
+            return ((SnapshotOnCommitStore<SampledPeriod>) driver.getStateStore(HeatStores.SAMPLE_PERIODS)).stored();
+        }
+
         @Override
         public void close() {
             driver.close();
@@ -153,10 +161,74 @@ class HeatTopologyTest {
     }
 
     private Driver samplesDriver() {
+        return samplesDriver("state-" + drivers.size());
+    }
+
+    private Driver samplesDriver(String stateDir) {
         Driver d = new Driver(new HeatConfig(CHUNK, HeatTable.fsm5(), GapPolicy.IDLE, Duration.ofMillis(TTL_MS), 4,
-                HeatConfig.Source.SAMPLES, Duration.ofSeconds(1)), "state-" + drivers.size());
+                HeatConfig.Source.SAMPLES, Duration.ofSeconds(1)), stateDir);
         drivers.add(d);
         return d;
+    }
+
+    /**
+     * The open period is a live object, stored when the driver commits (after each record). TopologyTestDriver cannot
+     * restore from a changelog and wipes its state dir on close, so, as MrcTopologyTest does, the heat stores'
+     * changelogs (last value per key) are replayed into a fresh instance inside a period: it must continue as if
+     * uninterrupted, every sample of that period counted.
+     */
+    @Test
+    void aFreshInstanceWithTheChangelogsOfAnOpenSamplePeriodContinuesAsIfUninterrupted() {
+        List<SampleBatch> batches = new ArrayList<>();
+        for (int period = 0; period < 3; period++) { // two batches a period, then batches that close window [0, 10 s)
+            batches.add(Scans.samples("vm-r", 2 * period, period * 1_000L + 300, new long[] {3, 3, 5}, 70));
+            batches.add(Scans.samples("vm-r", 2 * period + 1, period * 1_000L + 800, new long[] {3, 64 + period}));
+        }
+        batches.add(Scans.samples("vm-r", 6, 11_500, new long[] {9}));
+        batches.add(Scans.samples("vm-r", 7, 12_500, new long[] {9}));
+        Driver uninterrupted = samplesDriver();
+        batches.forEach(uninterrupted::send);
+
+        Driver before = samplesDriver();
+        batches.subList(0, 5).forEach(before::send); // stops inside period 2, after its first batch
+        List<String> changes = new ArrayList<>(before.changes.readValuesToList().stream().map(HeatTopologyTest::describe).toList());
+        Map<String, byte[]> periods = lastPerKey(before, HeatStores.SAMPLE_PERIODS);
+        assertTrue(periods.get("vm-r") != null, "the open period is in the changelog");
+        Driver after = samplesDriver();
+        periods.forEach(after.samplePeriodStore()::put);
+        KeyValueStore<String, StoredChunk> chunks = after.chunkStore();
+        lastPerKey(before, HeatStores.CHUNKS).forEach((k, v) -> chunks.put(k,
+                StoredChunk.serde(GapPolicy.IDLE).deserializer().deserialize("", v)));
+        KeyValueStore<String, VmWindow> vms = after.driver.getKeyValueStore(HeatStores.VMS);
+        lastPerKey(before, HeatStores.VMS).forEach((k, v) -> vms.put(k, VmWindow.serde().deserializer().deserialize("", v)));
+        batches.subList(5, batches.size()).forEach(after::send);
+        after.changes.readValuesToList().stream().map(HeatTopologyTest::describe).forEach(changes::add);
+
+        assertEquals(uninterrupted.changes.readValuesToList().stream().map(HeatTopologyTest::describe).toList(), changes);
+        HeatSummary expected = uninterrupted.summaries.readValue();
+        HeatSummary summary = after.summaries.readValue();
+        assertEquals(expected.getPagesPerState(), summary.getPagesPerState());
+        assertEquals(expected.getHottestGfns(), summary.getHottestGfns());
+        assertEquals(expected.getScansApplied(), summary.getScansApplied());
+        assertEquals(uninterrupted.pageHeat.readKeyValuesToMap().get("vm-r#1").getSampledCounts(),
+                after.pageHeat.readKeyValuesToMap().get("vm-r#1").getSampledCounts(), "the published counts");
+        for (long chunk = 0; chunk < 2; chunk++) {
+            StoredChunk whole = uninterrupted.chunkStore().get(ChunkKeys.storeKey("vm-r", chunk));
+            StoredChunk continued = after.chunkStore().get(ChunkKeys.storeKey("vm-r", chunk));
+            assertArrayEquals(whole.heat().accessStates(), continued.heat().accessStates(), "chunk " + chunk);
+            assertArrayEquals(whole.heat().writeStates(), continued.heat().writeStates(), "chunk " + chunk);
+            assertEquals(whole.heat().lastScanSeq(), continued.heat().lastScanSeq(), "chunk " + chunk);
+            assertArrayEquals(whole.sampledCounts, continued.sampledCounts, "every sample counted, chunk " + chunk);
+        }
+    }
+
+    /** A store's changelog as the driver recorded it, last value per key (deleted keys left out). */
+    private static Map<String, byte[]> lastPerKey(Driver d, String store) {
+        Map<String, byte[]> last = new LinkedHashMap<>();
+        d.driver.createOutputTopic("heat-test-" + store + "-changelog", new StringDeserializer(), new ByteArrayDeserializer())
+                .readKeyValuesToList().forEach(kv -> last.put(kv.key, kv.value));
+        last.values().removeIf(java.util.Objects::isNull);
+        return last;
     }
 
     @Test
@@ -222,7 +294,7 @@ class HeatTopologyTest {
         String chunk1 = ChunkKeys.storeKey("vm-q", 1);
         assertEquals(8, d.chunkStore().get(chunk1).heat().lastScanSeq(),
                 "the quiet VM's last period (8) was applied when event time passed its end + grace");
-        assertEquals(List.of(), keys(d.driver.getKeyValueStore(HeatStores.SAMPLE_PERIODS)).stream()
+        assertEquals(List.of(), keys(d.samplePeriodStore()).stream()
                 .filter(k -> k.equals("vm-q")).toList(), "vm-q's open period was closed");
     }
 
@@ -241,7 +313,7 @@ class HeatTopologyTest {
         assertTrue(d.summaries.isEmpty(), "one summary");
         String chunk0 = ChunkKeys.storeKey("vm-e", 0);
         assertEquals(4, d.chunkStore().get(chunk0).heat().lastScanSeq());
-        assertNull(d.driver.getKeyValueStore(HeatStores.SAMPLE_PERIODS).get("vm-e"), "no open period left");
+        assertNull(d.samplePeriodStore().get("vm-e"), "no open period left");
 
         // A later batch of the VM simply opens a new period and window (a restarted collector's first).
         d.send(Scans.samples("vm-e", 5, 25_500, new long[] {3}));

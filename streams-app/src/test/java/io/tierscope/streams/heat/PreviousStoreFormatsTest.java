@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tierscope.analytics.heat.GapPolicy;
+import io.tierscope.analytics.heat.SampledPeriod;
 import io.tierscope.streams.window.VmWindow;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
@@ -57,16 +58,17 @@ class PreviousStoreFormatsTest {
 
     @Test
     void openSamplePeriodOfThePreviousFormatRestoresWithOneSampleAPage() {
-        SamplePeriod period = SamplePeriod.fromBytes("vm", hex(SAMPLE_PERIOD_V1));
-        assertEquals(7, period.index);
+        SamplePeriodCodec codec = new SamplePeriodCodec(64);
+        SampledPeriod period = codec.decode("vm", hex(SAMPLE_PERIOD_V1));
+        assertEquals(7, period.index());
         assertEquals(2, period.distinctEntries());
-        int[] counts = period.counts(1, 64);
+        int[] counts = period.counts(1);
         assertEquals(1, counts[6]);
-        assertEquals(1, period.counts(0, 64)[3]);
-        assertEquals(null, period.counts(2, 64));
-        assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0, 0, 0}, period.bitmaps(0, 64)[1], "page 3 was read only");
-        SamplePeriod again = SamplePeriod.fromBytes("vm", period.toBytes());
-        assertEquals(1, again.counts(1, 64)[6], "rewritten in format 2");
+        assertEquals(1, period.counts(0)[3]);
+        assertEquals(null, period.counts(2));
+        assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0, 0, 0}, period.dirty(0), "page 3 was read only");
+        SampledPeriod again = codec.decode("vm", codec.encode(period));
+        assertEquals(1, again.counts(1)[6], "rewritten in format 2");
     }
 
     @Test

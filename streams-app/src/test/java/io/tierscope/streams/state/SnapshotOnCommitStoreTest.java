@@ -149,4 +149,18 @@ class SnapshotOnCommitStoreTest {
         assertNull(store.get("bad"));
         assertTrue(store.contains("bad"));
     }
+
+    @Test
+    void keysListLiveAndStoredValuesOnceEachAndMayBeDeletedWhileListed() {
+        store.put("b", new Counter(1));
+        store.flushCache(); // b stored
+        store.put("a", new Counter(2)); // a live only
+        store.stored().put("c", codec.encode(new Counter(3))); // c stored only
+        assertEquals(java.util.List.of("a", "b", "c"), store.keys());
+        for (String key : store.keys()) {
+            store.delete(key);
+        }
+        assertEquals(java.util.List.of(), store.keys());
+        assertNull(store.get("a"));
+    }
 }

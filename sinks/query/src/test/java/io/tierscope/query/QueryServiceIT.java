@@ -213,10 +213,16 @@ class QueryServiceIT {
             Cli usage = cli("heat", "--vm", vm0, "--coldest", "--hottest", viaApi);
             assertEquals(2, usage.code, usage.err);
 
-            // Prometheus scrape: the project's meters and Kafka Streams' own.
-            HttpResponse<String> scrape = get(pa, "/metrics", TOKEN);
-            assertEquals(200, scrape.statusCode());
-            Map<String, Double> samples = PrometheusText.parse(scrape.body());
+            // Prometheus scrape: the project's meters and Kafka Streams' own. The running gauge reads the state at the
+            // scrape, and a member of a two-instance group can be between a rebalance and RUNNING at any moment: scrape
+            // until it is 1 (a gauge stuck at 0, or missing, still fails).
+            Map<String, Double> samples = scrape(pa);
+            long scrapeDeadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (!Double.valueOf(1.0).equals(samples.get("tierscope_query_streams_running{app=\"serve\"}"))
+                    && System.nanoTime() < scrapeDeadline) {
+                Thread.sleep(200);
+                samples = scrape(pa);
+            }
             assertTrue(samples.keySet().stream().anyMatch(k -> k.startsWith("tierscope_query_requests_seconds_count{")
                     && k.contains("route=\"/api/v1/vms/{vm}/mrc\"") && k.contains("status=\"200\"")),
                     samples.keySet().stream().filter(k -> k.startsWith("tierscope_")).toList().toString());
@@ -248,6 +254,12 @@ class QueryServiceIT {
         } finally {
             streams.close(Duration.ofSeconds(5));
         }
+    }
+
+    private static Map<String, Double> scrape(int port) throws Exception {
+        HttpResponse<String> scrape = get(port, "/metrics", TOKEN);
+        assertEquals(200, scrape.statusCode());
+        return PrometheusText.parse(scrape.body());
     }
 
     record Cli(int code, String out, String err) {

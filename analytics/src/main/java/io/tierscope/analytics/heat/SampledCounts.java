@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * A Memtis-style count of each page's sampled accesses with cooling, 16 bits per page: once per
- * sampling period {@code count' = floor(count x 2^(-1/h)) + UNIT x sampled}, capped at {@link #MAX}
+ * sampling period {@code count' = round(count x 2^(-1/h)) + UNIT x sampled}, capped at {@link #MAX}
  * (the {@code sampled} of one period is capped at {@link #MAX_PER_PERIOD} first). Unlike the heat FSM's one
  * bit per page and period, it counts every sampled access, so after a phase change the new hot
  * set's busiest pages rank first at once. The sample-driven heat state keeps it and the page heat
@@ -12,7 +12,16 @@ import java.nio.ByteBuffer;
  *
  * <p>Units: {@link #UNIT} count units are one sampled access, so a page's count is in samples after
  * {@code / UNIT}; a page sampled λ times per period on average settles near {@code λ / (1 - a)}
- * samples, {@code a = 2^(-1/h)}. The floor makes every count cool to 0 (never stick). Immutable.
+ * samples, {@code a = 2^(-1/h)}.
+ *
+ * <p>The rounding is dithered: up or down with the odds that make it exact on average, from a hash of
+ * the page and the period (deterministic). A plain floor loses up to a unit a period, which at long
+ * half-lives is more than the cooling itself (one sample, 16 units, cools by 0.09 units a period at
+ * h = 128): it cut every count's memory to about 16 periods whatever the half-life, and sparsely
+ * sampled pages, the ones a long half-life is for, were forgotten between their samples. Dithered, a
+ * count still reaches 0, and never sticks. Immutable.
+ *
+ * <p>The half-life should follow how often a page is sampled: {@link #halfLifeForDensity}.
  */
 public final class SampledCounts {
     /** Count units per sampled access: fractions keep slow cooling smooth at low rates. */
@@ -22,11 +31,18 @@ public final class SampledCounts {
     /** At most this many samples of one page count in one period (the rest saturate). */
     public static final int MAX_PER_PERIOD = MAX / UNIT;
     /**
-     * Half-life in sampling periods, chosen in the simulator on seed 1 at its table's settings among
-     * 4, 8, 16 and 32 (docs/tiering.md, "Sampled access counts"). Not a setting: the planner's margins
-     * assume the streams app's half-life.
+     * Half-life in sampling periods at the simulator table's sampling density (0.15 samples per page and
+     * period), chosen there on seed 1 among 4, 8, 16 and 32 (docs/tiering.md, "Sampled access counts"),
+     * and the shortest {@link #halfLifeForDensity} gives.
      */
     public static final double DEFAULT_HALF_LIFE_PERIODS = 8;
+    /**
+     * {@link #halfLifeForDensity}: samples the average page gets in one half-life, 8 periods x 0.153 samples
+     * per page and period at the simulator table's settings, where h = 8 was chosen.
+     */
+    public static final double SAMPLES_PER_PAGE_PER_HALF_LIFE = 1.22;
+    /** The longest half-life {@link #halfLifeForDensity} gives, in periods. */
+    public static final double MAX_DENSITY_HALF_LIFE_PERIODS = 256;
 
     private final double halfLifePeriods;
     private final double factor;
@@ -50,23 +66,60 @@ public final class SampledCounts {
         return halfLifePeriods;
     }
 
-    /** A count after one period with {@code sampled} accesses (both in their units: count units, samples). */
-    public int next(int count, int sampled) {
-        int cooled = (int) ((count * factor16) >>> 16);
-        return Math.min(MAX, cooled + UNIT * Math.min(Math.max(sampled, 0), MAX_PER_PERIOD));
+    /**
+     * The half-life for pages sampled {@code samplesPerPagePerPeriod} times per period on average (a VM's or
+     * host's samples per period over its pages): long enough that the average page is sampled
+     * {@link #SAMPLES_PER_PAGE_PER_HALF_LIFE} times in one, so a count still remembers a page when the next
+     * sample comes. Between {@link #DEFAULT_HALF_LIFE_PERIODS} (dense sampling) and
+     * {@link #MAX_DENSITY_HALF_LIFE_PERIODS} (no samples at all).
+     */
+    public static double halfLifeForDensity(double samplesPerPagePerPeriod) {
+        if (!(samplesPerPagePerPeriod > 0)) {
+            return MAX_DENSITY_HALF_LIFE_PERIODS;
+        }
+        return Math.max(DEFAULT_HALF_LIFE_PERIODS,
+                Math.min(MAX_DENSITY_HALF_LIFE_PERIODS, SAMPLES_PER_PAGE_PER_HALF_LIFE / samplesPerPagePerPeriod));
     }
 
     /**
-     * One period for {@code counts[from .. from + length)}: every count cools, and page {@code i} adds
+     * A count after one period with {@code sampled} accesses (both in their units: count units, samples);
+     * {@code dither} in [0, 65536) rounds the cooled count up with the odds that make it exact on average
+     * ({@link #dither}).
+     */
+    public int next(int count, int sampled, int dither) {
+        int cooled = (int) ((count * factor16 + dither) >>> 16);
+        return Math.min(MAX, cooled + UNIT * Math.min(Math.max(sampled, 0), MAX_PER_PERIOD));
+    }
+
+    /** As above with the rounding's dither of page 0 in period 0 (tests). */
+    public int next(int count, int sampled) {
+        return next(count, sampled, dither(0, 0));
+    }
+
+    /** A page's dither in [0, 65536) for one period: a hash of both (SplitMix64's finaliser), uniform and deterministic. */
+    public static int dither(long page, long period) {
+        long z = page * 0x9E3779B97F4A7C15L + period * 0xC2B2AE3D27D4EB4FL;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return (int) ((z ^ (z >>> 31)) >>> 48);
+    }
+
+    /**
+     * One period for {@code counts[from .. from + length)}, pages {@code firstPage ..} of their VM, in
+     * sampling period {@code period}: every count cools, and page {@code i} adds
      * {@code sampled[sampledFrom + i]} accesses ({@code sampled} null: an idle period).
      *
      * @return whether any count changed
      */
-    public boolean update(char[] counts, int from, int length, int[] sampled, int sampledFrom) {
+    public boolean update(char[] counts, int from, int length, int[] sampled, int sampledFrom, long firstPage,
+                          long period) {
         boolean changed = false;
         for (int i = 0; i < length; i++) {
             int before = counts[from + i];
-            int after = next(before, sampled == null ? 0 : sampled[sampledFrom + i]);
+            if (before == 0 && sampled == null) {
+                continue;
+            }
+            int after = next(before, sampled == null ? 0 : sampled[sampledFrom + i], dither(firstPage + i, period));
             if (after != before) {
                 counts[from + i] = (char) after;
                 changed = true;
@@ -83,10 +136,16 @@ public final class SampledCounts {
     /**
      * Variance of a count (in samples) from sampling alone: with Poisson samples of rate λ per period
      * the count has mean {@code λ / (1 - a)} and variance {@code λ / (1 - a^2)}, so a count c has
-     * variance about {@code c / (1 + a)}.
+     * variance about {@code c / (1 + a)}: {@code c / 2} at long half-lives, at most 4% more at the shortest
+     * ({@link #DEFAULT_HALF_LIFE_PERIODS}), which is what a reader that does not know the half-life uses.
      */
     public double variance(double samples) {
         return Math.max(0, samples) / (1 + factor);
+    }
+
+    /** {@link #variance} without the half-life: its long half-life limit {@code c / 2}. */
+    public static double noiseVariance(double samples) {
+        return Math.max(0, samples) / 2;
     }
 
     /** A gap in sampled accesses per period as a difference of steady-state counts, in samples. */

@@ -21,8 +21,8 @@ class SampledCountsTest {
         period.add(70, 4);
         char[] chunk0 = new char[64];
         char[] chunk1 = new char[36];
-        assertTrue(counts.update(chunk0, 0, 64, period.counts(0), 0));
-        assertTrue(counts.update(chunk1, 0, 36, period.counts(1), 0));
+        assertTrue(counts.update(chunk0, 0, 64, period.counts(0), 0, 0, 1));
+        assertTrue(counts.update(chunk1, 0, 36, period.counts(1), 0, 64, 1));
         assertEquals(3f, SampledCounts.samples(chunk0[3]));
         assertEquals(1f, SampledCounts.samples(chunk1[6]));
         assertEquals(0, chunk0[4]);
@@ -43,20 +43,68 @@ class SampledCountsTest {
     }
 
     @Test
-    void countsCoolByTheHalfLifeAndReachZero() {
-        int c = counts.next(0, 100); // 1600
+    void countsCoolByTheHalfLifeOnAverageAndReachZero() {
+        int pages = 10_000;
+        char[] c = new char[pages];
+        java.util.Arrays.fill(c, (char) (100 * SampledCounts.UNIT));
         for (int period = 0; period < 8; period++) {
-            c = counts.next(c, 0);
+            counts.update(c, 0, pages, null, 0, 0, period);
         }
-        assertEquals(800, c, 8, "halved after one half-life (floors lose at most one unit a period)");
-        int periods = 0;
-        while (c > 0) {
-            c = counts.next(c, 0);
-            periods++;
+        assertEquals(50 * SampledCounts.UNIT, mean(c), 1, "halved after one half-life, on average to a unit");
+        for (int period = 8; period < 400; period++) {
+            counts.update(c, 0, pages, null, 0, 0, period);
         }
-        assertTrue(periods < 200, "cools to 0, never sticks");
+        assertEquals(0, mean(c), "every count cools to 0, none sticks");
         char[] idle = new char[4];
-        assertFalse(counts.update(idle, 0, 4, null, 0), "idle pages at 0 do not change");
+        assertFalse(counts.update(idle, 0, 4, null, 0, 0, 0), "idle pages at 0 do not change");
+    }
+
+    @Test
+    void aLongHalfLifeRemembersASingleSample() {
+        // One sample (16 units) at h = 128 cools by 0.09 units a period: a floor would take a unit each
+        // period and forget it in 16 periods; the dithered rounding keeps it 2^(-1/2) after 64 periods.
+        SampledCounts slow = new SampledCounts(128);
+        int pages = 10_000;
+        char[] c = new char[pages];
+        int[] one = new int[pages];
+        java.util.Arrays.fill(one, 1);
+        slow.update(c, 0, pages, one, 0, 0, 0);
+        for (int period = 1; period <= 64; period++) {
+            slow.update(c, 0, pages, null, 0, 0, period);
+        }
+        assertEquals(SampledCounts.UNIT * Math.pow(0.5, 0.5), mean(c), 0.3);
+    }
+
+    @Test
+    void theRoundingIsDeterministicAndDiffersByPageAndPeriod() {
+        char[] a = new char[1000];
+        char[] b = new char[1000];
+        java.util.Arrays.fill(a, (char) 1000);
+        java.util.Arrays.fill(b, (char) 1000);
+        counts.update(a, 0, 1000, null, 0, 4096, 7);
+        counts.update(b, 0, 1000, null, 0, 4096, 7);
+        assertArrayEquals(a, b);
+        assertTrue(java.util.stream.IntStream.range(1, 1000).anyMatch(i -> a[i] != a[0]), "pages round differently");
+        assertTrue(SampledCounts.dither(5, 1) != SampledCounts.dither(5, 2));
+    }
+
+    @Test
+    void theHalfLifeFollowsTheSamplingDensity() {
+        assertEquals(8, SampledCounts.halfLifeForDensity(0.153), 0.01, "the simulator table's density: its h = 8");
+        assertEquals(32.1, SampledCounts.halfLifeForDensity(0.038), 0.1, "a VM four times larger");
+        assertEquals(128.4, SampledCounts.halfLifeForDensity(0.0095), 0.1, "sixteen times");
+        assertEquals(8, SampledCounts.halfLifeForDensity(5), "dense sampling: never shorter than 8");
+        assertEquals(256, SampledCounts.halfLifeForDensity(1e-6));
+        assertEquals(256, SampledCounts.halfLifeForDensity(0), "no samples at all");
+        assertEquals(5, SampledCounts.noiseVariance(10));
+    }
+
+    private static double mean(char[] c) {
+        double sum = 0;
+        for (char x : c) {
+            sum += x;
+        }
+        return sum / c.length;
     }
 
     @Test

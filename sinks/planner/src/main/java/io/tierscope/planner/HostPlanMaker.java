@@ -57,10 +57,10 @@ public final class HostPlanMaker {
      */
     private String pageStatesHost;
     private Map<String, VmPageState> pageStates = new HashMap<>();
+    /** The sum of the sampled counts (in samples) of the host being planned: its mean count sets the count margins. */
+    private double countedSamples;
     /** The fused period loop per heat classifier. */
     private final Map<String, PeriodPass> passes = new HashMap<>();
-    /** The cooling of the counts sample-driven heat records carry (the streams app's). */
-    private static final SampledCounts SAMPLED_COUNTS = SampledCounts.defaults();
 
     public HostPlanMaker(PlannerConfig config) {
         this.config = config;
@@ -98,6 +98,8 @@ public final class HostPlanMaker {
         List<VmPageState> pages = new ArrayList<>();
         List<VmDemand> demands = new ArrayList<>();
         List<byte[][]> scores = new ArrayList<>();
+        countedSamples = 0;
+        long hostPages = 0;
         List<NodeWorkingSets> workingSets = new ArrayList<>();
         for (int v = 0; v < vms.size(); v++) {
             VmInputs in = vms.get(v);
@@ -117,6 +119,7 @@ public final class HostPlanMaker {
             }
             pageStates.put(vm.getVmId(), state);
             pages.add(state);
+            hostPages += state.pageCount();
             long limit = vm.getLimitPages() == 0 ? vm.getMemoryPages() : vm.getLimitPages();
             demands.add(new VmDemand(vm.getVmId(), curve(in.curve()), referencesPerSec(in.curve()), vm.getShares(),
                     Math.min(vm.getReservationPages(), limit), limit, state.fastPages()));
@@ -129,9 +132,10 @@ public final class HostPlanMaker {
             targets.add(new PlacementPlanner.VmTarget(pages.get(i), grant.vms().get(i).fastPages()));
         }
         long budget = migrationBudgetPages(inventory);
-        // Sampled counts (sample-driven heat) have their own units and noise, so their own margins.
-        PlacementPlanner planner = counted ? HeatRanking.countPlanner(SAMPLED_COUNTS, config.toleranceRatio(),
-                HeatRanking.DEFAULT_COUNT_GAP_PER_PERIOD, HeatRanking.DEFAULT_COUNT_NOISE_SIGMAS)
+        // Sampled counts (sample-driven heat) have their own units and noise, so their own margins: a gap of
+        // the host's mean count follows the sampling density (and the streams app's half-life, unknown here).
+        PlacementPlanner planner = counted ? HeatRanking.countPlanner(countedSamples / Math.max(1, hostPages),
+                config.toleranceRatio(), HeatRanking.DEFAULT_COUNT_GAP_MEAN_COUNTS, HeatRanking.DEFAULT_COUNT_NOISE_SIGMAS)
                 : new PlacementPlanner(config.toleranceRatio(), config.minScoreGap(), heatScore::variance,
                 HeatMemoryScore.DEFAULT_NOISE_SIGMAS);
         HostPlacement placement = planner.plan(inventory.getFastCapacityPages(), budget, targets);
@@ -205,6 +209,9 @@ public final class HostPlanMaker {
                 anyPass.runWithoutHeat(state, c, heatScores[c], nodes, fastNode);
             } else {
                 char[] counts = heat.getSampledCounts() == null ? null : SampledCounts.fromBytes(heat.getSampledCounts());
+                if (counts != null) {
+                    countedSamples += HeatRanking.countSum(counts);
+                }
                 passFor(heat.getClassifier()).run(state, c, heatScores[c], bytes(heat.getAccessStates()), counts, nodes,
                         fastNode, slowNode, hotByNode);
             }
@@ -307,7 +314,8 @@ public final class HostPlanMaker {
                 int offset = (int) (gfn % chunkPages);
                 int length = Math.min(states.length - done, state.pagesIn(c) - offset);
                 if (counts != null) {
-                    ranking.rankCounts(counts, done, states, done, state.scores(c), state.guards(c), offset, length);
+                    countedSamples += ranking.rankCounts(counts, done, states, done, state.scores(c), state.guards(c), offset,
+                            length);
                 } else {
                     ranking.rank(heatScores[c], offset, states, done, state.scores(c), state.guards(c), offset, length);
                 }

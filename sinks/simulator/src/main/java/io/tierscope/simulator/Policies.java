@@ -209,7 +209,10 @@ final class Policies {
         /** The planner's ranking from heat (the same code as the planner's). */
         private final HeatRanking ranking = new HeatRanking(table);
         private final boolean guards;
-        private final PlacementPlanner planner;
+        /** The placement; with counts, made each period from the host's mean count ({@link HeatRanking#countPlanner}). */
+        private PlacementPlanner planner;
+        /** With counts: tolerance, gap in mean counts, noise sigmas. */
+        private double[] countMargins;
         private final FastMemoryAllocator allocator;
         private final ChunkTemperature[][] temps;
         private final ChunkHeat[][] heat;
@@ -230,10 +233,11 @@ final class Policies {
         }
 
         /** The planner's policy on sample-driven heat: ranked by {@code counts}, margins as {@link HeatRanking#countPlanner}. */
-        static Tierscope counted(String name, Fleet fleet, SampledCounts counts, double toleranceRatio, double gapPerPeriod,
-                                 double noiseSigmas) {
-            return new Tierscope(name, fleet, null, null, false, counts,
-                    HeatRanking.countPlanner(counts, toleranceRatio, gapPerPeriod, noiseSigmas), true);
+        static Tierscope counted(String name, Fleet fleet, SampledCounts counts, double toleranceRatio, double gapMeanCounts,
+                                 double noiseSigmas, boolean guards) {
+            Tierscope t = new Tierscope(name, fleet, null, null, false, counts, null, guards);
+            t.countMargins = new double[] {toleranceRatio, gapMeanCounts, noiseSigmas};
+            return t;
         }
 
         /** The planner's policy: ranked by {@code heatScore}; {@code minScoreGap} in its units. */
@@ -299,7 +303,8 @@ final class Policies {
                 for (int c = 0; c < heat[v].length; c++) {
                     heat[v][c].apply(period, sampled[v].accessed(c), null);
                     if (counts != null) { // as the streams app's heat state does at the close of a sampling period
-                        counts.update(countState[v][c], 0, countState[v][c].length, sampled[v].counts(c), 0);
+                        counts.update(countState[v][c], 0, countState[v][c].length, sampled[v].counts(c), 0,
+                                ((long) v << 32) + (long) c * Fleet.CHUNK_PAGES, period);
                     }
                 }
                 sampled[v] = new SampledPeriod(Fleet.CHUNK_PAGES, placement[v].pageCount());
@@ -330,6 +335,7 @@ final class Policies {
                 }
             }
             List<PlacementPlanner.VmTarget> targets = new ArrayList<>(n);
+            double countedSamples = 0;
             for (int v = 0; v < n; v++) {
                 VmPageState s = placement[v];
                 for (int c = 0; c < s.chunkCount(); c++) {
@@ -341,8 +347,8 @@ final class Policies {
                         }
                     } else if (counts != null) {
                         byte[] states = heat[v][c].accessStates();
-                        ranking.rankCounts(countState[v][c], 0, states, 0, s.scores(c), guards ? s.guards(c) : null, 0,
-                                states.length);
+                        countedSamples += ranking.rankCounts(countState[v][c], 0, states, 0, s.scores(c),
+                                guards ? s.guards(c) : null, 0, states.length);
                         continue;
                     } else if (heatScore == null) {
                         temps[v][c].temperatures(nowMs, s.scores(c), 0);
@@ -359,6 +365,10 @@ final class Policies {
                     }
                 }
                 targets.add(new PlacementPlanner.VmTarget(s, allowed[v]));
+            }
+            if (counts != null) { // as the planner does: the margins follow the host's mean count
+                planner = HeatRanking.countPlanner(countedSamples / fleet.totalPages(), countMargins[0], countMargins[1],
+                        countMargins[2]);
             }
             apply(planner.plan(fleet.capacityPages(), fleet.budgetPagesPerPeriod(), targets), 0);
         }

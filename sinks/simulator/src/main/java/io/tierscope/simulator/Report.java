@@ -82,7 +82,7 @@ final class Report {
                 .append(", \"score_half_life_periods\": ").append(number(s.heatHalfLifePeriods()))
                 .append(", \"score_gap\": ").append(number(s.heatScoreGap()))
                 .append(", \"count_half_life_periods\": ").append(number(s.countHalfLifePeriods()))
-                .append(", \"count_gap\": ").append(number(s.countGapPerPeriod()))
+                .append(", \"count_gap\": ").append(number(s.countGapMeanCounts()))
                 .append(", \"count_sigmas\": ").append(number(s.countNoiseSigmas()))
                 .append(", \"guards\": ").append(s.guards())
                 .append(", \"seed\": ").append(s.seed())

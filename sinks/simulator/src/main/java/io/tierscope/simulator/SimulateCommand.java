@@ -118,14 +118,15 @@ public final class SimulateCommand implements Callable<Integer> {
                     + "(0..255) must beat the fast page's by at least this much (default: ${DEFAULT-VALUE}).")
     double scoreGap;
 
-    @Option(names = "--count-half-life-periods", paramLabel = "H", defaultValue = "" + SampledCounts.DEFAULT_HALF_LIFE_PERIODS,
+    @Option(names = "--count-half-life-periods", paramLabel = "H", defaultValue = "0",
             description = "Half-life of the tierscope-counts row's sampled access counts, in periods, as the streams app's "
-                    + "sample-driven heat keeps them (default: ${DEFAULT-VALUE}).")
+                    + "tierscope.heat.count.half.life.periods; 0: from the sampling density, as docs/tiering.md advises "
+                    + "setting it (default: ${DEFAULT-VALUE}).")
     double countHalfLife;
 
-    @Option(names = "--count-gap", paramLabel = "SAMPLES", defaultValue = "" + HeatRanking.DEFAULT_COUNT_GAP_PER_PERIOD,
-            description = "Hysteresis of the tierscope-counts rows: a slow page must beat the fast page by this many sampled "
-                    + "accesses per period at steady state (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--count-gap", paramLabel = "MEAN_COUNTS", defaultValue = "" + HeatRanking.DEFAULT_COUNT_GAP_MEAN_COUNTS,
+            description = "Hysteresis of the tierscope-counts rows: a slow page must beat the fast page by this many times "
+                    + "the host's mean count (default: ${DEFAULT-VALUE}).")
     double countGap;
 
     @Option(names = "--count-sigmas", paramLabel = "N", defaultValue = "" + HeatRanking.DEFAULT_COUNT_NOISE_SIGMAS,
@@ -237,7 +238,11 @@ public final class SimulateCommand implements Callable<Integer> {
         if (!(countSigmas >= 0) || Double.isInfinite(countSigmas)) {
             throw new ParameterException(cl, "--count-sigmas must be >= 0, got " + countSigmas);
         }
-        for (double h : concat(countHalfLife, concat(scoreHalfLife, concat(halfLife, extraHalfLives)))) {
+        if (countHalfLife != 0 && (countHalfLife < 0.5 || countHalfLife > 1000)) {
+            throw new ParameterException(cl, "--count-half-life-periods must be 0 (from the sampling density) or 0.5 to 1000, got "
+                    + countHalfLife);
+        }
+        for (double h : concat(scoreHalfLife, concat(halfLife, extraHalfLives))) {
             if (h < 0.5 || h > 1000) {
                 throw new ParameterException(cl, "half-lives must be 0.5 to 1000 periods (the heat score's range), got " + h);
             }

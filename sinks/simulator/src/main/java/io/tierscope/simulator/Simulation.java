@@ -17,14 +17,21 @@ final class Simulation {
     /**
      * Settings of one run; minScoreGap is in sampled reads per period (see {@link #scoreGap}),
      * heatScoreGap in units of the planner's one-byte score (0..255) and heatHalfLifePeriods its
-     * half-life (the tierscope-fsm row).
+     * half-life (the tierscope-fsm row); countHalfLifePeriods 0 is {@link SampledCounts#halfLifeForDensity} of the
+     * host's samples per page and period, countGapMeanCounts in mean counts of the host's pages.
      */
     record Settings(long capacityPages, long budgetPagesPerSec, long periodMs, int accessesPerPeriod,
                     double sampleRate, double halfLifePeriods, double toleranceRatio, double minScoreGap,
                     double heatHalfLifePeriods, double heatScoreGap, boolean guards, long seed,
-                    double countHalfLifePeriods, double countGapPerPeriod, double countNoiseSigmas) {
+                    double countHalfLifePeriods, double countGapMeanCounts, double countNoiseSigmas) {
         long budgetPagesPerPeriod() {
             return (long) Math.floor(budgetPagesPerSec * (periodMs / 1000.0));
+        }
+
+        /** The count half-life: as set, or from the sampling density of {@code vms} VMs of {@code pages} pages in all. */
+        double countHalfLife(int vms, long pages) {
+            return countHalfLifePeriods > 0 ? countHalfLifePeriods
+                    : SampledCounts.halfLifeForDensity((double) accessesPerPeriod * vms * sampleRate / Math.max(1, pages));
         }
     }
 
@@ -54,7 +61,7 @@ final class Simulation {
     /** The planner on sample-driven heat: pages ranked by sampled access counts of half-life {@code h}. */
     private static Policy counted(String name, Fleet fleet, Settings settings, double h) {
         return Policies.Tierscope.counted(name, fleet, new SampledCounts(h), settings.toleranceRatio(),
-                settings.countGapPerPeriod(), settings.countNoiseSigmas());
+                settings.countGapMeanCounts(), settings.countNoiseSigmas(), settings.guards());
     }
 
     static Result run(List<VmSource> vms, Settings settings, List<Double> extraHalfLives) {
@@ -75,7 +82,7 @@ final class Simulation {
         policies.add(Policies.Tierscope.planner("tierscope-fsm", fleet, new HeatMemoryScore(settings.heatHalfLifePeriods()),
                 settings.toleranceRatio(), settings.heatScoreGap()));
         policies.add(Policies.Tierscope.stateCode("tierscope-state", fleet));
-        policies.add(counted("tierscope-counts", fleet, settings, settings.countHalfLifePeriods()));
+        policies.add(counted("tierscope-counts", fleet, settings, settings.countHalfLife(fleet.vmCount(), fleet.totalPages())));
         for (double h : extraHalfLives) {
             policies.add(new Policies.Tierscope("tierscope-h" + format(h), fleet, model(settings, h),
                     settings.toleranceRatio(), scoreGap(settings, h), settings.guards()));

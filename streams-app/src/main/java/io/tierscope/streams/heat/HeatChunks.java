@@ -38,10 +38,9 @@ final class HeatChunks {
     private static final Logger LOG = LoggerFactory.getLogger(HeatChunks.class);
     /** applyPiece's period for sampled periods, whose sequence is the period index itself. */
     static final int SEQUENCE_COUNTS_PERIODS = 0;
-    /** The sampled access counts' cooling (the planner assumes the same half-life for its margins). */
-    static final SampledCounts SAMPLED_COUNTS = SampledCounts.defaults();
-
     private final HeatConfig config;
+    /** The sampled access counts' cooling ({@link HeatConfig#countHalfLifePeriods}; the planner's margins need no half-life). */
+    private final SampledCounts sampledCounts;
     private final TumblingWindows windows;
     private final StringSerializer keySerializer = new StringSerializer();
     private ProcessorContext<Object, Object> context;
@@ -56,6 +55,7 @@ final class HeatChunks {
     HeatChunks(HeatConfig config, TumblingWindows windows) {
         this.config = config;
         this.windows = windows;
+        this.sampledCounts = new SampledCounts(config.countHalfLifePeriods());
         this.live = new LiveChunks(config.chunkPages());
     }
 
@@ -190,7 +190,9 @@ final class HeatChunks {
                 chunk.sampledCounts = new char[pages];
                 chunk.unpublished = true; // the record gains its counts
             }
-            if (SAMPLED_COUNTS.update(chunk.sampledCounts, 0, pages, sampledCounts, 0)) {
+            // The rounding's dither comes from the page's gfn and the sample period (its sequence): deterministic.
+            if (this.sampledCounts.update(chunk.sampledCounts, 0, pages, sampledCounts, 0, chunkIndex * config.chunkPages(),
+                    scanSeq)) {
                 chunk.unpublished = true; // counts cool every period: a chunk is republished until they reach 0
             }
         }

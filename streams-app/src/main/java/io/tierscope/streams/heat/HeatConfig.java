@@ -1,10 +1,12 @@
 package io.tierscope.streams.heat;
 
+import static io.tierscope.streams.ConfigValues.doubleValue;
 import static io.tierscope.streams.ConfigValues.longValue;
 import static io.tierscope.streams.ConfigValues.stringValue;
 
 import io.tierscope.analytics.heat.GapPolicy;
 import io.tierscope.analytics.heat.HeatTable;
+import io.tierscope.analytics.heat.SampledCounts;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -32,9 +34,13 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  *                       cannot drive the same chunk.
  * @param samplePeriod   with {@link Source#SAMPLES}: the period whose sampled pages form one
  *                       accessed bitmap (a batch belongs to the period of its end time)
+ * @param countHalfLifePeriods with {@link Source#SAMPLES}: the half-life of each page's sampled access count
+ *                       ({@link SampledCounts}), in sample periods. It should follow how often a page is sampled
+ *                       ({@link SampledCounts#halfLifeForDensity}: 1.22 / samples per page and period, at least 8):
+ *                       8 suits 0.15 samples per page and period, 32 a VM four times larger at the same sample rate.
  */
 public record HeatConfig(int chunkPages, HeatTable classifier, GapPolicy gapPolicy, Duration ttl, int hottestInSummary,
-                         Source source, Duration samplePeriod) {
+                         Source source, Duration samplePeriod, double countHalfLifePeriods) {
     /** Pages per heat chunk (store entry, PAGE_HEAT record): a multiple of 8 in [8, 65536]; scans must start on a chunk boundary. */
     public static final String HEAT_CHUNK_PAGES = "tierscope.heat.chunk.pages";
     /** Heat classifier: fsm5, fsm5-conservative or history-k{k}-hot{n}. */
@@ -49,6 +55,8 @@ public record HeatConfig(int chunkPages, HeatTable classifier, GapPolicy gapPoli
     public static final String HEAT_SOURCE = "tierscope.heat.source";
     /** With samples driving heat: the period whose sampled pages count as accessed (10 ms to 1 h, default 1000). */
     public static final String HEAT_SAMPLE_PERIOD_MS = "tierscope.heat.sample.period.ms";
+    /** With samples driving heat: the half-life of the pages' sampled access counts, in sample periods (1 to 1000, default 8). */
+    public static final String HEAT_COUNT_HALF_LIFE_PERIODS = "tierscope.heat.count.half.life.periods";
 
     /** The heat keys: type, default, importance, doc (the README's rows). */
     public static final ConfigDef DEFINITION = new ConfigDef()
@@ -63,7 +71,10 @@ public record HeatConfig(int chunkPages, HeatTable classifier, GapPolicy gapPoli
             .define(HEAT_SUMMARY_HOTTEST, Type.LONG, 8L, Importance.LOW, "hottest pages listed per VM per summary")
             .define(HEAT_SOURCE, Type.STRING, "scans", Importance.MEDIUM,
                     "what drives heat: A/D `scans`, or `samples` (a period's sampled pages form its accessed bitmap)")
-            .define(HEAT_SAMPLE_PERIOD_MS, Type.LONG, 1000L, Importance.LOW, "the period, when samples drive heat");
+            .define(HEAT_SAMPLE_PERIOD_MS, Type.LONG, 1000L, Importance.LOW, "the period, when samples drive heat")
+            .define(HEAT_COUNT_HALF_LIFE_PERIODS, Type.DOUBLE, SampledCounts.DEFAULT_HALF_LIFE_PERIODS, Importance.MEDIUM,
+                    "half-life of the pages' sampled access counts, in sample periods, when samples drive heat: "
+                            + "1.22 / (samples per page and period), at least 8 (docs/tiering.md)");
 
     public static final int MAX_CHUNK_PAGES = 65_536;
     public static final int MAX_HOTTEST = 1000;
@@ -78,6 +89,13 @@ public record HeatConfig(int chunkPages, HeatTable classifier, GapPolicy gapPoli
     public HeatConfig(int chunkPages, HeatTable classifier, GapPolicy gapPolicy, Duration ttl, int hottestInSummary) {
         this(chunkPages, classifier, gapPolicy, ttl, hottestInSummary, Source.SCANS,
                 Duration.ofMillis((Long) DEFINITION.defaultValues().get(HEAT_SAMPLE_PERIOD_MS)));
+    }
+
+    /** With the default count half-life. */
+    public HeatConfig(int chunkPages, HeatTable classifier, GapPolicy gapPolicy, Duration ttl, int hottestInSummary,
+                      Source source, Duration samplePeriod) {
+        this(chunkPages, classifier, gapPolicy, ttl, hottestInSummary, source, samplePeriod,
+                SampledCounts.DEFAULT_HALF_LIFE_PERIODS);
     }
 
     public HeatConfig {
@@ -95,6 +113,9 @@ public record HeatConfig(int chunkPages, HeatTable classifier, GapPolicy gapPoli
         if (samplePeriod.toMillis() < 10 || samplePeriod.toMillis() > 3_600_000) {
             throw new IllegalArgumentException(HEAT_SAMPLE_PERIOD_MS + " must be in [10, 3600000], got "
                     + samplePeriod.toMillis());
+        }
+        if (!(countHalfLifePeriods >= 1 && countHalfLifePeriods <= 1000)) {
+            throw new IllegalArgumentException(HEAT_COUNT_HALF_LIFE_PERIODS + " must be in [1, 1000], got " + countHalfLifePeriods);
         }
     }
 
@@ -118,7 +139,8 @@ public record HeatConfig(int chunkPages, HeatTable classifier, GapPolicy gapPoli
                 Duration.ofMillis(longValue(props, DEFINITION, HEAT_TTL_MS)),
                 (int) Math.min(Integer.MAX_VALUE, longValue(props, DEFINITION, HEAT_SUMMARY_HOTTEST)),
                 source(stringValue(props, DEFINITION, HEAT_SOURCE)),
-                Duration.ofMillis(longValue(props, DEFINITION, HEAT_SAMPLE_PERIOD_MS)));
+                Duration.ofMillis(longValue(props, DEFINITION, HEAT_SAMPLE_PERIOD_MS)),
+                doubleValue(props, DEFINITION, HEAT_COUNT_HALF_LIFE_PERIODS));
     }
 
     private static Source source(String value) {

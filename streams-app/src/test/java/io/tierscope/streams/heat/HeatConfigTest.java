@@ -28,9 +28,10 @@ class HeatConfigTest {
         HeatConfig c = StreamsAppConfig.from(Map.of(HeatConfig.HEAT_CHUNK_PAGES, "4096",
                 HeatConfig.HEAT_CLASSIFIER, " history-k4-hot3 ", HeatConfig.HEAT_GAP_POLICY, "Ignore",
                 HeatConfig.HEAT_TTL_MS, "60000", HeatConfig.HEAT_SUMMARY_HOTTEST, "0",
-                HeatConfig.HEAT_SOURCE, "samples", HeatConfig.HEAT_SAMPLE_PERIOD_MS, "250")).heat();
+                HeatConfig.HEAT_SOURCE, "samples", HeatConfig.HEAT_SAMPLE_PERIOD_MS, "250",
+                HeatConfig.HEAT_COUNT_HALF_LIFE_PERIODS, "32")).heat();
         assertEquals(new HeatConfig(4096, c.classifier(), GapPolicy.IGNORE, Duration.ofMinutes(1), 0,
-                HeatConfig.Source.SAMPLES, Duration.ofMillis(250)), c);
+                HeatConfig.Source.SAMPLES, Duration.ofMillis(250), 32), c);
         assertEquals("history-k4-hot3", c.classifier().name());
     }
 
@@ -52,6 +53,8 @@ class HeatConfigTest {
                 Map.of(HeatConfig.HEAT_SOURCE, "pml"));
         assertMessage(HeatConfig.HEAT_SAMPLE_PERIOD_MS + " must be in [10, 3600000], got 5",
                 Map.of(HeatConfig.HEAT_SAMPLE_PERIOD_MS, "5"));
+        assertMessage(HeatConfig.HEAT_COUNT_HALF_LIFE_PERIODS + " must be in [1, 1000], got 0.5",
+                Map.of(HeatConfig.HEAT_COUNT_HALF_LIFE_PERIODS, "0.5"));
     }
 
     private static void assertMessage(String expectedStart, Map<String, String> props) {

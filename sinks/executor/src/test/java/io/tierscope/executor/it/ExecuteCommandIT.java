@@ -194,6 +194,12 @@ class ExecuteCommandIT {
                     }
                     Thread.sleep(200);
                 }
+                // A scrape is not atomic: one that began before the plan's errno counters were registered can still read
+                // the plan counter after it was incremented. The next scrape begins after both.
+                Matcher port = Pattern.compile("Prometheus metrics on port (\\d+)").matcher(out.toString());
+                if (port.find() && counter(samples, "tierscope_execute_plans_total") >= 1) {
+                    samples = scrape(Integer.parseInt(port.group(1)));
+                }
                 assertEquals(1, counter(samples, "tierscope_execute_plans_total", "dry_run=\"true\""), out + "\n" + err + "\n" + samples);
                 assertEquals(2, counter(samples, "tierscope_execute_pages_moved_total", "dry_run=\"true\""), samples.toString());
                 assertEquals(1, counter(samples, "tierscope_execute_pages_failed_total", "errno=\"ENOENT\""), samples.toString());
